@@ -1,1 +1,9 @@
-return 0;
+using System.CommandLine;
+using FastLaDeDa.Cli.Commands;
+
+var root = new RootCommand("fastladeda: real-time deepfake detection with (Tiny-)LaDeDa")
+{
+    DetectCommand.Create(),
+    ImportCommand.Create(),
+};
+return root.Parse(args).Invoke();

@@ -1,0 +1,143 @@
+using FastLaDeDa.Engines;
+using FastLaDeDa.Engines.Reference;
+using FastLaDeDa.Imaging;
+using FastLaDeDa.Models;
+using FastLaDeDa.Preprocessing;
+using FastLaDeDa.Weights;
+
+namespace FastLaDeDa.Detection;
+
+/// <summary>
+/// Scores images as real or AI-generated with a loaded model. Immutable after loading and safe to
+/// share between threads. Dispose it when done (engines may hold native or GPU resources).
+/// </summary>
+/// <example>
+/// <code>
+/// using var detector = Detector.Load("tiny-ladeda.safetensors");
+/// DetectionResult result = detector.Score("photo.jpg");
+/// Console.WriteLine($"{result.Probability:P1} {result.Label}");
+/// </code>
+/// </example>
+public sealed class Detector : IDisposable
+{
+    /// <summary>Where the embedded default weights come from in the repository.</summary>
+    public const string DefaultWeightsFile = "weights/tiny-ladeda.safetensors";
+
+    private const string DefaultWeightsResource = "FastLaDeDa.weights.tiny-ladeda.safetensors";
+
+    private readonly TinyLaDeDaModel _model;
+    private readonly ITinyLaDeDaEngine _engine;
+    private readonly DetectorOptions _options;
+    private volatile bool _disposed;
+
+    private Detector(TinyLaDeDaModel model, ModelMetadata metadata, bool preprocessAssumed, string? source, DetectorOptions options)
+    {
+        _model = model;
+        _options = options;
+        _engine = options.Engine ?? TinyLaDeDaReferenceEngine.Instance;
+        Metadata = metadata;
+        PreprocessAssumed = preprocessAssumed;
+        WeightsSource = source;
+    }
+
+    /// <summary>The model, preprocessing and pooling in effect (weights metadata, then options).</summary>
+    public ModelMetadata Metadata { get; }
+
+    /// <summary>
+    /// True when neither the weights nor the options named the preprocessing, so the official
+    /// default (right_diag) was assumed — the case for official <c>.pth</c> checkpoints.
+    /// </summary>
+    public bool PreprocessAssumed { get; }
+
+    /// <summary>The weights file, or <c>embedded:...</c> for the default weights.</summary>
+    public string? WeightsSource { get; }
+
+    /// <summary>The engine running the network.</summary>
+    public string EngineName => _engine.Name;
+
+    /// <summary>Loads weights from a safetensors file or an official PyTorch <c>.pth</c> checkpoint.</summary>
+    /// <exception cref="WeightsFormatException">The file is malformed or not a Tiny-LaDeDa state dict.</exception>
+    public static Detector Load(string weightsPath, DetectorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(weightsPath);
+        options ??= DetectorOptions.Default;
+        return FromStateDict(WeightsFile.Load(weightsPath, options.WeightsLimits), options);
+    }
+
+    /// <summary>Loads the weights embedded in the library (trained by FastLaDeDa's own trainer).</summary>
+    /// <exception cref="DefaultWeightsMissingException">This build has no embedded weights.</exception>
+    public static Detector LoadDefault(DetectorOptions? options = null)
+    {
+        options ??= DetectorOptions.Default;
+        using Stream? stream = typeof(Detector).Assembly.GetManifestResourceStream(DefaultWeightsResource);
+        if (stream is null) throw new DefaultWeightsMissingException(DefaultWeightsFile);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        var dict = SafeTensors.Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), "embedded:" + DefaultWeightsFile, options.WeightsLimits);
+        return FromStateDict(dict, options);
+    }
+
+    /// <summary>Builds a detector from tensors already in memory.</summary>
+    public static Detector FromStateDict(StateDict dict, DetectorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(dict);
+        options ??= DetectorOptions.Default;
+        var (model, preprocess, pooling) = ModelMetadata.Parse(dict.Metadata, dict.SourcePath);
+        if (model is ModelKind.LaDeDa)
+            throw new WeightsFormatException(dict.SourcePath, "this file holds a LaDeDa model; this build runs Tiny-LaDeDa only");
+        var tiny = TinyLaDeDaModel.FromStateDict(dict);
+        var metadata = new ModelMetadata(ModelKind.TinyLaDeDa,
+            options.Preprocess ?? preprocess ?? PreprocessKind.RightDiag,
+            options.Pooling ?? pooling ?? PoolingKind.Mean);
+        bool assumed = options.Preprocess is null && preprocess is null;
+        return new Detector(tiny, metadata, assumed, dict.SourcePath, options);
+    }
+
+    /// <summary>Decodes and scores an image file.</summary>
+    /// <exception cref="ImageDecodeException">The file cannot be decoded or exceeds the limits.</exception>
+    /// <exception cref="ImageTooSmallException">With <see cref="DetectorOptions.Resize"/> off, the image is smaller than the receptive field.</exception>
+    public DetectionResult Score(string imagePath, bool includePatchMap = false)
+    {
+        ArgumentNullException.ThrowIfNull(imagePath);
+        ThrowIfDisposed();
+        return Score(ImageDecoder.Decode(imagePath, _options.ImageLimits), imagePath, includePatchMap);
+    }
+
+    /// <summary>Decodes and scores an encoded image (JPEG, PNG, ...) held in memory.</summary>
+    public DetectionResult Score(ReadOnlySpan<byte> encodedImage, bool includePatchMap = false)
+    {
+        ThrowIfDisposed();
+        return Score(ImageDecoder.Decode(encodedImage, null, _options.ImageLimits), null, includePatchMap);
+    }
+
+    /// <summary>Scores decoded RGB pixels.</summary>
+    public DetectionResult Score(Rgb24Image image, bool includePatchMap = false) => Score(image, null, includePatchMap);
+
+    private DetectionResult Score(Rgb24Image image, string? sourcePath, bool includePatchMap)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ThrowIfDisposed();
+        PatchMap map = ComputePatchMap(image, sourcePath);
+        return new DetectionResult(map.Pool(Metadata.Pooling), includePatchMap ? map : null);
+    }
+
+    private PatchMap ComputePatchMap(Rgb24Image image, string? sourcePath)
+    {
+        if (_options.Resize)
+        {
+            if (image.Width != _options.InputSize || image.Height != _options.InputSize)
+                image = PillowResize.Bilinear(image, _options.InputSize, _options.InputSize);
+        }
+        else if (image.Width < TinyLaDeDaModel.ReceptiveField || image.Height < TinyLaDeDaModel.ReceptiveField)
+        {
+            throw new ImageTooSmallException(sourcePath,
+                $"image is {image.Width}x{image.Height}, smaller than the model's {TinyLaDeDaModel.ReceptiveField}x{TinyLaDeDaModel.ReceptiveField} receptive field; score it resized instead");
+        }
+        return _engine.Run(_model, Metadata.Preprocess, ImageNetNormalization.Normalize(image));
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <inheritdoc />
+    public void Dispose() => _disposed = true;
+}

@@ -1,0 +1,39 @@
+using FastLaDeDa.Engines;
+using FastLaDeDa.Imaging;
+using FastLaDeDa.Models;
+using FastLaDeDa.Preprocessing;
+using FastLaDeDa.Weights;
+
+namespace FastLaDeDa.Detection;
+
+/// <summary>How a <see cref="Detector"/> scores images. Every property has the official pipeline's default.</summary>
+public sealed record DetectorOptions
+{
+    /// <summary>The defaults.</summary>
+    public static DetectorOptions Default { get; } = new();
+
+    /// <summary>
+    /// Overrides the preprocessing named in the weights' metadata. Needed for official <c>.pth</c>
+    /// files, which carry none (null: use the metadata, else <see cref="PreprocessKind.RightDiag"/>,
+    /// the official repository's default).
+    /// </summary>
+    public PreprocessKind? Preprocess { get; init; }
+
+    /// <summary>Overrides the pooling named in the weights' metadata (null: metadata, else mean).</summary>
+    public PoolingKind? Pooling { get; init; }
+
+    /// <summary>Resize every image to <see cref="InputSize"/>² first (the official protocol); false scores the native resolution.</summary>
+    public bool Resize { get; init; } = true;
+
+    /// <summary>Side of the square the image is resized to (Pillow bilinear).</summary>
+    public int InputSize { get; init; } = 256;
+
+    /// <summary>Limits checked before decoding an image.</summary>
+    public ImageLimits ImageLimits { get; init; } = ImageLimits.Default;
+
+    /// <summary>Limits checked while reading a weights file.</summary>
+    public WeightsLimits WeightsLimits { get; init; } = WeightsLimits.Default;
+
+    /// <summary>The engine that runs the network (null: the default engine).</summary>
+    public ITinyLaDeDaEngine? Engine { get; init; }
+}

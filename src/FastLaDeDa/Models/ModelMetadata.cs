@@ -1,0 +1,79 @@
+using FastLaDeDa.Preprocessing;
+
+namespace FastLaDeDa.Models;
+
+/// <summary>
+/// What a weights file must say about itself so a score can be computed the way it was trained:
+/// the architecture, the preprocessing and the default pooling. Stored as strings in a
+/// safetensors file's <c>__metadata__</c> under the keys <see cref="ModelKey"/>,
+/// <see cref="PreprocessKey"/> and <see cref="PoolingKey"/>.
+/// </summary>
+public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, PoolingKind Pooling)
+{
+    /// <summary>Metadata key naming the architecture (<c>tiny_ladeda</c> or <c>ladeda</c>).</summary>
+    public const string ModelKey = "model";
+
+    /// <summary>Metadata key naming the preprocessing (see <see cref="PreprocessKindNames"/>).</summary>
+    public const string PreprocessKey = "preprocess";
+
+    /// <summary>Metadata key naming the default pooling (<c>mean</c> or <c>max</c>).</summary>
+    public const string PoolingKey = "pooling";
+
+    /// <summary>The metadata as safetensors strings.</summary>
+    public Dictionary<string, string> ToDictionary() => new()
+    {
+        [ModelKey] = ModelName(Model),
+        [PreprocessKey] = Preprocess.ToName(),
+        [PoolingKey] = PoolingName(Pooling),
+    };
+
+    /// <summary>
+    /// Reads the three keys; a key that is absent yields null for that field (the caller decides
+    /// the default), a key that is present but unknown throws <see cref="WeightsFormatException"/>.
+    /// </summary>
+    public static (ModelKind? Model, PreprocessKind? Preprocess, PoolingKind? Pooling) Parse(
+        IReadOnlyDictionary<string, string> metadata, string? sourcePath)
+    {
+        ModelKind? model = null;
+        PreprocessKind? preprocess = null;
+        PoolingKind? pooling = null;
+        if (metadata.TryGetValue(ModelKey, out var m))
+            model = TryParseModel(m, out var mk) ? mk
+                : throw new WeightsFormatException(sourcePath, $"metadata '{ModelKey}' is '{m}', expected tiny_ladeda or ladeda");
+        if (metadata.TryGetValue(PreprocessKey, out var p))
+            preprocess = PreprocessKindNames.TryParse(p, out var pk) ? pk
+                : throw new WeightsFormatException(sourcePath, $"metadata '{PreprocessKey}' is '{p}', expected one of {string.Join(", ", PreprocessKindNames.All)}");
+        if (metadata.TryGetValue(PoolingKey, out var q))
+            pooling = TryParsePooling(q, out var qk) ? qk
+                : throw new WeightsFormatException(sourcePath, $"metadata '{PoolingKey}' is '{q}', expected mean or max");
+        return (model, preprocess, pooling);
+    }
+
+    /// <summary>The metadata name of a model kind.</summary>
+    public static string ModelName(ModelKind kind) => kind == ModelKind.TinyLaDeDa ? "tiny_ladeda" : "ladeda";
+
+    /// <summary>The metadata name of a pooling kind.</summary>
+    public static string PoolingName(PoolingKind kind) => kind == PoolingKind.Mean ? "mean" : "max";
+
+    /// <summary>Parses <c>tiny</c>/<c>tiny_ladeda</c>/<c>tiny-ladeda</c> or <c>ladeda</c>.</summary>
+    public static bool TryParseModel(string? text, out ModelKind kind)
+    {
+        switch ((text ?? "").Trim().ToLowerInvariant().Replace('-', '_'))
+        {
+            case "tiny" or "tiny_ladeda" or "tinyladeda": kind = ModelKind.TinyLaDeDa; return true;
+            case "ladeda" or "ladeda9": kind = ModelKind.LaDeDa; return true;
+            default: kind = default; return false;
+        }
+    }
+
+    /// <summary>Parses <c>mean</c> or <c>max</c>.</summary>
+    public static bool TryParsePooling(string? text, out PoolingKind kind)
+    {
+        switch ((text ?? "").Trim().ToLowerInvariant())
+        {
+            case "mean": kind = PoolingKind.Mean; return true;
+            case "max": kind = PoolingKind.Max; return true;
+            default: kind = default; return false;
+        }
+    }
+}

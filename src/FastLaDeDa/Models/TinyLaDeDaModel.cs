@@ -1,0 +1,105 @@
+using FastLaDeDa.Weights;
+
+namespace FastLaDeDa.Models;
+
+/// <summary>
+/// Tiny-LaDeDa with its BatchNorms folded into the convolutions, ready for any engine.
+/// Immutable and thread-safe. Layers (MODEL.md): preprocessing filter → conv1 1×1 3→8 →
+/// stem 3×3 8→8 (+bn1, ReLU) → pointwise 1×1 8→8 (+layer1.0.bn1, ReLU) →
+/// strided 3×3 stride 2 8→8 (+layer1.0.bn2, ReLU) → fc 8→1 per position.
+/// All weights are double so the reference engine adds no rounding of its own; fast engines
+/// convert them to float32 once.
+/// </summary>
+public sealed class TinyLaDeDaModel
+{
+    /// <summary>Channels of every hidden layer.</summary>
+    public const int Channels = 8;
+
+    /// <summary>Input pixels one patch logit sees per axis: gradient 3×3, stem 3×3 and strided 3×3 each widen it by 2 (1 + 2 + 2 + 2).</summary>
+    public const int ReceptiveField = 7;
+
+    /// <summary>Distance in input pixels between neighbouring patch logits.</summary>
+    public const int Stride = 2;
+
+    /// <summary>The tensors of an official / exported state dict.</summary>
+    public static IReadOnlyList<TensorSpec> Spec { get; } = BuildSpec();
+
+    private readonly double[] _conv1, _stem, _stemBias, _pointwise, _pointwiseBias, _strided, _stridedBias, _fc;
+
+    private TinyLaDeDaModel(double[] conv1, double[] stem, double[] stemBias, double[] pointwise, double[] pointwiseBias,
+                            double[] strided, double[] stridedBias, double[] fc, double fcBias)
+    {
+        (_conv1, _stem, _stemBias, _pointwise, _pointwiseBias, _strided, _stridedBias, _fc) =
+            (conv1, stem, stemBias, pointwise, pointwiseBias, strided, stridedBias, fc);
+        FcBias = fcBias;
+    }
+
+    /// <summary>conv1, 1×1 3→8, no bias: [out 8][in 3].</summary>
+    public ReadOnlySpan<double> Conv1 => _conv1;
+
+    /// <summary>conv2 folded with bn1: [out 8][in 8][ky 3][kx 3].</summary>
+    public ReadOnlySpan<double> Stem => _stem;
+
+    /// <summary>Bias of the stem after folding bn1.</summary>
+    public ReadOnlySpan<double> StemBias => _stemBias;
+
+    /// <summary>layer1.0.conv1 folded with layer1.0.bn1: [out 8][in 8].</summary>
+    public ReadOnlySpan<double> Pointwise => _pointwise;
+
+    /// <summary>Bias of the pointwise conv after folding.</summary>
+    public ReadOnlySpan<double> PointwiseBias => _pointwiseBias;
+
+    /// <summary>layer1.0.conv2 (stride 2) folded with layer1.0.bn2: [out 8][in 8][ky 3][kx 3].</summary>
+    public ReadOnlySpan<double> Strided => _strided;
+
+    /// <summary>Bias of the strided conv after folding.</summary>
+    public ReadOnlySpan<double> StridedBias => _stridedBias;
+
+    /// <summary>fc weights, one per channel.</summary>
+    public ReadOnlySpan<double> Fc => _fc;
+
+    /// <summary>fc bias.</summary>
+    public double FcBias { get; }
+
+    /// <summary>
+    /// Validates <paramref name="dict"/> against <see cref="Spec"/> (one error listing every
+    /// missing, unexpected or mis-shaped tensor; non-finite values rejected) and folds the BatchNorms.
+    /// </summary>
+    public static TinyLaDeDaModel FromStateDict(StateDict dict)
+    {
+        StateDictValidator.Validate(dict, Spec, "Tiny-LaDeDa");
+        float[] T(string name) => dict.Tensors[name].ToFloat32();
+        (double[] W, double[] B) FoldBn(string conv, string bn) =>
+            BatchNormFolding.Fold(T(conv), T(bn + ".weight"), T(bn + ".bias"), T(bn + ".running_mean"), T(bn + ".running_var"));
+
+        var (stem, stemBias) = FoldBn("conv2.weight", "bn1");
+        var (pointwise, pointwiseBias) = FoldBn("layer1.0.conv1.weight", "layer1.0.bn1");
+        var (strided, stridedBias) = FoldBn("layer1.0.conv2.weight", "layer1.0.bn2");
+        return new TinyLaDeDaModel(
+            Array.ConvertAll(T("conv1.weight"), v => (double)v), stem, stemBias, pointwise, pointwiseBias,
+            strided, stridedBias, Array.ConvertAll(T("fc.weight"), v => (double)v), T("fc.bias")[0]);
+    }
+
+    /// <summary>Patch-map size for an input of <paramref name="inputSize"/> pixels along one axis (0 when too small).</summary>
+    public static int MapSize(int inputSize) => inputSize < 5 ? 0 : (inputSize - 5) / Stride + 1;
+
+    private static List<TensorSpec> BuildSpec()
+    {
+        var specs = new List<TensorSpec>
+        {
+            new("conv1.weight", [Channels, 3, 1, 1]),
+            new("conv2.weight", [Channels, Channels, 3, 3]),
+            new("layer1.0.conv1.weight", [Channels, Channels, 1, 1]),
+            new("layer1.0.conv2.weight", [Channels, Channels, 3, 3]),
+            new("fc.weight", [1, Channels]),
+            new("fc.bias", [1]),
+        };
+        foreach (string bn in new[] { "bn1", "layer1.0.bn1", "layer1.0.bn2" })
+        {
+            foreach (string p in new[] { "weight", "bias", "running_mean", "running_var" })
+                specs.Add(new($"{bn}.{p}", [Channels]));
+            specs.Add(new($"{bn}.num_batches_tracked", [], Required: false));
+        }
+        return specs;
+    }
+}

@@ -1,0 +1,48 @@
+using FastLaDeDa.Imaging;
+
+namespace FastLaDeDa.Preprocessing;
+
+/// <summary>
+/// torchvision's <c>ToTensor()</c> followed by <c>Normalize(mean, std)</c> with the ImageNet
+/// statistics, reproduced operation for operation in float32 so the results are bit-identical:
+/// <c>(v / 255f - mean[c]) / std[c]</c> (a division, not a multiplication by 1/std).
+/// </summary>
+public static class ImageNetNormalization
+{
+    /// <summary>Per-channel means (R, G, B) as float32, as torchvision holds them.</summary>
+    public static ReadOnlySpan<float> Mean => [0.485f, 0.456f, 0.406f];
+
+    /// <summary>Per-channel standard deviations (R, G, B) as float32.</summary>
+    public static ReadOnlySpan<float> Std => [0.229f, 0.224f, 0.225f];
+
+    /// <summary>Converts interleaved RGB bytes into a normalized 3×H×W tensor.</summary>
+    public static ChwTensor Normalize(Rgb24Image image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var result = new ChwTensor(3, image.Height, image.Width);
+        Normalize(image.Pixels, result.Data);
+        return result;
+    }
+
+    /// <summary>
+    /// Normalizes interleaved RGB bytes (<paramref name="rgb"/>, 3 per pixel) into three planes
+    /// written one after another into <paramref name="planes"/>.
+    /// </summary>
+    public static void Normalize(ReadOnlySpan<byte> rgb, Span<float> planes)
+    {
+        int pixels = rgb.Length / 3;
+        if (rgb.Length != pixels * 3 || planes.Length != rgb.Length)
+            throw new ArgumentException("rgb must hold 3 bytes per pixel and planes 3 floats per pixel");
+        // A table of the 256 possible results per channel: the same float operations, done once.
+        Span<float> table = stackalloc float[3 * 256];
+        for (int c = 0; c < 3; c++)
+            for (int v = 0; v < 256; v++)
+                table[c * 256 + v] = (v / 255f - Mean[c]) / Std[c];
+        for (int c = 0; c < 3; c++)
+        {
+            Span<float> plane = planes.Slice(c * pixels, pixels);
+            ReadOnlySpan<float> lookup = table.Slice(c * 256, 256);
+            for (int i = 0; i < pixels; i++) plane[i] = lookup[rgb[i * 3 + c]];
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using FastLaDeDa.Tests.Support;
+
+namespace FastLaDeDa.Tests.Cli;
+
+public class DetectCommandTests
+{
+    private static string WildRf => Goldens.OfficialCheckpoint("WildRF_Tiny_LaDeDa.pth");
+
+    private static void AssertOneErrorLine(CliRunner.Result r, string path, string cause, int exitCode)
+    {
+        Assert.Equal(exitCode, r.ExitCode);
+        string[] lines = r.ErrorLines.Where(l => !l.StartsWith("note:")).ToArray();
+        Assert.Single(lines);
+        Assert.StartsWith($"error: {path}: ", lines[0]);
+        Assert.Contains(cause, lines[0]);
+        Assert.DoesNotContain("   at ", r.StdErr); // never a stack trace
+    }
+
+    [SkippableFact]
+    public void Prints_path_probability_and_label_per_image()
+    {
+        string png = Goldens.ImagePath("fake_progan_png256"), jpg = Goldens.ImagePath("real_food_jpg800");
+        var r = CliRunner.Run("detect", "--weights", WildRf, "--preprocess", "right_diag", png, jpg);
+        Assert.Equal(0, r.ExitCode);
+        string[] lines = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        string[] fields = lines[0].Split('\t');
+        Assert.Equal(png, fields[0]);
+        double expected = 1 / (1 + Math.Exp(-Goldens.Scalar("fake_progan_png256.wildrf_tiny.logit")));
+        Assert.Equal(expected, double.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture), 3);
+        Assert.Equal(expected > 0.5 ? "fake" : "real", fields[2]);
+        Assert.StartsWith(jpg + "\t", lines[1]);
+    }
+
+    [SkippableFact]
+    public void Json_output_holds_the_official_logits()
+    {
+        string png = Goldens.ImagePath("real_photo_png512");
+        var r = CliRunner.Run("detect", "--json", "--weights", Goldens.OfficialCheckpoint("ForenSynth_Tiny_LaDeDa.pth"), "--preprocess", "npr", "--pool", "max", png);
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        var item = Assert.Single(doc.RootElement.EnumerateArray());
+        Assert.Equal(png, item.GetProperty("path").GetString());
+        Assert.Equal(Goldens.Scalar("real_photo_png512.forensynth_tiny.max_logit"), item.GetProperty("logit").GetDouble(), 3);
+        double p = item.GetProperty("probability").GetDouble();
+        Assert.Equal(p > 0.5 ? "fake" : "real", item.GetProperty("label").GetString());
+        Assert.Equal("max", item.GetProperty("pooling").GetString());
+        Assert.Equal("npr", item.GetProperty("preprocess").GetString());
+    }
+
+    [SkippableFact]
+    public void A_pth_without_preprocess_uses_right_diag_and_says_so()
+    {
+        var r = CliRunner.Run("detect", "--weights", WildRf, Goldens.ImagePath("fake_progan_png256"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("note: ", r.StdErr);
+        Assert.Contains("assuming right_diag", r.StdErr);
+    }
+
+    [SkippableFact]
+    public void Bad_images_give_one_line_each_and_the_others_are_still_scored()
+    {
+        using var dir = new TempDir();
+        string empty = dir.Write("empty.jpg", []);
+        string text = dir.Write("notes.png", "this is not an image"u8.ToArray());
+        byte[] png = File.ReadAllBytes(Goldens.ImagePath("real_photo_png512"));
+        string truncated = dir.Write("truncated.png", png[..(png.Length / 2)]);
+        string missing = dir.File("missing.png");
+        string good = Goldens.ImagePath("fake_progan_png256");
+
+        foreach (var (path, cause) in new[] { (empty, "empty"), (text, "not a recognised image format"), (truncated, "truncated"), (missing, "not found") })
+        {
+            var r = CliRunner.Run("detect", "--weights", WildRf, "--preprocess", "right_diag", path, good);
+            AssertOneErrorLine(r, path, cause, exitCode: 1);
+            Assert.StartsWith(good + "\t", r.StdOut); // the good image after the bad one is still scored
+        }
+    }
+
+    [SkippableFact]
+    public void An_image_below_the_receptive_field_is_refused_with_no_resize()
+    {
+        using var dir = new TempDir();
+        string tiny = dir.Write("tiny.bmp", BmpWriter.Encode(5, 5, new byte[75]));
+        AssertOneErrorLine(CliRunner.Run("detect", "--no-resize", "--weights", WildRf, "--preprocess", "right_diag", tiny), tiny, "receptive field", exitCode: 1);
+        // Resized (the default), the same image is fine.
+        Assert.Equal(0, CliRunner.Run("detect", "--weights", WildRf, "--preprocess", "right_diag", tiny).ExitCode);
+    }
+
+    [Fact]
+    public void Bad_weights_stop_with_one_line_naming_the_file()
+    {
+        using var dir = new TempDir();
+        byte[] header = new byte[16];
+        BitConverter.GetBytes(1_000_000L).CopyTo(header, 0); // header length far past the end of the file
+        string bad = dir.Write("bad.safetensors", header);
+        string image = dir.Write("img.bmp", BmpWriter.Encode(8, 8, new byte[192]));
+        var r = CliRunner.Run("detect", "--weights", bad, image);
+        AssertOneErrorLine(r, bad, "header", exitCode: 2);
+    }
+
+    [Fact]
+    public void Without_weights_it_uses_the_embedded_default_or_names_the_missing_file()
+    {
+        using var dir = new TempDir();
+        string image = dir.Write("img.bmp", BmpWriter.Encode(16, 16, new byte[768]));
+        var r = CliRunner.Run("detect", image);
+        if (File.Exists(Path.Combine(SharedData.RepoRoot, "weights", "tiny-ladeda.safetensors")))
+            Assert.Equal(0, r.ExitCode);
+        else
+            AssertOneErrorLine(r, "weights/tiny-ladeda.safetensors", "embedded default weights are missing", exitCode: 2);
+    }
+}

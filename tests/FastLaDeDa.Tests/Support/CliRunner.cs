@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace FastLaDeDa.Tests.Support;
+
+/// <summary>Runs the built <c>fastladeda</c> CLI in a child process, as a user would.</summary>
+public static class CliRunner
+{
+    // The CLI is built next to the tests with the same configuration: src/FastLaDeDa.Cli/bin/<Config>/net10.0/.
+    private static readonly Lazy<string> CliDll = new(() =>
+    {
+        string config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // .../bin/<Config>/net10.0/
+        string path = Path.Combine(SharedData.RepoRoot, "src", "FastLaDeDa.Cli", "bin", config, "net10.0", "fastladeda.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("build the CLI first: " + path);
+    });
+
+    /// <summary>What one run printed and returned.</summary>
+    public sealed record Result(int ExitCode, string StdOut, string StdErr)
+    {
+        /// <summary>Non-empty stderr lines.</summary>
+        public string[] ErrorLines => StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <summary>Runs <c>fastladeda ARGS</c> and waits (at most a minute) for it to exit.</summary>
+    public static Result Run(params string[] args)
+    {
+        string dll = CliDll.Value;
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(dll);
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("FASTLADEDA_DEBUG");
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("fastladeda " + string.Join(' ', args) + " did not exit within a minute");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
