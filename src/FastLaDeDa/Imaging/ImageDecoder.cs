@@ -1,0 +1,108 @@
+namespace FastLaDeDa.Imaging;
+
+/// <summary>
+/// Decodes an image file to 8-bit RGB exactly as the official pipeline's
+/// <c>PIL.Image.open(f).convert("RGB")</c> (Pillow 9.4) sees it: alpha is dropped (not
+/// composited), grey is replicated to three channels, palettes are looked up, 16-bit colour keeps
+/// the high byte, 16-bit grey is clipped to 255, and EXIF orientation is ignored.
+/// </summary>
+/// <remarks>
+/// <para>Formats: JPEG (baseline, extended and progressive; grey or YCbCr/RGB), PNG (every bit depth
+/// and colour type), BMP (uncompressed and bit-field), GIF (first frame), TGA and PNM (P1–P6).
+/// Other formats are recognised by their magic bytes and refused with
+/// <see cref="UnsupportedImageFormatException"/>.</para>
+/// <para>Before any pixel memory is allocated the file size and the dimensions declared in the
+/// header are checked against <see cref="ImageLimits"/> (<see cref="ImageLimitExceededException"/>),
+/// and JPEG, PNG, GIF, BMP and TGA files are walked structurally, so a truncated or damaged file
+/// raises <see cref="ImageDecodeException"/> where StbImageSharp alone would decode it silently.</para>
+/// <para>JPEG pixels come from stb's decoder, whose IDCT and chroma upsampling differ from
+/// libjpeg's by a few levels on some pixels; every other format decodes bit-exactly.</para>
+/// <para>For bad content only <see cref="ImageDecodeException"/> and its subclasses are thrown;
+/// file-system errors (missing file, no access) propagate as the usual <see cref="IOException"/>s.</para>
+/// </remarks>
+public static class ImageDecoder
+{
+    /// <summary>Reads and decodes the image file at <paramref name="path"/>.</summary>
+    /// <param name="path">The image file; its name is used in error messages.</param>
+    /// <param name="limits">Size limits; <see cref="ImageLimits.Default"/> when null.</param>
+    /// <returns>The decoded RGB image.</returns>
+    /// <exception cref="ImageDecodeException">The file is empty, truncated, corrupt or exceeds <paramref name="limits"/>.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static Rgb24Image Decode(string path, ImageLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        limits ??= ImageLimits.Default;
+        // Checked before reading, so a huge file is refused without being loaded.
+        ImageLimitGuard.CheckFileSize(new FileInfo(path).Length, limits, path);
+        byte[] data = File.ReadAllBytes(path);
+        return Decode(data, path, limits);
+    }
+
+    /// <summary>Decodes an image held in memory.</summary>
+    /// <param name="data">The bytes of the image file.</param>
+    /// <param name="sourceName">A name for error messages (usually the file path), or null.</param>
+    /// <param name="limits">Size limits; <see cref="ImageLimits.Default"/> when null.</param>
+    /// <returns>The decoded RGB image.</returns>
+    /// <exception cref="ImageDecodeException">The data is empty, truncated, corrupt or exceeds <paramref name="limits"/>.</exception>
+    public static Rgb24Image Decode(ReadOnlySpan<byte> data, string? sourceName = null, ImageLimits? limits = null)
+    {
+        limits ??= ImageLimits.Default;
+        if (data.IsEmpty) throw new ImageDecodeException(sourceName, "file is empty");
+        ImageLimitGuard.CheckFileSize(data.Length, limits, sourceName);
+
+        return ImageFormatSniffer.Detect(data, sourceName) switch
+        {
+            ImageFormat.Jpeg => DecodeJpeg(data, sourceName, limits),
+            ImageFormat.Png => DecodePng(data, sourceName, limits),
+            ImageFormat.Gif => DecodeGif(data, sourceName, limits),
+            ImageFormat.Bmp => DecodeBmp(data, sourceName, limits),
+            ImageFormat.Tga => DecodeTga(data, sourceName, limits),
+            ImageFormat.Pnm => PnmDecoder.Decode(data, limits, sourceName),
+            _ => throw new UnsupportedImageFormatException(sourceName, "not a recognised image format"),
+        };
+    }
+
+    private static Rgb24Image DecodeJpeg(ReadOnlySpan<byte> data, string? source, ImageLimits limits)
+    {
+        JpegStructure jpeg = JpegStructure.Read(data, limits, source);
+        return ExpectSize(StbImageBridge.DecodeRgb(data, ImageFormat.Jpeg, source), jpeg.Width, jpeg.Height, source);
+    }
+
+    private static Rgb24Image DecodePng(ReadOnlySpan<byte> data, string? source, ImageLimits limits)
+    {
+        PngStructure png = PngStructure.Read(data, limits, source);
+        Rgb24Image image = png is { BitDepth: 16, ColorType: PngStructure.Grey }
+            ? StbImageBridge.DecodeGrey16PngClipped(data, source)
+            : StbImageBridge.DecodeRgb(data, ImageFormat.Png, source);
+        return ExpectSize(image, png.Width, png.Height, source);
+    }
+
+    private static Rgb24Image DecodeGif(ReadOnlySpan<byte> data, string? source, ImageLimits limits)
+    {
+        GifStructure gif = GifStructure.Read(data, limits, source);
+        Rgb24Image image = ExpectSize(StbImageBridge.DecodeRgb(gif.WithoutTransparency(data), ImageFormat.Gif, source), gif.Width, gif.Height, source);
+        gif.FillOutsideFrame(image);
+        return image;
+    }
+
+    private static Rgb24Image DecodeBmp(ReadOnlySpan<byte> data, string? source, ImageLimits limits)
+    {
+        BmpStructure bmp = BmpStructure.Read(data, limits, source);
+        Rgb24Image image = ExpectSize(StbImageBridge.DecodeRgb(data, ImageFormat.Bmp, source), bmp.Width, bmp.Height, source);
+        bmp.RemapSixteenBitChannels(image);
+        return image;
+    }
+
+    private static Rgb24Image DecodeTga(ReadOnlySpan<byte> data, string? source, ImageLimits limits)
+    {
+        TgaStructure tga = TgaStructure.Read(data, limits, source);
+        Rgb24Image image = ExpectSize(StbImageBridge.DecodeRgb(data, ImageFormat.Tga, source), tga.Width, tga.Height, source);
+        tga.MirrorIfRightToLeft(image);
+        return image;
+    }
+
+    private static Rgb24Image ExpectSize(Rgb24Image image, int width, int height, string? source) =>
+        image.Width == width && image.Height == height
+            ? image
+            : throw new ImageDecodeException(source, $"decoder produced {image.Width}x{image.Height} pixels, header declares {width}x{height}");
+}

@@ -1,0 +1,12 @@
+namespace FastLaDeDa.Imaging;
+
+/// <summary>The container formats <see cref="ImageDecoder"/> decodes, as told apart by their first bytes.</summary>
+internal enum ImageFormat
+{
+    Jpeg,
+    Png,
+    Gif,
+    Bmp,
+    Tga,
+    Pnm,
+}
