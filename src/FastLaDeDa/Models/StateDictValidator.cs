@@ -14,7 +14,7 @@ public static class StateDictValidator
     {
         ArgumentNullException.ThrowIfNull(dict);
         var expected = specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
-        var missing = specs.Where(s => s.Required && !dict.Tensors.ContainsKey(s.Name)).Select(s => s.Name).ToList();
+        var missing = specs.Where(s => s.Required && !dict.Tensors.ContainsKey(s.Name)).Select(s => s.Name).Order(StringComparer.Ordinal).ToList();
         var unexpected = dict.Tensors.Keys.Where(k => !expected.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
         var misShaped = new List<string>();
         foreach (var spec in specs)

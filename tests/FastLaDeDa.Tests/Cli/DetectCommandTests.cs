@@ -42,7 +42,7 @@ public class DetectCommandTests
         using var doc = JsonDocument.Parse(r.StdOut);
         var item = Assert.Single(doc.RootElement.EnumerateArray());
         Assert.Equal(png, item.GetProperty("path").GetString());
-        Assert.Equal(Goldens.Scalar("real_photo_png512.forensynth_tiny.max_logit"), item.GetProperty("logit").GetDouble(), 3);
+        Assert.Equal(Goldens.Scalar("real_photo_png512.forensynth_tiny.max_logit"), item.GetProperty("logit").GetDouble(), 1e-3);
         double p = item.GetProperty("probability").GetDouble();
         Assert.Equal(p > 0.5 ? "fake" : "real", item.GetProperty("label").GetString());
         Assert.Equal("max", item.GetProperty("pooling").GetString());
@@ -61,7 +61,7 @@ public class DetectCommandTests
     [SkippableFact]
     public void Bad_images_give_one_line_each_and_the_others_are_still_scored()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string empty = dir.Write("empty.jpg", []);
         string text = dir.Write("notes.png", "this is not an image"u8.ToArray());
         byte[] png = File.ReadAllBytes(Goldens.ImagePath("real_photo_png512"));
@@ -80,7 +80,7 @@ public class DetectCommandTests
     [SkippableFact]
     public void An_image_below_the_receptive_field_is_refused_with_no_resize()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string tiny = dir.Write("tiny.bmp", BmpWriter.Encode(5, 5, new byte[75]));
         AssertOneErrorLine(CliRunner.Run("detect", "--no-resize", "--weights", WildRf, "--preprocess", "right_diag", tiny), tiny, "receptive field", exitCode: 1);
         // Resized (the default), the same image is fine.
@@ -90,7 +90,7 @@ public class DetectCommandTests
     [Fact]
     public void Bad_weights_stop_with_one_line_naming_the_file()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         byte[] header = new byte[16];
         BitConverter.GetBytes(1_000_000L).CopyTo(header, 0); // header length far past the end of the file
         string bad = dir.Write("bad.safetensors", header);
@@ -102,7 +102,7 @@ public class DetectCommandTests
     [Fact]
     public void Without_weights_it_uses_the_embedded_default_or_names_the_missing_file()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string image = dir.Write("img.bmp", BmpWriter.Encode(16, 16, new byte[768]));
         var r = CliRunner.Run("detect", image);
         if (File.Exists(Path.Combine(SharedData.RepoRoot, "weights", "tiny-ladeda.safetensors")))

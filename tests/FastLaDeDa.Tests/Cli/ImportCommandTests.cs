@@ -11,7 +11,7 @@ public class ImportCommandTests
     [SkippableFact]
     public void Converts_an_official_checkpoint_that_then_scores_identically()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string pth = Goldens.OfficialCheckpoint("ForenSynth_Tiny_LaDeDa.pth");
         string output = dir.File("forensynth.safetensors");
         var r = CliRunner.Run("import", pth, "--model", "tiny", "--preprocess", "npr", "-o", output);

@@ -16,7 +16,12 @@ public class DetectorTests(ITestOutputHelper output)
         return Detector.Load(Goldens.OfficialCheckpoint(file), new DetectorOptions { Preprocess = preprocess });
     }
 
-    /// <summary>From the file on disk to the image logit: decode, resize, normalize, filter, network, pooling.</summary>
+    /// <summary>
+    /// From the file on disk to the image logit: decode, resize, normalize, filter, network, pooling.
+    /// PNG mean logits must be within 1e-3. Max logits reach thousands on the synthetic noise
+    /// images, where the golden's own float32 rounding is ~1e-6 relative (1 ulp at 2048 is 2.4e-4),
+    /// so they must be within 1e-3 or 4e-6 relative, whichever is larger; the difference is printed.
+    /// </summary>
     [SkippableFact]
     public void End_to_end_logits_match_the_official_pipeline()
     {
@@ -37,7 +42,7 @@ public class DetectorTests(ITestOutputHelper output)
                 if (isPng)
                 {
                     Assert.True(dMean <= 1e-3, $"{name} {key}: |Δ logit| {dMean}");
-                    Assert.True(dMax <= 1e-3, $"{name} {key}: |Δ max_logit| {dMax}");
+                    Assert.True(dMax <= Math.Max(1e-3, 4e-6 * Math.Abs(max)), $"{name} {key}: |Δ max_logit| {dMax}");
                 }
                 else
                 {

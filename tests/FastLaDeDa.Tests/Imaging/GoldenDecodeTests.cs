@@ -30,39 +30,36 @@ public sealed class GoldenDecodeTests(ITestOutputHelper output)
     [MemberData(nameof(GoldenImages.PngData), MemberType = typeof(GoldenImages))]
     public void Png_decode_equals_pillow_byte_for_byte(string file)
     {
-        var golden = GoldenFile.Shared;
         string stem = GoldenImages.Stem(file);
         Rgb24Image image = ImageDecoder.Decode(GoldenImages.PathOf(file));
 
-        int[] shape = golden.Shape(stem + ".rgb");
-        Assert.Equal((shape[1], shape[0]), (image.Width, image.Height));
-        AssertBytesEqual(golden.U8(stem + ".rgb"), image.Pixels, stem + ".rgb");
+        Rgb24Image expected = Goldens.Image(stem + ".rgb");
+        Assert.Equal((expected.Width, expected.Height), (image.Width, image.Height));
+        AssertBytesEqual(expected.Pixels, image.Pixels, stem + ".rgb");
     }
 
     [SkippableTheory]
     [MemberData(nameof(GoldenImages.PngData), MemberType = typeof(GoldenImages))]
     public void Png_decode_then_resize_equals_pillow_byte_for_byte(string file)
     {
-        var golden = GoldenFile.Shared;
         string stem = GoldenImages.Stem(file);
         Rgb24Image resized = PillowResize.Bilinear(ImageDecoder.Decode(GoldenImages.PathOf(file)), 256, 256);
-        AssertBytesEqual(golden.U8(stem + ".resized"), resized.Pixels, stem + ".resized");
+        AssertBytesEqual(Goldens.Image(stem + ".resized").Pixels, resized.Pixels, stem + ".resized");
     }
 
     [SkippableTheory]
     [MemberData(nameof(GoldenImages.JpegData), MemberType = typeof(GoldenImages))]
     public void Jpeg_decode_and_resize_stay_close_to_pillow(string file)
     {
-        var golden = GoldenFile.Shared;
         string stem = GoldenImages.Stem(file);
         Rgb24Image image = ImageDecoder.Decode(GoldenImages.PathOf(file));
         Rgb24Image resized = PillowResize.Bilinear(image, 256, 256);
 
-        if (golden.Contains(stem + ".rgb"))
+        if (Goldens.Has(stem + ".rgb"))
         {
-            int[] shape = golden.Shape(stem + ".rgb");
-            Assert.Equal((shape[1], shape[0]), (image.Width, image.Height));
-            var (max, mean, share) = Difference(golden.U8(stem + ".rgb"), image.Pixels);
+            Rgb24Image expected = Goldens.Image(stem + ".rgb");
+            Assert.Equal((expected.Width, expected.Height), (image.Width, image.Height));
+            var (max, mean, share) = Difference(expected.Pixels, image.Pixels);
             output.WriteLine($"{stem}: decode  vs .rgb     max |d| = {max,3}, mean |d| = {mean:F4}, differing bytes = {share:P2}");
             Assert.InRange(max, 0, MaxDecodeDifference);
             Assert.InRange(mean, 0, MaxMeanDecodeDifference);
@@ -72,7 +69,7 @@ public sealed class GoldenDecodeTests(ITestOutputHelper output)
             output.WriteLine($"{stem}: no .rgb golden (image larger than 900 px)");
         }
 
-        var (rMax, rMean, rShare) = Difference(golden.U8(stem + ".resized"), resized.Pixels);
+        var (rMax, rMean, rShare) = Difference(Goldens.Image(stem + ".resized").Pixels, resized.Pixels);
         output.WriteLine($"{stem}: resized vs .resized max |d| = {rMax,3}, mean |d| = {rMean:F4}, differing bytes = {rShare:P2}");
         Assert.InRange(rMax, 0, MaxResizedDifference);
         Assert.InRange(rMean, 0, MaxMeanResizedDifference);

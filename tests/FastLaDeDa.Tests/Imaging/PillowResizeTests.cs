@@ -17,14 +17,12 @@ public sealed class PillowResizeTests
     [MemberData(nameof(ImagesWithPillowDecode))]
     public void Resize_of_pillow_decode_equals_pillow_resize(string file)
     {
-        var golden = GoldenFile.Shared;
         string stem = GoldenImages.Stem(file);
-        int[] shape = golden.Shape(stem + ".rgb");
-        var source = new Rgb24Image(shape[1], shape[0], golden.U8(stem + ".rgb"));
+        Rgb24Image source = Goldens.Image(stem + ".rgb");
 
         Rgb24Image resized = PillowResize.Bilinear(source, 256, 256);
 
-        GoldenDecodeTests.AssertBytesEqual(golden.U8(stem + ".resized"), resized.Pixels, stem + ".resized");
+        GoldenDecodeTests.AssertBytesEqual(Goldens.Image(stem + ".resized").Pixels, resized.Pixels, stem + ".resized");
     }
 
     [Fact]

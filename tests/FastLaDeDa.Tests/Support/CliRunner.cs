@@ -9,7 +9,7 @@ public static class CliRunner
     private static readonly Lazy<string> CliDll = new(() =>
     {
         string config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // .../bin/<Config>/net10.0/
-        string path = Path.Combine(SharedData.RepoRoot, "src", "FastLaDeDa.Cli", "bin", config, "net10.0", "fastladeda.dll");
+        string path = Path.Combine(SharedData.RepoRoot, "src", "FastLaDeDa.Cli", "bin", config, "net10.0", "FastLaDeDa.Cli.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException("build the CLI first: " + path);
     });
 

@@ -9,11 +9,14 @@ public sealed class TempDirectory : IDisposable
     /// <summary>The folder's path.</summary>
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fastladeda-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>The path of a file of that name in the folder (not created).</summary>
+    public string File(string fileName) => System.IO.Path.Combine(Path, fileName);
+
     /// <summary>Writes <paramref name="bytes"/> to a file of that name in the folder and returns its path.</summary>
     public string Write(string fileName, byte[] bytes)
     {
-        string path = System.IO.Path.Combine(Path, fileName);
-        File.WriteAllBytes(path, bytes);
+        string path = File(fileName);
+        System.IO.File.WriteAllBytes(path, bytes);
         return path;
     }
 
