@@ -5,5 +5,7 @@ var root = new RootCommand("fastladeda: real-time deepfake detection with (Tiny-
 {
     DetectCommand.Create(),
     ImportCommand.Create(),
+    InfoCommand.Create(),
+    SelfTestCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using FastLaDeDa.Engines;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
 
@@ -22,6 +23,20 @@ internal static class CommonOptions
         HelpName = "mean|max",
         CustomParser = result => ModelMetadata.TryParsePooling(Single(result), out var kind) ? kind
             : Fail<PoolingKind?>(result, $"unknown pooling '{Single(result)}'; expected mean or max"),
+    };
+
+    public static Option<ITinyLaDeDaEngine?> Engine() => new("--engine")
+    {
+        Description = "Tiny-LaDeDa engine: auto (the widest the CPU accelerates), " + string.Join(", ", TinyLaDeDaEngines.Fused.Select(e => e.Name)) + " or reference.",
+        HelpName = "name",
+        CustomParser = result =>
+        {
+            string name = Single(result);
+            if (name is "" or "auto") return null;
+            var engine = TinyLaDeDaEngines.ByName(name);
+            if (engine is null) return Fail<ITinyLaDeDaEngine?>(result, $"unknown engine '{name}'");
+            return engine.IsSupported ? engine : Fail<ITinyLaDeDaEngine?>(result, $"engine '{name}' is not supported on this machine");
+        },
     };
 
     private static string Single(ArgumentResult result) => result.Tokens.Count == 1 ? result.Tokens[0].Value : "";

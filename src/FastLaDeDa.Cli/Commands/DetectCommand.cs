@@ -16,8 +16,9 @@ internal static class DetectCommand
         var pool = CommonOptions.Pool("Reduce the patch logits by their mean (default) or max.");
         var preprocess = CommonOptions.Preprocess("Override the weights' preprocessing (needed for official .pth files: right_diag for WildRF, npr for ForenSynth).");
         var noResize = new Option<bool>("--no-resize") { Description = "Score the native resolution instead of resizing to 256x256 (Pillow bilinear) first." };
+        var engine = CommonOptions.Engine();
 
-        var command = new Command("detect", "Score images as real or AI-generated.") { images, weights, json, pool, preprocess, noResize };
+        var command = new Command("detect", "Score images as real or AI-generated.") { images, weights, json, pool, preprocess, noResize, engine };
         command.SetAction(parse =>
         {
             var options = new DetectorOptions
@@ -25,6 +26,7 @@ internal static class DetectCommand
                 Pooling = parse.GetValue(pool),
                 Preprocess = parse.GetValue(preprocess),
                 Resize = !parse.GetValue(noResize),
+                Engine = parse.GetValue(engine),
             };
             string? weightsPath = parse.GetValue(weights);
             return Run(parse.GetValue(images)!, weightsPath, options, parse.GetValue(json));
@@ -61,7 +63,7 @@ internal static class DetectCommand
                     if (writer is null)
                         Console.WriteLine($"{path}\t{result.Probability:F4}\t{Label(result.Label)}");
                     else
-                        WriteJson(writer, path, result, detector.Metadata);
+                        WriteJson(writer, path, result, detector.Metadata, detector.EngineName);
                 }
                 catch (Exception ex) when (ErrorReporter.IsExpected(ex))
                 {
@@ -92,7 +94,7 @@ internal static class DetectCommand
 
     private static string Label(DetectionLabel label) => label == DetectionLabel.Fake ? "fake" : "real";
 
-    private static void WriteJson(Utf8JsonWriter writer, string path, DetectionResult result, ModelMetadata metadata)
+    private static void WriteJson(Utf8JsonWriter writer, string path, DetectionResult result, ModelMetadata metadata, string engineName)
     {
         writer.WriteStartObject();
         writer.WriteString("path", path);
@@ -101,6 +103,7 @@ internal static class DetectCommand
         writer.WriteString("label", Label(result.Label));
         writer.WriteString("pooling", ModelMetadata.PoolingName(metadata.Pooling));
         writer.WriteString("preprocess", Preprocessing.PreprocessKindNames.ToName(metadata.Preprocess));
+        writer.WriteString("engine", engineName);
         writer.WriteEndObject();
     }
 }

@@ -2,10 +2,10 @@ using FastLaDeDa.Models;
 
 namespace FastLaDeDa.Detection;
 
-/// <summary>The score of one image.</summary>
+/// <summary>The score of one image (a value type: scoring allocates nothing unless the patch map is requested).</summary>
 /// <param name="Logit">The pooled patch logit (positive means fake).</param>
 /// <param name="PatchMap">The per-patch logits, when requested.</param>
-public sealed record DetectionResult(double Logit, PatchMap? PatchMap = null)
+public readonly record struct DetectionResult(double Logit, PatchMap? PatchMap = null)
 {
     /// <summary>P(fake) = sigmoid(logit).</summary>
     public double Probability => 1.0 / (1.0 + Math.Exp(-Logit));

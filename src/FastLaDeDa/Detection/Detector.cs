@@ -1,5 +1,4 @@
 using FastLaDeDa.Engines;
-using FastLaDeDa.Engines.Reference;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
@@ -25,16 +24,14 @@ public sealed class Detector : IDisposable
 
     private const string DefaultWeightsResource = "FastLaDeDa.weights.tiny-ladeda.safetensors";
 
-    private readonly TinyLaDeDaModel _model;
-    private readonly ITinyLaDeDaEngine _engine;
+    private readonly ITinyLaDeDaNetwork _network;
     private readonly DetectorOptions _options;
     private volatile bool _disposed;
 
     private Detector(TinyLaDeDaModel model, ModelMetadata metadata, bool preprocessAssumed, string? source, DetectorOptions options)
     {
-        _model = model;
         _options = options;
-        _engine = options.Engine ?? TinyLaDeDaReferenceEngine.Instance;
+        _network = (options.Engine ?? TinyLaDeDaEngines.Best).Prepare(model, metadata.Preprocess);
         Metadata = metadata;
         PreprocessAssumed = preprocessAssumed;
         WeightsSource = source;
@@ -53,7 +50,7 @@ public sealed class Detector : IDisposable
     public string? WeightsSource { get; }
 
     /// <summary>The engine running the network.</summary>
-    public string EngineName => _engine.Name;
+    public string EngineName => _network.EngineName;
 
     /// <summary>Loads weights from a safetensors file or an official PyTorch <c>.pth</c> checkpoint.</summary>
     /// <exception cref="WeightsFormatException">The file is malformed or not a Tiny-LaDeDa state dict.</exception>
@@ -113,15 +110,36 @@ public sealed class Detector : IDisposable
     /// <summary>Scores decoded RGB pixels.</summary>
     public DetectionResult Score(Rgb24Image image, bool includePatchMap = false) => Score(image, null, includePatchMap);
 
+    /// <summary>
+    /// Scores many decoded images on all cores (or <paramref name="maxDegreeOfParallelism"/>
+    /// threads); results are in input order. Images that fail throw as <see cref="Score(Rgb24Image, bool)"/> does.
+    /// </summary>
+    public DetectionResult[] ScoreBatch(IReadOnlyList<Rgb24Image> images, int maxDegreeOfParallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ThrowIfDisposed();
+        var results = new DetectionResult[images.Count];
+        Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
+            i => results[i] = Score(images[i], null, includePatchMap: false));
+        return results;
+    }
+
     private DetectionResult Score(Rgb24Image image, string? sourcePath, bool includePatchMap)
     {
         ArgumentNullException.ThrowIfNull(image);
         ThrowIfDisposed();
-        PatchMap map = ComputePatchMap(image, sourcePath);
-        return new DetectionResult(map.Pool(Metadata.Pooling), includePatchMap ? map : null);
+        image = PrepareInput(image, sourcePath);
+        if (!includePatchMap)
+            return new DetectionResult(_network.Run(image.Pixels, image.Width, image.Height, default).Get(Metadata.Pooling));
+        int mapWidth = TinyLaDeDaModel.MapSize(image.Width), mapHeight = TinyLaDeDaModel.MapSize(image.Height);
+        var logits = new float[mapWidth * mapHeight];
+        PatchPooling pooled = _network.Run(image.Pixels, image.Width, image.Height, logits);
+        var map = new PatchMap(mapWidth, mapHeight, logits, TinyLaDeDaModel.Stride, TinyLaDeDaModel.ReceptiveField);
+        return new DetectionResult(pooled.Get(Metadata.Pooling), map);
     }
 
-    private PatchMap ComputePatchMap(Rgb24Image image, string? sourcePath)
+    /// <summary>Resizes to the model's input size, or checks the native size against the receptive field.</summary>
+    private Rgb24Image PrepareInput(Rgb24Image image, string? sourcePath)
     {
         if (_options.Resize)
         {
@@ -133,7 +151,7 @@ public sealed class Detector : IDisposable
             throw new ImageTooSmallException(sourcePath,
                 $"image is {image.Width}x{image.Height}, smaller than the model's {TinyLaDeDaModel.ReceptiveField}x{TinyLaDeDaModel.ReceptiveField} receptive field; score it resized instead");
         }
-        return _engine.Run(_model, Metadata.Preprocess, ImageNetNormalization.Normalize(image));
+        return image;
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);

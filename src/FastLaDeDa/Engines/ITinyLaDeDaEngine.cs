@@ -4,19 +4,20 @@ using FastLaDeDa.Preprocessing;
 namespace FastLaDeDa.Engines;
 
 /// <summary>
-/// Computes Tiny-LaDeDa's patch-logit map from a normalized image. Implementations differ in
-/// speed only; all are tested against <see cref="Reference.TinyLaDeDaReferenceEngine"/>.
-/// Implementations are thread-safe.
+/// A way to run Tiny-LaDeDa (scalar reference, fused scalar, fused Vector256, fused Vector512).
+/// Engines differ in speed only; all are tested against the reference on the same inputs.
 /// </summary>
 public interface ITinyLaDeDaEngine
 {
-    /// <summary>A short name for reports, e.g. <c>reference</c>.</summary>
+    /// <summary>A short name for reports, e.g. <c>fused-vector512</c>.</summary>
     string Name { get; }
 
+    /// <summary>Whether this engine can run on this machine with the current runtime settings.</summary>
+    bool IsSupported { get; }
+
     /// <summary>
-    /// Runs <paramref name="model"/> on <paramref name="normalized"/> (3×H×W, ImageNet-normalized,
-    /// before the model's preprocessing filter, which the engine applies as <paramref name="preprocess"/>).
-    /// H and W must be at least 5.
+    /// Binds a model and its preprocessing into a ready-to-run network (weights rearranged once).
+    /// The result is immutable and thread-safe.
     /// </summary>
-    PatchMap Run(TinyLaDeDaModel model, PreprocessKind preprocess, ChwTensor normalized);
+    ITinyLaDeDaNetwork Prepare(TinyLaDeDaModel model, PreprocessKind preprocess);
 }

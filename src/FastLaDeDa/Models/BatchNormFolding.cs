@@ -1,36 +1,36 @@
 namespace FastLaDeDa.Models;
 
 /// <summary>
-/// Folds an inference-mode BatchNorm into the convolution before it:
-/// <c>bn(conv(x)) = conv'(x) + b'</c> with <c>s = γ / sqrt(var + eps)</c>, <c>conv' = s · conv</c>,
-/// <c>b' = β − mean · s</c>. Exact in real arithmetic; computed in double.
+/// Reduces an inference-mode BatchNorm after a convolution to one multiply-add per output:
+/// <c>bn(z) = s · z + t</c> with <c>s = γ / sqrt(var + eps)</c> and <c>t = β − mean · s</c>,
+/// computed in double.
 /// </summary>
+/// <remarks>
+/// The scale is deliberately not multiplied into float32 conv weights: where BatchNorm scales are
+/// large (the official ForenSynth checkpoint's strided conv reaches |w · s| ≈ 437) the rounded
+/// products alone move logits by ~1e-5 of their range. Engines accumulate with the checkpoint's
+/// own float32 weights and apply <c>s</c> and <c>t</c> afterwards, as PyTorch does.
+/// </remarks>
 public static class BatchNormFolding
 {
     /// <summary>PyTorch's default BatchNorm epsilon.</summary>
     public const double Epsilon = 1e-5;
 
-    /// <summary>
-    /// Returns the scaled weights (same layout, output channel outermost) and the new bias.
-    /// <paramref name="convWeights"/> holds <c>outChannels × perOutput</c> values.
-    /// </summary>
-    public static (double[] Weights, double[] Bias) Fold(
-        ReadOnlySpan<float> convWeights, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
-        ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, double epsilon = Epsilon)
+    /// <summary>The per-channel scale s and shift t of <c>bn(z) = s · z + t</c>.</summary>
+    public static (double[] Scale, double[] Shift) ScaleAndShift(
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
+        double epsilon = Epsilon)
     {
-        int outChannels = gamma.Length;
-        if (beta.Length != outChannels || runningMean.Length != outChannels || runningVar.Length != outChannels
-            || convWeights.Length % outChannels != 0)
-            throw new ArgumentException("BatchNorm parameters must have one value per output channel");
-        int perOutput = convWeights.Length / outChannels;
-        var weights = new double[convWeights.Length];
-        var bias = new double[outChannels];
-        for (int o = 0; o < outChannels; o++)
+        int channels = gamma.Length;
+        if (beta.Length != channels || runningMean.Length != channels || runningVar.Length != channels)
+            throw new ArgumentException("BatchNorm parameters must have one value per channel");
+        var scale = new double[channels];
+        var shift = new double[channels];
+        for (int c = 0; c < channels; c++)
         {
-            double scale = gamma[o] / Math.Sqrt(runningVar[o] + epsilon);
-            for (int i = 0; i < perOutput; i++) weights[o * perOutput + i] = convWeights[o * perOutput + i] * scale;
-            bias[o] = beta[o] - runningMean[o] * scale;
+            scale[c] = gamma[c] / Math.Sqrt(runningVar[c] + epsilon);
+            shift[c] = beta[c] - runningMean[c] * scale[c];
         }
-        return (weights, bias);
+        return (scale, shift);
     }
 }

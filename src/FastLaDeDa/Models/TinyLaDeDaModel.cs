@@ -3,11 +3,11 @@ using FastLaDeDa.Weights;
 namespace FastLaDeDa.Models;
 
 /// <summary>
-/// Tiny-LaDeDa with its BatchNorms folded into the convolutions, ready for any engine.
+/// Tiny-LaDeDa with its BatchNorms reduced to per-channel scale and shift, ready for any engine.
 /// Immutable and thread-safe. Layers (MODEL.md): preprocessing filter → conv1 1×1 3→8 →
 /// stem 3×3 8→8 (+bn1, ReLU) → pointwise 1×1 8→8 (+layer1.0.bn1, ReLU) →
 /// strided 3×3 stride 2 8→8 (+layer1.0.bn2, ReLU) → fc 8→1 per position.
-/// All weights are double so the reference engine adds no rounding of its own; fast engines
+/// All values are double so the reference engine adds no rounding of its own; fast engines
 /// convert them to float32 once.
 /// </summary>
 public sealed class TinyLaDeDaModel
@@ -24,36 +24,49 @@ public sealed class TinyLaDeDaModel
     /// <summary>The tensors of an official / exported state dict.</summary>
     public static IReadOnlyList<TensorSpec> Spec { get; } = BuildSpec();
 
-    private readonly double[] _conv1, _stem, _stemBias, _pointwise, _pointwiseBias, _strided, _stridedBias, _fc;
+    private readonly double[] _conv1, _stem, _pointwise, _strided, _fc;
+    private readonly double[] _stemScale, _stemShift, _pointwiseScale, _pointwiseShift, _stridedScale, _stridedShift;
 
-    private TinyLaDeDaModel(double[] conv1, double[] stem, double[] stemBias, double[] pointwise, double[] pointwiseBias,
-                            double[] strided, double[] stridedBias, double[] fc, double fcBias)
+    private TinyLaDeDaModel(double[] conv1, double[] stem, (double[] Scale, double[] Shift) stemBn,
+                            double[] pointwise, (double[] Scale, double[] Shift) pointwiseBn,
+                            double[] strided, (double[] Scale, double[] Shift) stridedBn, double[] fc, double fcBias)
     {
-        (_conv1, _stem, _stemBias, _pointwise, _pointwiseBias, _strided, _stridedBias, _fc) =
-            (conv1, stem, stemBias, pointwise, pointwiseBias, strided, stridedBias, fc);
+        (_conv1, _stem, _pointwise, _strided, _fc) = (conv1, stem, pointwise, strided, fc);
+        (_stemScale, _stemShift) = stemBn;
+        (_pointwiseScale, _pointwiseShift) = pointwiseBn;
+        (_stridedScale, _stridedShift) = stridedBn;
         FcBias = fcBias;
     }
 
     /// <summary>conv1, 1×1 3→8, no bias: [out 8][in 3].</summary>
     public ReadOnlySpan<double> Conv1 => _conv1;
 
-    /// <summary>conv2 folded with bn1: [out 8][in 8][ky 3][kx 3].</summary>
+    /// <summary>conv2 (the stem), 3×3 8→8: [out 8][in 8][ky 3][kx 3]; followed by bn1 (<see cref="StemScale"/>, <see cref="StemShift"/>) and ReLU.</summary>
     public ReadOnlySpan<double> Stem => _stem;
 
-    /// <summary>Bias of the stem after folding bn1.</summary>
-    public ReadOnlySpan<double> StemBias => _stemBias;
+    /// <summary>bn1 as a per-channel scale.</summary>
+    public ReadOnlySpan<double> StemScale => _stemScale;
 
-    /// <summary>layer1.0.conv1 folded with layer1.0.bn1: [out 8][in 8].</summary>
+    /// <summary>bn1 as a per-channel shift.</summary>
+    public ReadOnlySpan<double> StemShift => _stemShift;
+
+    /// <summary>layer1.0.conv1, 1×1 8→8: [out 8][in 8]; followed by layer1.0.bn1 and ReLU.</summary>
     public ReadOnlySpan<double> Pointwise => _pointwise;
 
-    /// <summary>Bias of the pointwise conv after folding.</summary>
-    public ReadOnlySpan<double> PointwiseBias => _pointwiseBias;
+    /// <summary>layer1.0.bn1 as a per-channel scale.</summary>
+    public ReadOnlySpan<double> PointwiseScale => _pointwiseScale;
 
-    /// <summary>layer1.0.conv2 (stride 2) folded with layer1.0.bn2: [out 8][in 8][ky 3][kx 3].</summary>
+    /// <summary>layer1.0.bn1 as a per-channel shift.</summary>
+    public ReadOnlySpan<double> PointwiseShift => _pointwiseShift;
+
+    /// <summary>layer1.0.conv2, 3×3 stride 2, 8→8: [out 8][in 8][ky 3][kx 3]; followed by layer1.0.bn2 and ReLU.</summary>
     public ReadOnlySpan<double> Strided => _strided;
 
-    /// <summary>Bias of the strided conv after folding.</summary>
-    public ReadOnlySpan<double> StridedBias => _stridedBias;
+    /// <summary>layer1.0.bn2 as a per-channel scale.</summary>
+    public ReadOnlySpan<double> StridedScale => _stridedScale;
+
+    /// <summary>layer1.0.bn2 as a per-channel shift.</summary>
+    public ReadOnlySpan<double> StridedShift => _stridedShift;
 
     /// <summary>fc weights, one per channel.</summary>
     public ReadOnlySpan<double> Fc => _fc;
@@ -63,21 +76,20 @@ public sealed class TinyLaDeDaModel
 
     /// <summary>
     /// Validates <paramref name="dict"/> against <see cref="Spec"/> (one error listing every
-    /// missing, unexpected or mis-shaped tensor; non-finite values rejected) and folds the BatchNorms.
+    /// missing, unexpected or mis-shaped tensor; non-finite values rejected) and reduces each
+    /// BatchNorm to a per-channel scale and shift (see <see cref="BatchNormFolding"/>).
     /// </summary>
     public static TinyLaDeDaModel FromStateDict(StateDict dict)
     {
         StateDictValidator.Validate(dict, Spec, "Tiny-LaDeDa");
         float[] T(string name) => dict.Tensors[name].ToFloat32();
-        (double[] W, double[] B) FoldBn(string conv, string bn) =>
-            BatchNormFolding.Fold(T(conv), T(bn + ".weight"), T(bn + ".bias"), T(bn + ".running_mean"), T(bn + ".running_var"));
+        double[] D(string name) => Array.ConvertAll(T(name), v => (double)v);
+        (double[], double[]) Bn(string bn) =>
+            BatchNormFolding.ScaleAndShift(T(bn + ".weight"), T(bn + ".bias"), T(bn + ".running_mean"), T(bn + ".running_var"));
 
-        var (stem, stemBias) = FoldBn("conv2.weight", "bn1");
-        var (pointwise, pointwiseBias) = FoldBn("layer1.0.conv1.weight", "layer1.0.bn1");
-        var (strided, stridedBias) = FoldBn("layer1.0.conv2.weight", "layer1.0.bn2");
-        return new TinyLaDeDaModel(
-            Array.ConvertAll(T("conv1.weight"), v => (double)v), stem, stemBias, pointwise, pointwiseBias,
-            strided, stridedBias, Array.ConvertAll(T("fc.weight"), v => (double)v), T("fc.bias")[0]);
+        return new TinyLaDeDaModel(D("conv1.weight"), D("conv2.weight"), Bn("bn1"),
+            D("layer1.0.conv1.weight"), Bn("layer1.0.bn1"), D("layer1.0.conv2.weight"), Bn("layer1.0.bn2"),
+            D("fc.weight"), T("fc.bias")[0]);
     }
 
     /// <summary>Patch-map size for an input of <paramref name="inputSize"/> pixels along one axis (0 when too small).</summary>

@@ -18,9 +18,10 @@ public class DetectorTests(ITestOutputHelper output)
 
     /// <summary>
     /// From the file on disk to the image logit: decode, resize, normalize, filter, network, pooling.
-    /// PNG mean logits must be within 1e-3. Max logits reach thousands on the synthetic noise
-    /// images, where the golden's own float32 rounding is ~1e-6 relative (1 ulp at 2048 is 2.4e-4),
-    /// so they must be within 1e-3 or 4e-6 relative, whichever is larger; the difference is printed.
+    /// PNG mean logits must be within 1e-3. A max logit is one patch's value: its float32 error
+    /// (the golden's own and ours) scales with the map's magnitude, which reaches thousands on the
+    /// synthetic noise images (1 ulp at 2048 is 2.4e-4), so it must be within 1e-3 or 1e-5 (the float32 engines' tolerance) of the
+    /// map's largest |logit|, whichever is larger. Every difference is printed.
     /// </summary>
     [SkippableFact]
     public void End_to_end_logits_match_the_official_pipeline()
@@ -42,7 +43,8 @@ public class DetectorTests(ITestOutputHelper output)
                 if (isPng)
                 {
                     Assert.True(dMean <= 1e-3, $"{name} {key}: |Δ logit| {dMean}");
-                    Assert.True(dMax <= Math.Max(1e-3, 4e-6 * Math.Abs(max)), $"{name} {key}: |Δ max_logit| {dMax}");
+                    double mapScale = Compare.MaxAbs(Goldens.Floats($"{name}.{key}.map"));
+                    Assert.True(dMax <= Math.Max(1e-3, 1e-5 * mapScale), $"{name} {key}: |Δ max_logit| {dMax} (max |map| {mapScale})");
                 }
                 else
                 {
@@ -73,7 +75,7 @@ public class DetectorTests(ITestOutputHelper output)
         DetectionResult result = detector.Score(image, includePatchMap: true);
         Assert.NotNull(result.PatchMap);
         Assert.Equal((126, 126), (result.PatchMap!.Width, result.PatchMap.Height));
-        Assert.Equal(result.PatchMap.Logits.Average(v => (double)v), result.Logit, 9);
+        Assert.Equal(result.PatchMap.Logits.Average(v => (double)v), result.Logit, 1e-5 * Math.Max(1, result.PatchMap.Logits.Max(Math.Abs)));
         Assert.Equal(1 / (1 + Math.Exp(-result.Logit)), result.Probability, 12);
         Assert.Equal(result.Logit > 0 ? DetectionLabel.Fake : DetectionLabel.Real, result.Label);
     }

@@ -22,7 +22,7 @@ public class TinyLaDeDaReferenceEngineTests(ITestOutputHelper output)
             foreach (string name in Goldens.ImageNames)
             {
                 var input = ImageNetNormalization.Normalize(Goldens.Image(name + ".resized"));
-                PatchMap map = TinyLaDeDaReferenceEngine.Instance.Run(model, preprocess, input);
+                PatchMap map = TinyLaDeDaReferenceEngine.ComputeMap(model, preprocess, input);
                 Assert.Equal((126, 126), (map.Width, map.Height));
                 float[] expected = Goldens.Floats($"{name}.{key}.map");
                 double maxDiff = Compare.MaxAbsDiff(expected, map.Logits);
@@ -53,7 +53,7 @@ public class TinyLaDeDaReferenceEngineTests(ITestOutputHelper output)
         var input = new ChwTensor(3, height, width);
         for (int i = 0; i < input.Data.Length; i++) input.Data[i] = (float)(rng.NextDouble() * 4 - 2);
 
-        PatchMap map = TinyLaDeDaReferenceEngine.Instance.Run(model, preprocess, input);
+        PatchMap map = TinyLaDeDaReferenceEngine.ComputeMap(model, preprocess, input);
         Assert.Equal(TinyLaDeDaModel.MapSize(height), map.Height);
         Assert.Equal(TinyLaDeDaModel.MapSize(width), map.Width);
 

@@ -54,7 +54,7 @@ public class TinyLaDeDaModelTests
     }
 
     [Fact]
-    public void Folded_batchnorm_equals_conv_then_batchnorm()
+    public void Batchnorm_as_scale_and_shift_equals_conv_then_batchnorm()
     {
         var tensors = RandomTiny.Tensors(4);
         var model = TinyLaDeDaModel.FromStateDict(new StateDict(tensors));
@@ -65,14 +65,14 @@ public class TinyLaDeDaModelTests
         double[] x = Enumerable.Range(0, 8).Select(_ => rng.NextDouble() * 4 - 2).ToArray();
         for (int o = 0; o < 8; o++)
         {
-            double conv = 0, folded = model.PointwiseBias[o];
+            double conv = 0, modelConv = 0;
             for (int i = 0; i < 8; i++)
             {
                 conv += w[o * 8 + i] * x[i];
-                folded += model.Pointwise[o * 8 + i] * x[i];
+                modelConv += model.Pointwise[o * 8 + i] * x[i];
             }
             double bn = (conv - m[o]) / Math.Sqrt(v[o] + 1e-5) * g[o] + be[o];
-            Assert.Equal(bn, folded, 12);
+            Assert.Equal(bn, model.PointwiseScale[o] * modelConv + model.PointwiseShift[o], 12);
         }
     }
 

@@ -21,13 +21,17 @@ public static class CliRunner
     }
 
     /// <summary>Runs <c>fastladeda ARGS</c> and waits (at most a minute) for it to exit.</summary>
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => RunWithEnvironment(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs <c>fastladeda ARGS</c> with extra environment variables (e.g. DOTNET_EnableAVX512F=0).</summary>
+    public static Result RunWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         string dll = CliDll.Value;
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(dll);
         foreach (string a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("FASTLADEDA_DEBUG");
+        foreach (var (key, value) in environment) psi.Environment[key] = value;
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using System.Runtime.Intrinsics;
+using FastLaDeDa.Engines;
+
+namespace FastLaDeDa.Cli.Commands;
+
+/// <summary><c>fastladeda info</c>: which engine this machine runs, and why.</summary>
+internal static class InfoCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("info", "Show the instruction sets the runtime accelerates and the engine it picks.");
+        command.SetAction(_ =>
+        {
+            Console.WriteLine($"runtime        .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+            Console.WriteLine($"cores          {Environment.ProcessorCount}");
+            Console.WriteLine($"vector512      {(Vector512.IsHardwareAccelerated ? "accelerated" : "not accelerated")}");
+            Console.WriteLine($"vector256      {(Vector256.IsHardwareAccelerated ? "accelerated" : "not accelerated")}");
+            foreach (var engine in TinyLaDeDaEngines.Fused)
+                Console.WriteLine($"engine         {engine.Name,-16} {(engine.IsSupported ? "supported" : "not supported")}");
+            Console.WriteLine($"picked         {TinyLaDeDaEngines.Best.Name}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

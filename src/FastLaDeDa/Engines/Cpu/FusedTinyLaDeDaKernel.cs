@@ -1,0 +1,349 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace FastLaDeDa.Engines.Cpu;
+
+/// <summary>
+/// Tiny-LaDeDa in one pass over the image, written once for every register width
+/// (<typeparamref name="TOps"/>: scalar, Vector256, Vector512).
+/// </summary>
+/// <remarks>
+/// Rows flow through four stages, each keeping a rolling window of three rows in the per-thread
+/// workspace, so every intermediate is produced once and stays in cache:
+/// <list type="number">
+/// <item>input: a row of RGB bytes → three rows of normalized floats;</item>
+/// <item>filter: the preprocessing filter (both bit-identical to the reference's float32 values);</item>
+/// <item>hidden: the fused stem (3×3, 3→8, ReLU) then the pointwise conv (1×1, 8→8, ReLU),
+/// vectorised across 2·Count pixels, stored split into even and odd columns so the next stage's
+/// stride-2 reads are contiguous;</item>
+/// <item>map: the strided conv (3×3 stride 2, 8→8, ReLU), the fc head and both poolings.</item>
+/// </list>
+/// Output channels are computed four at a time (8 accumulators), which fits the 16 registers of
+/// AVX2 as well as the 32 of AVX-512.
+/// </remarks>
+internal static class FusedTinyLaDeDaKernel<TOps, TVec>
+    where TOps : struct, ISimdOps<TVec>
+    where TVec : struct
+{
+    private const int ZeroRowSlot = 3;
+
+    public static PatchPooling Run(FusedTinyLaDeDaWeights weights, ReadOnlySpan<byte> rgb, int width, int height, Span<float> map)
+    {
+        int hiddenWidth = width - 2, hiddenHeight = height - 2;
+        int mapWidth = (hiddenWidth - 3) / 2 + 1, mapHeight = (hiddenHeight - 3) / 2 + 1;
+        var work = FusedTinyLaDeDaWorkspace.ForCurrentThread(width);
+        var state = new Pipeline(weights, rgb, width, height, work);
+
+        double sum = 0;
+        float max = float.NegativeInfinity;
+        int hiddenDone = 0, filteredDone = 0, inputDone = 0;
+        for (int i = 0; i < mapHeight; i++)
+        {
+            for (; hiddenDone < 2 * i + 3; hiddenDone++)
+            {
+                for (; filteredDone < hiddenDone + 3; filteredDone++)
+                {
+                    for (; inputDone < Math.Min(filteredDone + 2, height); inputDone++)
+                        state.LoadInputRow(inputDone);
+                    state.FilterRow(filteredDone);
+                }
+                state.HiddenRow(hiddenDone, hiddenWidth);
+            }
+            state.MapRow(i, mapWidth);
+            ReadOnlySpan<float> logits = work.MapRow.AsSpan(0, mapWidth);
+            sum += TensorPrimitives.Sum(logits);
+            max = Math.Max(max, TensorPrimitives.Max(logits));
+            if (!map.IsEmpty) logits.CopyTo(map.Slice(i * mapWidth, mapWidth));
+        }
+        return new PatchPooling(sum / ((double)mapWidth * mapHeight), max);
+    }
+
+    /// <summary>The per-run view of weights, input and workspace, with one method per stage.</summary>
+    private readonly ref struct Pipeline
+    {
+        private readonly FusedTinyLaDeDaWeights _w;
+        private readonly ReadOnlySpan<byte> _rgb;
+        private readonly int _width, _height, _stride, _halfStride;
+        private readonly FusedTinyLaDeDaWorkspace _work;
+
+        public Pipeline(FusedTinyLaDeDaWeights weights, ReadOnlySpan<byte> rgb, int width, int height, FusedTinyLaDeDaWorkspace work)
+        {
+            _w = weights;
+            _rgb = rgb;
+            _width = width;
+            _height = height;
+            _work = work;
+            _stride = work.RowStride;
+            _halfStride = work.HalfStride;
+        }
+
+        private int InputSlot(int y) => (uint)y < (uint)_height ? y % 3 : ZeroRowSlot;
+
+        private ref float InputRow(int y, int c) => ref _work.Input[(InputSlot(y) * 3 + c) * _stride];
+
+        private ref float FilteredRow(int y, int c) => ref _work.Filtered[((y % 3) * 3 + c) * _stride];
+
+        private ref float HiddenHalf(int y, int c, int odd) => ref _work.Hidden[(((y % 3) * 8 + c) * 2 + odd) * _halfStride];
+
+        /// <summary>Row y of RGB bytes → three rows of normalized floats; column x lands at index x + 1.</summary>
+        public void LoadInputRow(int y)
+        {
+            int step = 2 * TOps.Count;
+            ref byte src = ref MemoryMarshal.GetReference(_rgb.Slice(y * _width * 3, _width * 3));
+            ref float r = ref Unsafe.Add(ref InputRow(y, 0), 1);
+            ref float g = ref Unsafe.Add(ref InputRow(y, 1), 1);
+            ref float b = ref Unsafe.Add(ref InputRow(y, 2), 1);
+            int x = 0;
+            for (; x + step <= _width; x += step)
+                TOps.DeinterleaveRgb(ref Unsafe.Add(ref src, 3 * x), ref Unsafe.Add(ref r, x), ref Unsafe.Add(ref g, x), ref Unsafe.Add(ref b, x));
+            for (; x < _width; x++)
+            {
+                Unsafe.Add(ref r, x) = Unsafe.Add(ref src, 3 * x);
+                Unsafe.Add(ref g, x) = Unsafe.Add(ref src, 3 * x + 1);
+                Unsafe.Add(ref b, x) = Unsafe.Add(ref src, 3 * x + 2);
+            }
+            Normalize(ref r, 0);
+            Normalize(ref g, 1);
+            Normalize(ref b, 2);
+        }
+
+        /// <summary>
+        /// (v / 255 − mean) / std in float32, the very operations torchvision performs (IEEE
+        /// division is exact in every width, so the values are bit-identical to the reference's).
+        /// Then the zero padding right of the row (index 0, left of it, is never written).
+        /// </summary>
+        private void Normalize(ref float row, int channel)
+        {
+            int n = TOps.Count;
+            TVec scale = TOps.Broadcast(255f);
+            TVec mean = TOps.Broadcast(Preprocessing.ImageNetNormalization.Mean[channel]);
+            TVec std = TOps.Broadcast(Preprocessing.ImageNetNormalization.Std[channel]);
+            for (int x = 0; x < _width; x += n)
+            {
+                ref float v = ref Unsafe.Add(ref row, x);
+                TOps.Store(ref v, TOps.Divide(TOps.Subtract(TOps.Divide(TOps.Load(ref v), scale), mean), std));
+            }
+            // The vector loop may have written past the row: restore the zero padding.
+            for (int x = _width; x < _width + n; x++) Unsafe.Add(ref row, x) = 0;
+        }
+
+        /// <summary>The preprocessing filter for row y, float for float as the reference <see cref="Preprocessing.Preprocessor"/> computes it.</summary>
+        public void FilterRow(int y)
+        {
+            int n = TOps.Count;
+            for (int c = 0; c < 3; c++)
+            {
+                ref float q = ref FilteredRow(y, c);
+                switch (_w.Preprocess)
+                {
+                    case Preprocessing.PreprocessKind.Npr or Preprocessing.PreprocessKind.NprTwoThirds:
+                    {
+                        // Q = (x − x[2⌊y/2⌋, 2⌊x/2⌋]) · scale, scale 1 or 2/3 (× 1 changes nothing).
+                        TVec scale = TOps.Broadcast(_w.Preprocess == Preprocessing.PreprocessKind.Npr ? 1f : 2f / 3f);
+                        ref float row = ref Unsafe.Add(ref InputRow(y, c), 1);
+                        ref float anchorRow = ref Unsafe.Add(ref InputRow(y & ~1, c), 1);
+                        for (int x = 0; x < _width; x += 2 * n)
+                        {
+                            TOps.DuplicateEven(TOps.Load(ref Unsafe.Add(ref anchorRow, x)), TOps.Load(ref Unsafe.Add(ref anchorRow, x + n)), out var a0, out var a1);
+                            TOps.Store(ref Unsafe.Add(ref q, x), TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref row, x)), a0), scale));
+                            TOps.Store(ref Unsafe.Add(ref q, x + n), TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref row, x + n)), a1), scale));
+                        }
+                        break;
+                    }
+                    case Preprocessing.PreprocessKind.Raw:
+                    {
+                        ref float row = ref Unsafe.Add(ref InputRow(y, c), 1);
+                        for (int x = 0; x < _width; x += n)
+                            TOps.Store(ref Unsafe.Add(ref q, x), TOps.Load(ref Unsafe.Add(ref row, x)));
+                        break;
+                    }
+                    default:
+                        Gradient(y, c, ref q);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The 3×3 gradient with zero padding: acc = 0, then acc + k·x for every non-zero tap, row by
+        /// row — a multiply then an add, never fused, exactly as the scalar reference (a padded
+        /// zero adds +0, which leaves acc unchanged, so padding equals skipping).
+        /// </summary>
+        private void Gradient(int y, int c, ref float q)
+        {
+            int n = TOps.Count;
+            float[] taps = _w.GradientTaps;
+            ref float up = ref InputRow(y - 1, c);
+            ref float mid = ref InputRow(y, c);
+            ref float down = ref InputRow(y + 1, c);
+            for (int x = 0; x < _width; x += n)
+            {
+                TVec acc = TOps.Zero;
+                acc = GradientRow(acc, taps, 0, ref Unsafe.Add(ref up, x));
+                acc = GradientRow(acc, taps, 3, ref Unsafe.Add(ref mid, x));
+                acc = GradientRow(acc, taps, 6, ref Unsafe.Add(ref down, x));
+                TOps.Store(ref Unsafe.Add(ref q, x), acc);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TVec GradientRow(TVec acc, float[] taps, int first, ref float input)
+        {
+            // Input index x + v holds column x + v − 1: tap v of output x.
+            for (int v = 0; v < 3; v++)
+            {
+                float k = taps[first + v];
+                if (k != 0) acc = TOps.Add(acc, TOps.Multiply(TOps.Broadcast(k), TOps.Load(ref Unsafe.Add(ref input, v))));
+            }
+            return acc;
+        }
+
+        /// <summary>Stem (fused 3×3, 3→8, ReLU) and pointwise (1×1, 8→8, ReLU) for hidden row r, stored as even/odd columns.</summary>
+        public void HiddenRow(int r, int hiddenWidth)
+        {
+            int n = TOps.Count, step = 2 * n;
+            // Offsets of the 9 (channel, ky) filtered rows; kx is unrolled in the loop.
+            Span<int> rowOffset = stackalloc int[9];
+            for (int t = 0; t < 9; t++) rowOffset[t] = (((r + t % 3) % 3) * 3 + t / 3) * _stride;
+            ref int rows = ref MemoryMarshal.GetReference(rowOffset);
+            ref float filtered = ref MemoryMarshal.GetArrayDataReference(_work.Filtered);
+            ref float stem = ref MemoryMarshal.GetArrayDataReference(_work.Stem);
+            ref float stemW = ref MemoryMarshal.GetArrayDataReference(_w.StemWeights);
+            ref float stemScale = ref MemoryMarshal.GetArrayDataReference(_w.StemScale);
+            ref float stemShift = ref MemoryMarshal.GetArrayDataReference(_w.StemShift);
+            ref float pointW = ref MemoryMarshal.GetArrayDataReference(_w.PointwiseWeights);
+            ref float pointScale = ref MemoryMarshal.GetArrayDataReference(_w.PointwiseScale);
+            ref float pointShift = ref MemoryMarshal.GetArrayDataReference(_w.PointwiseShift);
+            ref float evenOut = ref HiddenHalf(r, 0, 0);
+
+            for (int x = 0; x < hiddenWidth; x += step)
+            {
+                for (int half = 0; half < 8; half += 4)
+                {
+                    TVec a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+                    ref float w = ref Unsafe.Add(ref stemW, half);
+                    for (int t = 0; t < 9; t++, w = ref Unsafe.Add(ref w, 24))
+                    {
+                        ref float src = ref Unsafe.Add(ref filtered, Unsafe.Add(ref rows, t) + x);
+                        Tap4(ref w, TOps.Load(ref src), TOps.Load(ref Unsafe.Add(ref src, n)), ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
+                        Tap4(ref Unsafe.Add(ref w, 8), TOps.Load(ref Unsafe.Add(ref src, 1)), TOps.Load(ref Unsafe.Add(ref src, n + 1)), ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
+                        Tap4(ref Unsafe.Add(ref w, 16), TOps.Load(ref Unsafe.Add(ref src, 2)), TOps.Load(ref Unsafe.Add(ref src, n + 2)), ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
+                    }
+                    ref float s = ref Unsafe.Add(ref stem, half * step);
+                    ref float scale = ref Unsafe.Add(ref stemScale, half);
+                    ref float shift = ref Unsafe.Add(ref stemShift, half);
+                    StoreActivated(ref s, n, a0, b0, scale, shift);
+                    StoreActivated(ref Unsafe.Add(ref s, step), n, a1, b1, Unsafe.Add(ref scale, 1), Unsafe.Add(ref shift, 1));
+                    StoreActivated(ref Unsafe.Add(ref s, 2 * step), n, a2, b2, Unsafe.Add(ref scale, 2), Unsafe.Add(ref shift, 2));
+                    StoreActivated(ref Unsafe.Add(ref s, 3 * step), n, a3, b3, Unsafe.Add(ref scale, 3), Unsafe.Add(ref shift, 3));
+                }
+
+                // Pointwise, two output channels at a time (four independent accumulation chains).
+                for (int o = 0; o < 8; o += 2)
+                {
+                    TVec ca = TOps.Zero, cb = ca, da = ca, db = ca;
+                    ref float w = ref Unsafe.Add(ref pointW, o * 8);
+                    for (int i = 0; i < 8; i++)
+                    {
+                        TVec sa = TOps.Load(ref Unsafe.Add(ref stem, i * step)), sb = TOps.Load(ref Unsafe.Add(ref stem, i * step + n));
+                        TVec wc = TOps.Broadcast(Unsafe.Add(ref w, i)), wd = TOps.Broadcast(Unsafe.Add(ref w, 8 + i));
+                        ca = TOps.MultiplyAdd(wc, sa, ca); cb = TOps.MultiplyAdd(wc, sb, cb);
+                        da = TOps.MultiplyAdd(wd, sa, da); db = TOps.MultiplyAdd(wd, sb, db);
+                    }
+                    TVec scaleC = TOps.Broadcast(Unsafe.Add(ref pointScale, o)), shiftC = TOps.Broadcast(Unsafe.Add(ref pointShift, o));
+                    TVec scaleD = TOps.Broadcast(Unsafe.Add(ref pointScale, o + 1)), shiftD = TOps.Broadcast(Unsafe.Add(ref pointShift, o + 1));
+                    StoreEvenOdd(ref evenOut, o, x / 2, Activate(ca, scaleC, shiftC), Activate(cb, scaleC, shiftC));
+                    StoreEvenOdd(ref evenOut, o + 1, x / 2, Activate(da, scaleD, shiftD), Activate(db, scaleD, shiftD));
+                }
+            }
+        }
+
+        /// <summary>BatchNorm then ReLU: max(scale · acc + shift, 0).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TVec Activate(TVec acc, TVec scale, TVec shift) => TOps.Max(TOps.MultiplyAdd(acc, scale, shift), TOps.Zero);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreActivated(ref float destination, int n, TVec low, TVec high, float scale, float shift)
+        {
+            TVec s = TOps.Broadcast(scale), t = TOps.Broadcast(shift);
+            TOps.Store(ref destination, Activate(low, s, t));
+            TOps.Store(ref Unsafe.Add(ref destination, n), Activate(high, s, t));
+        }
+
+        /// <summary>Stores 2·Count pixels of hidden channel <paramref name="channel"/> split into its even- and odd-column rows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void StoreEvenOdd(ref float rowChannel0, int channel, int column, TVec low, TVec high)
+        {
+            ref float even = ref Unsafe.Add(ref rowChannel0, channel * 2 * _halfStride + column);
+            TOps.Store(ref even, TOps.Even(low, high));
+            TOps.Store(ref Unsafe.Add(ref even, _halfStride), TOps.Odd(low, high));
+        }
+
+        /// <summary>The fc head's share of one channel for two pixel vectors: logit += fc · ReLU(scale · acc + shift).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Head(ref float fc, ref float scale, ref float shift, TVec a, TVec b, ref TVec la, ref TVec lb)
+        {
+            TVec f = TOps.Broadcast(fc), s = TOps.Broadcast(scale), t = TOps.Broadcast(shift);
+            la = TOps.MultiplyAdd(f, Activate(a, s, t), la);
+            lb = TOps.MultiplyAdd(f, Activate(b, s, t), lb);
+        }
+
+        /// <summary>One tap for 4 output channels × 2 pixel vectors: acc_k += w[k] · v.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Tap4(ref float w, TVec va, TVec vb, ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3, ref TVec b0, ref TVec b1, ref TVec b2, ref TVec b3)
+        {
+            TVec w0 = TOps.Broadcast(w);
+            a0 = TOps.MultiplyAdd(w0, va, a0); b0 = TOps.MultiplyAdd(w0, vb, b0);
+            TVec w1 = TOps.Broadcast(Unsafe.Add(ref w, 1));
+            a1 = TOps.MultiplyAdd(w1, va, a1); b1 = TOps.MultiplyAdd(w1, vb, b1);
+            TVec w2 = TOps.Broadcast(Unsafe.Add(ref w, 2));
+            a2 = TOps.MultiplyAdd(w2, va, a2); b2 = TOps.MultiplyAdd(w2, vb, b2);
+            TVec w3 = TOps.Broadcast(Unsafe.Add(ref w, 3));
+            a3 = TOps.MultiplyAdd(w3, va, a3); b3 = TOps.MultiplyAdd(w3, vb, b3);
+        }
+
+        /// <summary>Strided conv (3×3 stride 2, 8→8, ReLU) and fc head for map row i, into the workspace's map row.</summary>
+        public void MapRow(int i, int mapWidth)
+        {
+            int n = TOps.Count, step = 2 * n;
+            // Per (channel, ky): the even-column row; its odd-column row follows at +halfStride.
+            // Column 2j + kx: kx = 0 → even[j], 1 → odd[j], 2 → even[j + 1].
+            Span<int> rowOffset = stackalloc int[24];
+            for (int t = 0; t < 24; t++) rowOffset[t] = ((((2 * i + t % 3) % 3) * 8 + t / 3) * 2) * _halfStride;
+            ref int rows = ref MemoryMarshal.GetReference(rowOffset);
+            ref float hidden = ref MemoryMarshal.GetArrayDataReference(_work.Hidden);
+            ref float stridedW = ref MemoryMarshal.GetArrayDataReference(_w.StridedWeights);
+            ref float stridedScale = ref MemoryMarshal.GetArrayDataReference(_w.StridedScale);
+            ref float stridedShift = ref MemoryMarshal.GetArrayDataReference(_w.StridedShift);
+            ref float fc = ref MemoryMarshal.GetArrayDataReference(_w.Fc);
+            ref float output = ref MemoryMarshal.GetArrayDataReference(_work.MapRow);
+            int halfStride = _halfStride;
+
+            for (int j = 0; j < mapWidth; j += step)
+            {
+                TVec la = TOps.Broadcast(_w.FcBias), lb = la;
+                for (int half = 0; half < 8; half += 4)
+                {
+                    TVec a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+                    ref float w = ref Unsafe.Add(ref stridedW, half);
+                    for (int t = 0; t < 24; t++, w = ref Unsafe.Add(ref w, 24))
+                    {
+                        ref float even = ref Unsafe.Add(ref hidden, Unsafe.Add(ref rows, t) + j);
+                        ref float odd = ref Unsafe.Add(ref even, halfStride);
+                        Tap4(ref w, TOps.Load(ref even), TOps.Load(ref Unsafe.Add(ref even, n)), ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
+                        Tap4(ref Unsafe.Add(ref w, 8), TOps.Load(ref odd), TOps.Load(ref Unsafe.Add(ref odd, n)), ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
+                        Tap4(ref Unsafe.Add(ref w, 16), TOps.Load(ref Unsafe.Add(ref even, 1)), TOps.Load(ref Unsafe.Add(ref even, n + 1)), ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
+                    }
+                    // fc: logit += Σ fc[o] · ReLU(bn(conv))
+                    Head(ref Unsafe.Add(ref fc, half), ref Unsafe.Add(ref stridedScale, half), ref Unsafe.Add(ref stridedShift, half), a0, b0, ref la, ref lb);
+                    Head(ref Unsafe.Add(ref fc, half + 1), ref Unsafe.Add(ref stridedScale, half + 1), ref Unsafe.Add(ref stridedShift, half + 1), a1, b1, ref la, ref lb);
+                    Head(ref Unsafe.Add(ref fc, half + 2), ref Unsafe.Add(ref stridedScale, half + 2), ref Unsafe.Add(ref stridedShift, half + 2), a2, b2, ref la, ref lb);
+                    Head(ref Unsafe.Add(ref fc, half + 3), ref Unsafe.Add(ref stridedScale, half + 3), ref Unsafe.Add(ref stridedShift, half + 3), a3, b3, ref la, ref lb);
+                }
+                TOps.Store(ref Unsafe.Add(ref output, j), la);
+                TOps.Store(ref Unsafe.Add(ref output, j + n), lb);
+            }
+        }
+    }
+}

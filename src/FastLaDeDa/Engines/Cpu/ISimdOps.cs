@@ -1,0 +1,47 @@
+namespace FastLaDeDa.Engines.Cpu;
+
+/// <summary>
+/// The handful of float operations the fused Tiny-LaDeDa kernel needs, for one register width.
+/// The kernel is written once, generic over this interface; the JIT specialises it per struct,
+/// so every call below compiles to one or two instructions. <c>TVec</c> is <c>float</c> for the
+/// scalar fallback, <c>Vector256&lt;float&gt;</c> or <c>Vector512&lt;float&gt;</c> otherwise.
+/// </summary>
+internal interface ISimdOps<TVec> where TVec : struct
+{
+    /// <summary>Floats per register.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>Whether this width runs accelerated on this machine (and process settings).</summary>
+    static abstract bool IsSupported { get; }
+
+    static abstract TVec Load(ref float source);
+    static abstract void Store(ref float destination, TVec value);
+    static abstract TVec Broadcast(float value);
+    static abstract TVec Zero { get; }
+
+    /// <summary>a · b + c (fused).</summary>
+    static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
+    static abstract TVec Multiply(TVec a, TVec b);
+    static abstract TVec Add(TVec a, TVec b);
+    static abstract TVec Subtract(TVec a, TVec b);
+    static abstract TVec Divide(TVec a, TVec b);
+    static abstract TVec Max(TVec a, TVec b);
+
+    /// <summary>Of 2·Count consecutive pixels (<paramref name="low"/> then <paramref name="high"/>), those at even positions: p0, p2, ….</summary>
+    static abstract TVec Even(TVec low, TVec high);
+
+    /// <summary>Of 2·Count consecutive pixels, those at odd positions: p1, p3, ….</summary>
+    static abstract TVec Odd(TVec low, TVec high);
+
+    /// <summary>
+    /// For 2·Count consecutive pixels starting at an even position, each pixel's even neighbour:
+    /// p0, p0, p2, p2, … (NPR's anchor column).
+    /// </summary>
+    static abstract void DuplicateEven(TVec low, TVec high, out TVec lowAnchors, out TVec highAnchors);
+
+    /// <summary>
+    /// Converts <c>2·Count</c> interleaved RGB pixels (6·Count bytes) into float planes, the
+    /// byte values unchanged (0..255): writes 2·Count floats to each of r, g and b.
+    /// </summary>
+    static abstract void DeinterleaveRgb(ref byte rgb, ref float r, ref float g, ref float b);
+}

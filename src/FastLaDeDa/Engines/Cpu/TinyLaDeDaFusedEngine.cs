@@ -1,0 +1,80 @@
+using FastLaDeDa.Models;
+using FastLaDeDa.Preprocessing;
+
+namespace FastLaDeDa.Engines.Cpu;
+
+/// <summary>
+/// The fused single-pass Tiny-LaDeDa kernel (see <c>FusedTinyLaDeDaKernel</c>) at one register
+/// width. One subclass per ISA, all running the same algorithm; <see cref="TinyLaDeDaEngines"/>
+/// picks the widest the machine supports.
+/// </summary>
+public abstract class TinyLaDeDaFusedEngine : ITinyLaDeDaEngine
+{
+    private protected TinyLaDeDaFusedEngine() { }
+
+    /// <inheritdoc />
+    public abstract string Name { get; }
+
+    /// <inheritdoc />
+    public abstract bool IsSupported { get; }
+
+    /// <inheritdoc />
+    public ITinyLaDeDaNetwork Prepare(TinyLaDeDaModel model, PreprocessKind preprocess)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!IsSupported) throw new PlatformNotSupportedException($"the {Name} engine is not supported on this machine");
+        return new Network(this, new FusedTinyLaDeDaWeights(model, preprocess));
+    }
+
+    private protected abstract PatchPooling RunKernel(FusedTinyLaDeDaWeights weights, ReadOnlySpan<byte> rgb, int width, int height, Span<float> map);
+
+    private sealed class Network(TinyLaDeDaFusedEngine engine, FusedTinyLaDeDaWeights weights) : ITinyLaDeDaNetwork
+    {
+        public string EngineName => engine.Name;
+
+        public PatchPooling Run(ReadOnlySpan<byte> rgb, int width, int height, Span<float> map)
+        {
+            TinyLaDeDaNetworkExtensions.Validate(rgb, width, height, map);
+            return engine.RunKernel(weights, rgb, width, height, map);
+        }
+    }
+}
+
+/// <summary>The fused kernel one float at a time: the fallback where no SIMD width is accelerated.</summary>
+public sealed class TinyLaDeDaFusedScalar : TinyLaDeDaFusedEngine
+{
+    /// <inheritdoc />
+    public override string Name => "fused-scalar";
+
+    /// <inheritdoc />
+    public override bool IsSupported => ScalarOps.IsSupported;
+
+    private protected override PatchPooling RunKernel(FusedTinyLaDeDaWeights weights, ReadOnlySpan<byte> rgb, int width, int height, Span<float> map) =>
+        FusedTinyLaDeDaKernel<ScalarOps, float>.Run(weights, rgb, width, height, map);
+}
+
+/// <summary>The fused kernel on 8 floats per register (AVX2 + FMA).</summary>
+public sealed class TinyLaDeDaFusedVector256 : TinyLaDeDaFusedEngine
+{
+    /// <inheritdoc />
+    public override string Name => "fused-vector256";
+
+    /// <inheritdoc />
+    public override bool IsSupported => Vector256Ops.IsSupported;
+
+    private protected override PatchPooling RunKernel(FusedTinyLaDeDaWeights weights, ReadOnlySpan<byte> rgb, int width, int height, Span<float> map) =>
+        FusedTinyLaDeDaKernel<Vector256Ops, System.Runtime.Intrinsics.Vector256<float>>.Run(weights, rgb, width, height, map);
+}
+
+/// <summary>The fused kernel on 16 floats per register (AVX-512F).</summary>
+public sealed class TinyLaDeDaFusedVector512 : TinyLaDeDaFusedEngine
+{
+    /// <inheritdoc />
+    public override string Name => "fused-vector512";
+
+    /// <inheritdoc />
+    public override bool IsSupported => Vector512Ops.IsSupported;
+
+    private protected override PatchPooling RunKernel(FusedTinyLaDeDaWeights weights, ReadOnlySpan<byte> rgb, int width, int height, Span<float> map) =>
+        FusedTinyLaDeDaKernel<Vector512Ops, System.Runtime.Intrinsics.Vector512<float>>.Run(weights, rgb, width, height, map);
+}

@@ -1,0 +1,25 @@
+using FastLaDeDa.Engines.Cpu;
+using FastLaDeDa.Engines.Reference;
+
+namespace FastLaDeDa.Engines;
+
+/// <summary>The Tiny-LaDeDa engines this library has, and the pick for this machine.</summary>
+public static class TinyLaDeDaEngines
+{
+    /// <summary>The float64 reference engine.</summary>
+    public static ITinyLaDeDaEngine Reference => TinyLaDeDaReferenceEngine.Instance;
+
+    /// <summary>The fused engines, widest first.</summary>
+    public static IReadOnlyList<TinyLaDeDaFusedEngine> Fused { get; } =
+        [new TinyLaDeDaFusedVector512(), new TinyLaDeDaFusedVector256(), new TinyLaDeDaFusedScalar()];
+
+    /// <summary>
+    /// The widest fused engine the hardware accelerates, honouring <c>DOTNET_EnableAVX512F=0</c>
+    /// and <c>DOTNET_EnableAVX2=0</c> (which switch <c>Vector512/256.IsHardwareAccelerated</c> off).
+    /// </summary>
+    public static ITinyLaDeDaEngine Best { get; } = Fused.First(e => e.IsSupported);
+
+    /// <summary>Finds an engine by <see cref="ITinyLaDeDaEngine.Name"/> (case-insensitive).</summary>
+    public static ITinyLaDeDaEngine? ByName(string name) =>
+        Fused.Cast<ITinyLaDeDaEngine>().Append(Reference).FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,163 @@
+using FastLaDeDa.Engines;
+using FastLaDeDa.Engines.Cpu;
+using FastLaDeDa.Imaging;
+using FastLaDeDa.Models;
+using FastLaDeDa.Preprocessing;
+using FastLaDeDa.Tests.Support;
+using FastLaDeDa.Weights;
+using Xunit.Abstractions;
+
+namespace FastLaDeDa.Tests.Engines;
+
+/// <summary>
+/// Every fused engine this machine supports (scalar, Vector256, Vector512, run directly, whatever
+/// the run-time pick) against the float64 reference: maps within 1e-5 of the reference map's
+/// largest magnitude. <see cref="IsaSelectionTests"/> repeats the check in child processes with
+/// AVX-512 / AVX2 switched off, where the JIT generates different code.
+/// </summary>
+public class FusedEngineTests(ITestOutputHelper output)
+{
+    private const double RelativeTolerance = 1e-5;
+
+    public static TheoryData<string> Engines()
+    {
+        var data = new TheoryData<string>();
+        foreach (var e in TinyLaDeDaEngines.Fused.Where(e => e.IsSupported)) data.Add(e.Name);
+        return data;
+    }
+
+    private static Rgb24Image RandomImage(int width, int height, int seed)
+    {
+        var rng = new Random(seed);
+        var pixels = new byte[width * height * 3];
+        rng.NextBytes(pixels);
+        return new Rgb24Image(width, height, pixels);
+    }
+
+    private static double MaxRelativeError(PatchMap expected, PatchMap actual)
+    {
+        Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
+        return Compare.MaxAbsDiff(expected.Logits, actual.Logits) / Math.Max(Compare.MaxAbs(expected.Logits), 1e-3);
+    }
+
+    /// <summary>Widths 32..63 cover every remainder of the 16- and 32-pixel vector steps; heights are odd and even.</summary>
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Matches_the_reference_on_every_width_remainder_and_preprocessing(string engineName)
+    {
+        var engine = TinyLaDeDaEngines.ByName(engineName)!;
+        var model = TinyLaDeDaModel.FromStateDict(RandomTiny.StateDict(21));
+        double worst = 0;
+        foreach (PreprocessKind kind in Enum.GetValues<PreprocessKind>())
+        {
+            var reference = TinyLaDeDaEngines.Reference.Prepare(model, kind);
+            var network = engine.Prepare(model, kind);
+            for (int width = 32; width < 64; width++)
+            {
+                int height = 5 + (width % 6) * 2 + (width & 1); // 5..16, odd and even
+                var image = RandomImage(width, height, width * 31 + (int)kind);
+                double error = MaxRelativeError(reference.RunMap(image), network.RunMap(image));
+                worst = Math.Max(worst, error);
+                Assert.True(error <= RelativeTolerance, $"{engineName} {kind} {width}x{height}: relative error {error:E2}");
+            }
+        }
+        output.WriteLine($"{engineName}: worst relative map error {worst:E2} over 7 preprocessings x 32 widths");
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Handles_the_smallest_and_narrow_tall_images(string engineName)
+    {
+        var engine = TinyLaDeDaEngines.ByName(engineName)!;
+        var model = TinyLaDeDaModel.FromStateDict(RandomTiny.StateDict(22));
+        foreach (var (w, h) in new[] { (5, 5), (6, 5), (5, 6), (7, 71), (8, 9), (70, 5), (1, 1) })
+        {
+            if (w < 5 || h < 5)
+            {
+                Assert.Throws<ArgumentException>(() => engine.Prepare(model, PreprocessKind.RightDiag).Run(new byte[w * h * 3], w, h, default));
+                continue;
+            }
+            var image = RandomImage(w, h, w * 100 + h);
+            foreach (var kind in new[] { PreprocessKind.RightDiag, PreprocessKind.Npr, PreprocessKind.Raw })
+            {
+                double error = MaxRelativeError(TinyLaDeDaEngines.Reference.Prepare(model, kind).RunMap(image), engine.Prepare(model, kind).RunMap(image));
+                Assert.True(error <= RelativeTolerance, $"{engineName} {kind} {w}x{h}: {error:E2}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Pooled_values_match_the_map_and_the_reference(string engineName)
+    {
+        var model = TinyLaDeDaModel.FromStateDict(RandomTiny.StateDict(23));
+        var network = TinyLaDeDaEngines.ByName(engineName)!.Prepare(model, PreprocessKind.RightDiag);
+        var image = RandomImage(97, 61, 5);
+        var map = new float[TinyLaDeDaModel.MapSize(97) * TinyLaDeDaModel.MapSize(61)];
+        PatchPooling withMap = network.Run(image.Pixels, 97, 61, map);
+        PatchPooling withoutMap = network.Run(image.Pixels, 97, 61, default);
+        Assert.Equal(withMap, withoutMap);
+        Assert.Equal(map.Average(v => (double)v), withMap.Mean, 1e-4);
+        Assert.Equal(map.Max(), withMap.Max);
+        PatchPooling reference = TinyLaDeDaEngines.Reference.Prepare(model, PreprocessKind.RightDiag).Run(image.Pixels, 97, 61, default);
+        Assert.True(Math.Abs(reference.Mean - withMap.Mean) <= RelativeTolerance * Math.Max(1, Math.Abs(reference.Max)));
+        Assert.True(Math.Abs(reference.Max - withMap.Max) <= RelativeTolerance * Math.Max(1, Math.Abs(reference.Max)));
+    }
+
+    /// <summary>The per-thread workspace is reused: a wide image must not leave anything behind for a narrower one.</summary>
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void A_reused_workspace_gives_the_same_result_as_a_fresh_one(string engineName)
+    {
+        var model = TinyLaDeDaModel.FromStateDict(RandomTiny.StateDict(24));
+        var network = TinyLaDeDaEngines.ByName(engineName)!.Prepare(model, PreprocessKind.LeftDiag);
+        var small = RandomImage(37, 19, 1);
+        float[] first = RunOnFreshThread(network, small);
+        network.RunMap(RandomImage(300, 40, 2)); // grows and dirties this thread's workspace
+        Assert.Equal(first, network.RunMap(small).Logits);
+    }
+
+    private static float[] RunOnFreshThread(ITinyLaDeDaNetwork network, Rgb24Image image)
+    {
+        float[] result = [];
+        var thread = new Thread(() => result = network.RunMap(image).Logits);
+        thread.Start();
+        thread.Join();
+        return result;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Engines))]
+    public void Matches_the_official_golden_maps(string engineName)
+    {
+        var engine = TinyLaDeDaEngines.ByName(engineName)!;
+        foreach (var (key, file, preprocess) in OfficialModels.All)
+        {
+            var model = TinyLaDeDaModel.FromStateDict(PthCheckpoint.Read(Goldens.OfficialCheckpoint(file)));
+            var network = engine.Prepare(model, preprocess);
+            var reference = TinyLaDeDaEngines.Reference.Prepare(model, preprocess);
+            double worstGolden = 0, worstReference = 0;
+            foreach (string name in Goldens.ImageNames)
+            {
+                var image = Goldens.Image(name + ".resized");
+                PatchMap map = network.RunMap(image);
+                float[] golden = Goldens.Floats($"{name}.{key}.map");
+                double goldenError = Compare.MaxAbsDiff(golden, map.Logits) / Compare.MaxAbs(golden);
+                double referenceError = MaxRelativeError(reference.RunMap(image), map);
+                worstGolden = Math.Max(worstGolden, goldenError);
+                worstReference = Math.Max(worstReference, referenceError);
+                Assert.True(goldenError <= 1e-4, $"{name} {key}: {goldenError:E2} of max|map| vs golden");
+                Assert.True(referenceError <= RelativeTolerance, $"{name} {key}: {referenceError:E2} vs reference");
+            }
+            output.WriteLine($"{engineName} {key}: worst {worstGolden:E2} vs goldens, {worstReference:E2} vs reference (relative to max|map|)");
+        }
+    }
+
+    [Fact]
+    public void The_pick_is_the_widest_supported_engine()
+    {
+        var expected = TinyLaDeDaEngines.Fused.First(e => e.IsSupported);
+        Assert.Same(expected, TinyLaDeDaEngines.Best);
+        Assert.True(new TinyLaDeDaFusedScalar().IsSupported);
+    }
+}
