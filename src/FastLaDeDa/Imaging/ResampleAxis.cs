@@ -64,7 +64,12 @@ internal sealed class ResampleAxis
         return x < 1.0 ? 1.0 - x : 0.0;
     }
 
-    private static ResampleAxis Compute(int inputSize, int outputSize, Func<double, double> filter, double filterSupport)
+    /// <summary>
+    /// The taps of any of Pillow's filters (<paramref name="filter"/> with support
+    /// <paramref name="filterSupport"/>); the resize uses <see cref="Bilinear"/>, tests also use
+    /// filters with negative lobes, whose sums can leave 0..255 before clipping.
+    /// </summary>
+    internal static ResampleAxis Compute(int inputSize, int outputSize, Func<double, double> filter, double filterSupport)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputSize);
