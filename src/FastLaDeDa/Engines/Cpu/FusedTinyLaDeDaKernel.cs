@@ -172,31 +172,39 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
         /// </summary>
         private void Gradient(int y, int c, ref float q)
         {
+            // Each of the four gradient filters has exactly six non-zero taps (MODEL.md); take them
+            // out of the loop, in the reference's row-major order. Input index x + v holds column
+            // x + v − 1, so tap (u, v) of output x reads row y + u − 1 at index x + v.
+            ReadOnlySpan<float> taps = _w.GradientTaps;
+            Span<int> offset = stackalloc int[6];
+            Span<float> weight = stackalloc float[6];
+            int count = 0;
+            for (int u = 0; u < 3; u++)
+                for (int v = 0; v < 3; v++)
+                    if (taps[u * 3 + v] != 0)
+                    {
+                        offset[count] = (InputSlot(y + u - 1) * 3 + c) * _stride + v;
+                        weight[count++] = taps[u * 3 + v];
+                    }
+            if (count != 6) throw new InvalidOperationException("gradient filters have six non-zero taps");
+
             int n = TOps.Count;
-            float[] taps = _w.GradientTaps;
-            ref float up = ref InputRow(y - 1, c);
-            ref float mid = ref InputRow(y, c);
-            ref float down = ref InputRow(y + 1, c);
+            ref float input = ref MemoryMarshal.GetArrayDataReference(_work.Input);
+            ref float i0 = ref Unsafe.Add(ref input, offset[0]), i1 = ref Unsafe.Add(ref input, offset[1]), i2 = ref Unsafe.Add(ref input, offset[2]);
+            ref float i3 = ref Unsafe.Add(ref input, offset[3]), i4 = ref Unsafe.Add(ref input, offset[4]), i5 = ref Unsafe.Add(ref input, offset[5]);
+            TVec k0 = TOps.Broadcast(weight[0]), k1 = TOps.Broadcast(weight[1]), k2 = TOps.Broadcast(weight[2]);
+            TVec k3 = TOps.Broadcast(weight[3]), k4 = TOps.Broadcast(weight[4]), k5 = TOps.Broadcast(weight[5]);
             for (int x = 0; x < _width; x += n)
             {
-                TVec acc = TOps.Zero;
-                acc = GradientRow(acc, taps, 0, ref Unsafe.Add(ref up, x));
-                acc = GradientRow(acc, taps, 3, ref Unsafe.Add(ref mid, x));
-                acc = GradientRow(acc, taps, 6, ref Unsafe.Add(ref down, x));
+                // 0 + k·x, then + k·x per tap: a multiply then an add, as the scalar code does.
+                TVec acc = TOps.Add(TOps.Zero, TOps.Multiply(k0, TOps.Load(ref Unsafe.Add(ref i0, x))));
+                acc = TOps.Add(acc, TOps.Multiply(k1, TOps.Load(ref Unsafe.Add(ref i1, x))));
+                acc = TOps.Add(acc, TOps.Multiply(k2, TOps.Load(ref Unsafe.Add(ref i2, x))));
+                acc = TOps.Add(acc, TOps.Multiply(k3, TOps.Load(ref Unsafe.Add(ref i3, x))));
+                acc = TOps.Add(acc, TOps.Multiply(k4, TOps.Load(ref Unsafe.Add(ref i4, x))));
+                acc = TOps.Add(acc, TOps.Multiply(k5, TOps.Load(ref Unsafe.Add(ref i5, x))));
                 TOps.Store(ref Unsafe.Add(ref q, x), acc);
             }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TVec GradientRow(TVec acc, float[] taps, int first, ref float input)
-        {
-            // Input index x + v holds column x + v − 1: tap v of output x.
-            for (int v = 0; v < 3; v++)
-            {
-                float k = taps[first + v];
-                if (k != 0) acc = TOps.Add(acc, TOps.Multiply(TOps.Broadcast(k), TOps.Load(ref Unsafe.Add(ref input, v))));
-            }
-            return acc;
         }
 
         /// <summary>Stem (fused 3×3, 3→8, ReLU) and pointwise (1×1, 8→8, ReLU) for hidden row r, stored as even/odd columns.</summary>

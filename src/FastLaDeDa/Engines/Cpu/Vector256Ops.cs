@@ -40,7 +40,7 @@ internal readonly struct Vector256Ops : ISimdOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DeinterleaveRgb(ref byte rgb, ref float r, ref float g, ref float b)
     {
-        RgbDeinterleave.Split16(ref rgb, out var rb, out var gb, out var bb);
+        Preprocessing.RgbDeinterleave.Split(ref rgb, out var rb, out var gb, out var bb);
         Widen(rb, ref r);
         Widen(gb, ref g);
         Widen(bb, ref b);
