@@ -17,8 +17,9 @@ internal static class DetectCommand
         var preprocess = CommonOptions.Preprocess("Override the weights' preprocessing (needed for official .pth files: right_diag for WildRF, npr for ForenSynth).");
         var noResize = new Option<bool>("--no-resize") { Description = "Score the native resolution instead of resizing to 256x256 (Pillow bilinear) first." };
         var engine = CommonOptions.Engine();
+        var stats = new Option<bool>("--stats") { Description = "Print the image count, wall time and the process's peak memory (resident set) on stderr at the end." };
 
-        var command = new Command("detect", "Score images as real or AI-generated.") { images, weights, json, pool, preprocess, noResize, engine };
+        var command = new Command("detect", "Score images as real or AI-generated.") { images, weights, json, pool, preprocess, noResize, engine, stats };
         command.SetAction(parse =>
         {
             var options = new DetectorOptions
@@ -29,7 +30,15 @@ internal static class DetectCommand
                 Engine = parse.GetValue(engine),
             };
             string? weightsPath = parse.GetValue(weights);
-            return Run(parse.GetValue(images)!, weightsPath, options, parse.GetValue(json));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            string[] paths = parse.GetValue(images)!;
+            int exitCode = Run(paths, weightsPath, options, parse.GetValue(json));
+            if (parse.GetValue(stats))
+            {
+                using var self = System.Diagnostics.Process.GetCurrentProcess();
+                Console.Error.WriteLine($"stats: {paths.Length} image(s) in {clock.Elapsed.TotalSeconds:F2} s, peak memory {self.PeakWorkingSet64 / (1024 * 1024)} MiB");
+            }
+            return exitCode;
         });
         return command;
     }

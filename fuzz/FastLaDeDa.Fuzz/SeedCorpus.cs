@@ -1,0 +1,105 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using FastLaDeDa.Weights;
+
+namespace FastLaDeDa.Fuzz;
+
+/// <summary>
+/// Writes the seed corpora: small images of every format (generated here, plus the small golden
+/// JPEGs), our own safetensors files (the official checkpoints converted, and a one-of-each-dtype
+/// file), and the official .pth files. Written to a scratch folder, never into the repository.
+/// </summary>
+public static class SeedCorpus
+{
+    public static void Write(string directory, string shared)
+    {
+        string images = Directory.CreateDirectory(Path.Combine(directory, "image")).FullName;
+        string safetensors = Directory.CreateDirectory(Path.Combine(directory, "safetensors")).FullName;
+        string pth = Directory.CreateDirectory(Path.Combine(directory, "pth")).FullName;
+
+        // Small files mutate fastest: AFL's own advice is seeds under a few kilobytes.
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(shared, "golden", "images")).Where(f => new FileInfo(f).Length < 100_000))
+            File.Copy(file, Path.Combine(images, Path.GetFileName(file)), overwrite: true);
+        File.WriteAllBytes(Path.Combine(images, "rgb8.png"), Png(6, 5, colorType: 2, bitDepth: 8));
+        File.WriteAllBytes(Path.Combine(images, "grey16.png"), Png(6, 5, colorType: 0, bitDepth: 16));
+        File.WriteAllBytes(Path.Combine(images, "rgba8.png"), Png(4, 3, colorType: 6, bitDepth: 8));
+        File.WriteAllBytes(Path.Combine(images, "bgr24.bmp"), Bmp(5, 4));
+        File.WriteAllBytes(Path.Combine(images, "rgb.tga"), Tga(5, 4));
+        File.WriteAllBytes(Path.Combine(images, "rgb.ppm"), [.. "P6\n4 3\n255\n"u8, .. Enumerable.Range(0, 36).Select(i => (byte)(i * 7))]);
+
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(shared, "weights", "official"), "*.pth"))
+        {
+            File.Copy(file, Path.Combine(pth, Path.GetFileName(file)), overwrite: true);
+            SafeTensors.Write(Path.Combine(safetensors, Path.GetFileNameWithoutExtension(file) + ".safetensors"), PthCheckpoint.Read(file));
+        }
+        var dtypes = new Dictionary<string, TensorData>
+        {
+            ["f32"] = TensorData.FromFloat32([1f, -2f], 2),
+            ["f16"] = new TensorData(TensorDType.Float16, [2], [0, 0x3C, 0, 0xC0]),
+            ["bf16"] = new TensorData(TensorDType.BFloat16, [1], [0x80, 0x3F]),
+            ["i64"] = new TensorData(TensorDType.Int64, [], BitConverter.GetBytes(7L)),
+        };
+        SafeTensors.Write(Path.Combine(safetensors, "dtypes.safetensors"), new StateDict(dtypes, new Dictionary<string, string> { ["model"] = "tiny_ladeda" }));
+    }
+
+    private static byte[] Png(int width, int height, byte colorType, byte bitDepth)
+    {
+        int channels = colorType switch { 2 => 3, 6 => 4, _ => 1 };
+        int rowBytes = width * channels * bitDepth / 8;
+        var raw = new byte[(rowBytes + 1) * height];
+        for (int i = 0; i < raw.Length; i++) raw[i] = i % (rowBytes + 1) == 0 ? (byte)(i / (rowBytes + 1) % 5) : (byte)(i * 37);
+        using var compressed = new MemoryStream();
+        using (var z = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true)) z.Write(raw);
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = bitDepth;
+        ihdr[9] = colorType;
+        using var png = new MemoryStream();
+        png.Write([137, 80, 78, 71, 13, 10, 26, 10]);
+        Chunk(png, "IHDR", ihdr);
+        Chunk(png, "IDAT", compressed.ToArray());
+        Chunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    private static void Chunk(Stream png, string type, byte[] data)
+    {
+        Span<byte> header = stackalloc byte[8];
+        BinaryPrimitives.WriteInt32BigEndian(header, data.Length);
+        System.Text.Encoding.ASCII.GetBytes(type, header[4..]);
+        png.Write(header);
+        png.Write(data);
+        uint crc = FastLaDeDa.Imaging.Crc32.Compute([.. header[4..].ToArray(), .. data]);
+        Span<byte> trailer = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(trailer, crc);
+        png.Write(trailer);
+    }
+
+    private static byte[] Bmp(int width, int height)
+    {
+        int row = (width * 3 + 3) & ~3;
+        var file = new byte[54 + row * height];
+        file[0] = (byte)'B'; file[1] = (byte)'M';
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(2), file.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(10), 54);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(14), 40);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(18), width);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(22), height);
+        BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(26), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(28), 24);
+        for (int i = 54; i < file.Length; i++) file[i] = (byte)(i * 13);
+        return file;
+    }
+
+    private static byte[] Tga(int width, int height)
+    {
+        var file = new byte[18 + width * height * 3];
+        file[2] = 2; // uncompressed true colour
+        BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(12), (short)width);
+        BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(14), (short)height);
+        file[16] = 24;
+        for (int i = 18; i < file.Length; i++) file[i] = (byte)(i * 29);
+        return file;
+    }
+}
