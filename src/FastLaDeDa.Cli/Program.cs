@@ -5,6 +5,8 @@ var root = new RootCommand("fastladeda: real-time deepfake detection with (Tiny-
 {
     DetectCommand.Create(),
     ImportCommand.Create(),
+    EvalCommand.Create(),
+    JpegSweepCommand.Create(),
     InfoCommand.Create(),
     SelfTestCommand.Create(),
 };

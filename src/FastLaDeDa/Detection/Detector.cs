@@ -101,10 +101,13 @@ public sealed class Detector : IDisposable
     }
 
     /// <summary>Decodes and scores an encoded image (JPEG, PNG, ...) held in memory.</summary>
-    public DetectionResult Score(ReadOnlySpan<byte> encodedImage, bool includePatchMap = false)
+    /// <param name="encodedImage">The file's bytes.</param>
+    /// <param name="includePatchMap">Also return the patch-logit map.</param>
+    /// <param name="sourceName">A name for error messages (usually where the bytes came from), or null.</param>
+    public DetectionResult Score(ReadOnlySpan<byte> encodedImage, bool includePatchMap = false, string? sourceName = null)
     {
         ThrowIfDisposed();
-        return Score(ImageDecoder.Decode(encodedImage, null, _options.ImageLimits), null, includePatchMap);
+        return Score(ImageDecoder.Decode(encodedImage, sourceName, _options.ImageLimits), sourceName, includePatchMap);
     }
 
     /// <summary>Scores decoded RGB pixels.</summary>

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using FastLaDeDa.Detection;
+using FastLaDeDa.Models;
+
+namespace FastLaDeDa.Cli.Commands;
+
+/// <summary>
+/// The options every scoring command shares (--model, --weights, --preprocess, --pool,
+/// --no-resize, --engine) and the one way to turn them into a loaded <see cref="Detector"/>.
+/// </summary>
+internal sealed class ModelOptions
+{
+    public Option<string> Model { get; } = new("--model") { Description = "Architecture: tiny (Tiny-LaDeDa). ladeda needs the LaDeDa engine (not in this build).", DefaultValueFactory = _ => "tiny", HelpName = "tiny|ladeda" };
+    public Option<string?> Weights { get; } = new("--weights", "-w") { Description = "Weights: a FastLaDeDa .safetensors file or an official PyTorch .pth checkpoint (default: the embedded weights).", HelpName = "file" };
+    public Option<Preprocessing.PreprocessKind?> Preprocess { get; } = CommonOptions.Preprocess("Override the weights' preprocessing (needed for official .pth files: right_diag for WildRF, npr for ForenSynth).");
+    public Option<PoolingKind?> Pool { get; } = CommonOptions.Pool("Reduce the patch logits by their mean (default) or max.");
+    public Option<bool> NoResize { get; } = new("--no-resize") { Description = "Score the native resolution instead of resizing to 256x256 (Pillow bilinear) first." };
+    public Option<Engines.ITinyLaDeDaEngine?> Engine { get; } = CommonOptions.Engine();
+
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Model);
+        command.Options.Add(Weights);
+        command.Options.Add(Preprocess);
+        command.Options.Add(Pool);
+        command.Options.Add(NoResize);
+        command.Options.Add(Engine);
+    }
+
+    /// <summary>The weights path the user gave, or null for the embedded default.</summary>
+    public string? WeightsPath(ParseResult parse) => parse.GetValue(Weights);
+
+    /// <summary>
+    /// Loads the detector, printing one error line (and returning null with the exit code) when it
+    /// cannot, and the right_diag note when a .pth file names no preprocessing.
+    /// </summary>
+    public Detector? Load(ParseResult parse, out int exitCode)
+    {
+        exitCode = ExitCodes.Success;
+        string modelName = parse.GetValue(Model)!;
+        if (!ModelMetadata.TryParseModel(modelName, out var kind))
+        {
+            Console.Error.WriteLine($"error: --model '{modelName}' is not a model; use tiny or ladeda");
+            exitCode = ExitCodes.Fatal;
+            return null;
+        }
+        if (kind == ModelKind.LaDeDa)
+        {
+            Console.Error.WriteLine("error: --model ladeda needs the LaDeDa engine, which this build does not have yet; use tiny");
+            exitCode = ExitCodes.Fatal;
+            return null;
+        }
+        var options = new DetectorOptions
+        {
+            Pooling = parse.GetValue(Pool),
+            Preprocess = parse.GetValue(Preprocess),
+            Resize = !parse.GetValue(NoResize),
+            Engine = parse.GetValue(Engine),
+        };
+        string? weightsPath = WeightsPath(parse);
+        try
+        {
+            var detector = weightsPath is null ? Detector.LoadDefault(options) : Detector.Load(weightsPath, options);
+            if (detector.PreprocessAssumed)
+                Console.Error.WriteLine($"note: {weightsPath} does not name its preprocessing; assuming right_diag (the official default). Pass --preprocess npr for ForenSynth checkpoints.");
+            return detector;
+        }
+        catch (Exception ex)
+        {
+            ErrorReporter.Print(ex, weightsPath);
+            exitCode = ErrorReporter.FatalExitCode(ex);
+            return null;
+        }
+    }
+}
