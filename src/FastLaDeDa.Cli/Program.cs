@@ -4,6 +4,7 @@ using FastLaDeDa.Cli.Commands;
 var root = new RootCommand("fastladeda: real-time deepfake detection with (Tiny-)LaDeDa")
 {
     DetectCommand.Create(),
+    HeatmapCommand.Create(),
     ImportCommand.Create(),
     EvalCommand.Create(),
     JpegSweepCommand.Create(),

@@ -11,6 +11,7 @@ internal static class LinePlot
                             int width = 900, int height = 560, bool reverseX = false)
     {
         var plot = new ScottPlot.Plot();
+        plot.Font.Set(FigureFont.Family);
         foreach (var s in series)
         {
             var line = plot.Add.Scatter(x, s.Values);

@@ -49,6 +49,9 @@ public sealed class Detector : IDisposable
     /// <summary>The weights file, or <c>embedded:...</c> for the default weights.</summary>
     public string? WeightsSource { get; }
 
+    /// <summary>The options this detector was loaded with (resize, input size, limits, engine).</summary>
+    public DetectorOptions Options => _options;
+
     /// <summary>The engine running the network.</summary>
     public string EngineName => _network.EngineName;
 
