@@ -22,7 +22,8 @@ namespace FastLaDeDa.Engines.Cpu;
 /// <item>map: the strided conv (3×3 stride 2, 8→8, ReLU), the fc head and both poolings.</item>
 /// </list>
 /// Output channels are computed four at a time (8 accumulators), which fits the 16 registers of
-/// AVX2 as well as the 32 of AVX-512.
+/// AVX2 as well as the 32 of AVX-512; only Vector512 keeps the stem's 16 Winograd products of four
+/// channels in registers (see <c>HiddenRow</c>).
 /// </remarks>
 internal static class FusedTinyLaDeDaKernel<TOps, TVec>
     where TOps : struct, ISimdOps<TVec>
@@ -267,39 +268,40 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
             ref float pointShift = ref MemoryMarshal.GetArrayDataReference(_w.PointwiseShift);
             ref float evenOut = ref HiddenHalf(r, 0, 0);
 
-            // Each step: 2·Count column pairs (4·Count pixels).
+            // Each step: 2·Count column pairs (4·Count pixels). The stem leaves channel o's
+            // [even | odd] columns at stem[o · 2·step], 2·step floats.
             for (int p = 0; p < pairEnd; p += step)
             {
                 for (int half = 0; half < 8; half += 4)
                 {
-                    for (int k = 0; k < 4; k++)
+                    ref float w = ref Unsafe.Add(ref stemW, half);
+                    ref float scale = ref Unsafe.Add(ref stemScale, half);
+                    ref float shift = ref Unsafe.Add(ref stemShift, half);
+                    ref float s = ref Unsafe.Add(ref stem, half * 2 * step);
+                    // A 512-bit FMA takes a whole cycle on this core, leaving load slots for a
+                    // broadcast per FMA, and AVX-512's 32 registers hold all 16 products of 4
+                    // channels: no round trip through memory. Narrower vectors run two FMAs a
+                    // cycle and would be load-bound that way (AVX2 also lacks the registers).
+                    if (TOps.Count == 16)
                     {
-                        TVec a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-                        ref float w = ref Unsafe.Add(ref stemW, k * 72 + half);
-                        ref float v = ref Unsafe.Add(ref transformed, k * halfStride + p);
-                        for (int t = 0; t < 9; t++, w = ref Unsafe.Add(ref w, 8))
-                        {
-                            ref float src = ref Unsafe.Add(ref v, Unsafe.Add(ref rows, t));
-                            Tap4(ref w, TOps.Load(ref src), TOps.Load(ref Unsafe.Add(ref src, n)), ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
-                        }
-                        ref float m = ref Unsafe.Add(ref products, k * 4 * step);
-                        TOps.Store(ref m, a0); TOps.Store(ref Unsafe.Add(ref m, n), b0);
-                        TOps.Store(ref Unsafe.Add(ref m, step), a1); TOps.Store(ref Unsafe.Add(ref m, step + n), b1);
-                        TOps.Store(ref Unsafe.Add(ref m, 2 * step), a2); TOps.Store(ref Unsafe.Add(ref m, 2 * step + n), b2);
-                        TOps.Store(ref Unsafe.Add(ref m, 3 * step), a3); TOps.Store(ref Unsafe.Add(ref m, 3 * step + n), b3);
+                        StemInRegisters(ref Unsafe.Add(ref transformed, p), ref rows, ref w, ref scale, ref shift, ref s, step, halfStride);
+                        StemInRegisters(ref Unsafe.Add(ref transformed, p + n), ref rows, ref w, ref scale, ref shift, ref Unsafe.Add(ref s, n), step, halfStride);
                     }
-                    // Output transform, BN, ReLU: stem channel o holds [even | odd] columns, 2·step floats.
-                    for (int o = 0; o < 4; o++)
+                    else
                     {
-                        TVec scale = TOps.Broadcast(Unsafe.Add(ref stemScale, half + o)), shift = TOps.Broadcast(Unsafe.Add(ref stemShift, half + o));
-                        ref float s = ref Unsafe.Add(ref stem, (half + o) * 2 * step);
-                        for (int i = 0; i < step; i += n)
+                        StemThroughMemory(ref Unsafe.Add(ref transformed, p), ref rows, ref w, ref products, halfStride);
+                        for (int o = 0; o < 4; o++)
                         {
-                            ref float m = ref Unsafe.Add(ref products, o * step + i);
-                            TVec m0 = TOps.Load(ref m), m1 = TOps.Load(ref Unsafe.Add(ref m, 4 * step));
-                            TVec m2 = TOps.Load(ref Unsafe.Add(ref m, 8 * step)), m3 = TOps.Load(ref Unsafe.Add(ref m, 12 * step));
-                            TOps.Store(ref Unsafe.Add(ref s, i), Activate(TOps.Add(TOps.Add(m0, m1), m2), scale, shift));
-                            TOps.Store(ref Unsafe.Add(ref s, step + i), Activate(TOps.Subtract(TOps.Subtract(m1, m2), m3), scale, shift));
+                            TVec a = TOps.Broadcast(Unsafe.Add(ref scale, o)), b = TOps.Broadcast(Unsafe.Add(ref shift, o));
+                            for (int i = 0; i < step; i += n)
+                            {
+                                ref float m = ref Unsafe.Add(ref products, o * step + i);
+                                TVec m0 = TOps.Load(ref m), m1 = TOps.Load(ref Unsafe.Add(ref m, 4 * step));
+                                TVec m2 = TOps.Load(ref Unsafe.Add(ref m, 8 * step)), m3 = TOps.Load(ref Unsafe.Add(ref m, 12 * step));
+                                ref float so = ref Unsafe.Add(ref s, o * 2 * step + i);
+                                TOps.Store(ref so, Activate(TOps.Add(TOps.Add(m0, m1), m2), a, b));
+                                TOps.Store(ref Unsafe.Add(ref so, step), Activate(TOps.Subtract(TOps.Subtract(m1, m2), m3), a, b));
+                            }
                         }
                     }
                 }
@@ -327,6 +329,67 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
             }
         }
 
+        /// <summary>
+        /// The 4 products of 4 stem channels (weights <paramref name="w"/>, 8 per (c, ky) row, 72 per
+        /// product) for one vector of column pairs, 16 accumulators, then the output transform into
+        /// <paramref name="s"/> (channel o at o · 2·step: even, then odd at +step).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StemInRegisters(ref float v, ref int rows, ref float w, ref float scale, ref float shift, ref float s, int step, int halfStride)
+        {
+            TVec m00 = TOps.Zero, m01 = m00, m02 = m00, m03 = m00, m10 = m00, m11 = m00, m12 = m00, m13 = m00;
+            TVec m20 = m00, m21 = m00, m22 = m00, m23 = m00, m30 = m00, m31 = m00, m32 = m00, m33 = m00;
+            for (int t = 0; t < 9; t++)
+            {
+                ref float src = ref Unsafe.Add(ref v, Unsafe.Add(ref rows, t));
+                ref float wt = ref Unsafe.Add(ref w, 8 * t);
+                Tap4(ref wt, TOps.Load(ref src), ref m00, ref m01, ref m02, ref m03);
+                Tap4(ref Unsafe.Add(ref wt, 72), TOps.Load(ref Unsafe.Add(ref src, halfStride)), ref m10, ref m11, ref m12, ref m13);
+                Tap4(ref Unsafe.Add(ref wt, 144), TOps.Load(ref Unsafe.Add(ref src, 2 * halfStride)), ref m20, ref m21, ref m22, ref m23);
+                Tap4(ref Unsafe.Add(ref wt, 216), TOps.Load(ref Unsafe.Add(ref src, 3 * halfStride)), ref m30, ref m31, ref m32, ref m33);
+            }
+            OutputTransform(ref s, step, m00, m10, m20, m30, scale, shift);
+            OutputTransform(ref Unsafe.Add(ref s, 2 * step), step, m01, m11, m21, m31, Unsafe.Add(ref scale, 1), Unsafe.Add(ref shift, 1));
+            OutputTransform(ref Unsafe.Add(ref s, 4 * step), step, m02, m12, m22, m32, Unsafe.Add(ref scale, 2), Unsafe.Add(ref shift, 2));
+            OutputTransform(ref Unsafe.Add(ref s, 6 * step), step, m03, m13, m23, m33, Unsafe.Add(ref scale, 3), Unsafe.Add(ref shift, 3));
+        }
+
+        /// <summary>
+        /// The 4 products of 4 stem channels for two vectors of column pairs, one product at a time
+        /// (8 accumulators, within AVX2's 16 registers), into <paramref name="m"/>: product k,
+        /// channel o at (k · 4 + o) · 2·Count.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StemThroughMemory(ref float v, ref int rows, ref float w, ref float m, int halfStride)
+        {
+            int n = TOps.Count, step = 2 * n;
+            for (int k = 0; k < 4; k++)
+            {
+                TVec a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+                ref float wk = ref Unsafe.Add(ref w, k * 72);
+                ref float vk = ref Unsafe.Add(ref v, k * halfStride);
+                for (int t = 0; t < 9; t++, wk = ref Unsafe.Add(ref wk, 8))
+                {
+                    ref float src = ref Unsafe.Add(ref vk, Unsafe.Add(ref rows, t));
+                    Tap4(ref wk, TOps.Load(ref src), TOps.Load(ref Unsafe.Add(ref src, n)), ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
+                }
+                ref float mk = ref Unsafe.Add(ref m, k * 4 * step);
+                TOps.Store(ref mk, a0); TOps.Store(ref Unsafe.Add(ref mk, n), b0);
+                TOps.Store(ref Unsafe.Add(ref mk, step), a1); TOps.Store(ref Unsafe.Add(ref mk, step + n), b1);
+                TOps.Store(ref Unsafe.Add(ref mk, 2 * step), a2); TOps.Store(ref Unsafe.Add(ref mk, 2 * step + n), b2);
+                TOps.Store(ref Unsafe.Add(ref mk, 3 * step), a3); TOps.Store(ref Unsafe.Add(ref mk, 3 * step + n), b3);
+            }
+        }
+
+        /// <summary>Winograd output transform, BN, ReLU: y_even = m0 + m1 + m2 at s, y_odd = m1 − m2 − m3 at s + step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void OutputTransform(ref float s, int step, TVec m0, TVec m1, TVec m2, TVec m3, float scale, float shift)
+        {
+            TVec a = TOps.Broadcast(scale), b = TOps.Broadcast(shift);
+            TOps.Store(ref s, Activate(TOps.Add(TOps.Add(m0, m1), m2), a, b));
+            TOps.Store(ref Unsafe.Add(ref s, step), Activate(TOps.Subtract(TOps.Subtract(m1, m2), m3), a, b));
+        }
+
         /// <summary>BN + ReLU of 2·Count even- and 2·Count odd-column pixels of one hidden channel, stored from column pair p.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void StoreHidden(ref float rowChannel0, int channel, int p, TVec even0, TVec even1, TVec odd0, TVec odd1, float scale, float shift)
@@ -352,6 +415,16 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
             TVec f = TOps.Broadcast(fc), s = TOps.Broadcast(scale), t = TOps.Broadcast(shift);
             la = TOps.MultiplyAdd(f, Activate(a, s, t), la);
             lb = TOps.MultiplyAdd(f, Activate(b, s, t), lb);
+        }
+
+        /// <summary>One tap for 4 output channels × 1 pixel vector: acc_k += w[k] · v.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Tap4(ref float w, TVec v, ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3)
+        {
+            a0 = TOps.MultiplyAdd(TOps.Broadcast(w), v, a0);
+            a1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref w, 1)), v, a1);
+            a2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref w, 2)), v, a2);
+            a3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref w, 3)), v, a3);
         }
 
         /// <summary>One tap for 4 output channels × 2 pixel vectors: acc_k += w[k] · v.</summary>
