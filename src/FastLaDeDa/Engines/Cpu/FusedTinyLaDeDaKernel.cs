@@ -13,14 +13,17 @@ namespace FastLaDeDa.Engines.Cpu;
 /// workspace, so every intermediate is produced once and stays in cache:
 /// <list type="number">
 /// <item>input: a row of RGB bytes → three rows of normalized floats;</item>
-/// <item>filter: the preprocessing filter (both bit-identical to the reference's float32 values);</item>
-/// <item>hidden: the fused stem (3×3, 3→8, ReLU) then the pointwise conv (1×1, 8→8, ReLU),
-/// vectorised across 2·Count pixels, stored split into even and odd columns so the next stage's
-/// stride-2 reads are contiguous;</item>
+/// <item>filter: the preprocessing filter (both bit-identical to the reference's float32 values),
+/// then its Winograd F(2,3) input transform along x;</item>
+/// <item>hidden: the fused stem (3×3, 3→8, ReLU) as Winograd F(2,3) along x, then the pointwise
+/// conv (1×1, 8→8, ReLU), vectorised across 2·Count column pairs; the Winograd outputs come split
+/// into even and odd columns, which is how they are stored, so the next stage's stride-2 reads
+/// are contiguous;</item>
 /// <item>map: the strided conv (3×3 stride 2, 8→8, ReLU), the fc head and both poolings.</item>
 /// </list>
 /// Output channels are computed four at a time (8 accumulators), which fits the 16 registers of
-/// AVX2 as well as the 32 of AVX-512.
+/// AVX2 as well as the 32 of AVX-512; only Vector512 keeps the stem's 16 Winograd products of four
+/// channels in registers (see <c>HiddenRow</c>).
 /// </remarks>
 internal static class FusedTinyLaDeDaKernel<TOps, TVec>
     where TOps : struct, ISimdOps<TVec>
@@ -32,6 +35,8 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
     {
         int hiddenWidth = width - 2, hiddenHeight = height - 2;
         int mapWidth = (hiddenWidth - 3) / 2 + 1, mapHeight = (hiddenHeight - 3) / 2 + 1;
+        // Column pairs of the stem, rounded up to whole vector steps (2·Count pairs).
+        int pairStep = 2 * TOps.Count, pairEnd = ((hiddenWidth + 1) / 2 + pairStep - 1) / pairStep * pairStep;
         var work = FusedTinyLaDeDaWorkspace.ForCurrentThread(width);
         var state = new Pipeline(weights, rgb, width, height, work);
 
@@ -47,11 +52,12 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
                     for (; inputDone < Math.Min(filteredDone + 2, height); inputDone++)
                         state.LoadInputRow(inputDone);
                     state.FilterRow(filteredDone);
+                    state.TransformRow(filteredDone, pairEnd);
                 }
-                state.HiddenRow(hiddenDone, hiddenWidth);
+                state.HiddenRow(hiddenDone, pairEnd);
             }
             state.MapRow(i, mapWidth);
-            ReadOnlySpan<float> logits = work.MapRow.AsSpan(0, mapWidth);
+            ReadOnlySpan<float> logits = work.MapRow[..mapWidth];
             sum += TensorPrimitives.Sum(logits);
             max = Math.Max(max, TensorPrimitives.Max(logits));
             if (!map.IsEmpty) logits.CopyTo(map.Slice(i * mapWidth, mapWidth));
@@ -189,7 +195,7 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
             if (count != 6) throw new InvalidOperationException("gradient filters have six non-zero taps");
 
             int n = TOps.Count;
-            ref float input = ref MemoryMarshal.GetArrayDataReference(_work.Input);
+            ref float input = ref MemoryMarshal.GetReference(_work.Input);
             ref float i0 = ref Unsafe.Add(ref input, offset[0]), i1 = ref Unsafe.Add(ref input, offset[1]), i2 = ref Unsafe.Add(ref input, offset[2]);
             ref float i3 = ref Unsafe.Add(ref input, offset[3]), i4 = ref Unsafe.Add(ref input, offset[4]), i5 = ref Unsafe.Add(ref input, offset[5]);
             TVec k0 = TOps.Broadcast(weight[0]), k1 = TOps.Broadcast(weight[1]), k2 = TOps.Broadcast(weight[2]);
@@ -207,17 +213,54 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
             }
         }
 
-        /// <summary>Stem (fused 3×3, 3→8, ReLU) and pointwise (1×1, 8→8, ReLU) for hidden row r, stored as even/odd columns.</summary>
-        public void HiddenRow(int r, int hiddenWidth)
+        private ref float TransformedRow(int y, int c) => ref _work.Transformed[((y % 3) * 3 + c) * 4 * _halfStride];
+
+        /// <summary>
+        /// Winograd F(2,3) input transform of filtered row y, per column pair t (d = Q[2t .. 2t+3]):
+        /// [d0 − d2, d1 + d2, d2 − d1, d1 − d3], four rows at +halfStride each. Done once per
+        /// filtered row, it serves the three stem rows that read it.
+        /// </summary>
+        public void TransformRow(int y, int pairEnd)
         {
-            int n = TOps.Count, step = 2 * n;
-            // Offsets of the 9 (channel, ky) filtered rows; kx is unrolled in the loop.
+            int n = TOps.Count, halfStride = _halfStride;
+            for (int c = 0; c < 3; c++)
+            {
+                ref float q = ref FilteredRow(y, c);
+                ref float v = ref TransformedRow(y, c);
+                for (int p = 0; p < pairEnd; p += n)
+                {
+                    // d0, d1 of n pairs are the even and odd columns of 2n values; d2, d3 the same two columns on.
+                    ref float d = ref Unsafe.Add(ref q, 2 * p);
+                    TVec lo = TOps.Load(ref d), hi = TOps.Load(ref Unsafe.Add(ref d, n));
+                    TVec lo1 = TOps.Load(ref Unsafe.Add(ref d, 2)), hi1 = TOps.Load(ref Unsafe.Add(ref d, n + 2));
+                    TVec d0 = TOps.Even(lo, hi), d1 = TOps.Odd(lo, hi), d2 = TOps.Even(lo1, hi1), d3 = TOps.Odd(lo1, hi1);
+                    ref float vp = ref Unsafe.Add(ref v, p);
+                    TOps.Store(ref vp, TOps.Subtract(d0, d2));
+                    TOps.Store(ref Unsafe.Add(ref vp, halfStride), TOps.Add(d1, d2));
+                    TOps.Store(ref Unsafe.Add(ref vp, 2 * halfStride), TOps.Subtract(d2, d1));
+                    TOps.Store(ref Unsafe.Add(ref vp, 3 * halfStride), TOps.Subtract(d1, d3));
+                }
+            }
+        }
+
+        /// <summary>
+        /// Stem (fused 3×3, 3→8, ReLU) and pointwise (1×1, 8→8, ReLU) for hidden row r, stored as
+        /// even/odd columns. The stem is Winograd F(2,3) along x: per column pair, the 4 products
+        /// m_k = Σ_(c,ky) U_k · V_k (4 small GEMMs over the 9 transformed rows, 4 instead of 6
+        /// multiply-adds per pair), then y_even = m0 + m1 + m2, y_odd = m1 − m2 − m3 — the even
+        /// and odd columns the strided conv wants, without a shuffle.
+        /// </summary>
+        public void HiddenRow(int r, int pairEnd)
+        {
+            int n = TOps.Count, step = 2 * n, halfStride = _halfStride;
+            // Offsets of the 9 (channel, ky) transformed rows, t = c·3 + ky; product k adds k·halfStride.
             Span<int> rowOffset = stackalloc int[9];
-            for (int t = 0; t < 9; t++) rowOffset[t] = (((r + t % 3) % 3) * 3 + t / 3) * _stride;
+            for (int t = 0; t < 9; t++) rowOffset[t] = (((r + t % 3) % 3) * 3 + t / 3) * 4 * halfStride;
             ref int rows = ref MemoryMarshal.GetReference(rowOffset);
-            ref float filtered = ref MemoryMarshal.GetArrayDataReference(_work.Filtered);
-            ref float stem = ref MemoryMarshal.GetArrayDataReference(_work.Stem);
-            ref float stemW = ref MemoryMarshal.GetArrayDataReference(_w.StemWeights);
+            ref float transformed = ref MemoryMarshal.GetReference(_work.Transformed);
+            ref float products = ref MemoryMarshal.GetReference(_work.Products);
+            ref float stem = ref MemoryMarshal.GetReference(_work.Stem);
+            ref float stemW = ref MemoryMarshal.GetArrayDataReference(_w.StemWinograd);
             ref float stemScale = ref MemoryMarshal.GetArrayDataReference(_w.StemScale);
             ref float stemShift = ref MemoryMarshal.GetArrayDataReference(_w.StemShift);
             ref float pointW = ref MemoryMarshal.GetArrayDataReference(_w.PointwiseWeights);
@@ -225,68 +268,145 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
             ref float pointShift = ref MemoryMarshal.GetArrayDataReference(_w.PointwiseShift);
             ref float evenOut = ref HiddenHalf(r, 0, 0);
 
-            for (int x = 0; x < hiddenWidth; x += step)
+            // Each step: 2·Count column pairs (4·Count pixels). The stem leaves channel o's
+            // [even | odd] columns at stem[o · 2·step], 2·step floats.
+            for (int p = 0; p < pairEnd; p += step)
             {
                 for (int half = 0; half < 8; half += 4)
                 {
-                    TVec a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
                     ref float w = ref Unsafe.Add(ref stemW, half);
-                    for (int t = 0; t < 9; t++, w = ref Unsafe.Add(ref w, 24))
-                    {
-                        ref float src = ref Unsafe.Add(ref filtered, Unsafe.Add(ref rows, t) + x);
-                        Tap4(ref w, TOps.Load(ref src), TOps.Load(ref Unsafe.Add(ref src, n)), ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
-                        Tap4(ref Unsafe.Add(ref w, 8), TOps.Load(ref Unsafe.Add(ref src, 1)), TOps.Load(ref Unsafe.Add(ref src, n + 1)), ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
-                        Tap4(ref Unsafe.Add(ref w, 16), TOps.Load(ref Unsafe.Add(ref src, 2)), TOps.Load(ref Unsafe.Add(ref src, n + 2)), ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
-                    }
-                    ref float s = ref Unsafe.Add(ref stem, half * step);
                     ref float scale = ref Unsafe.Add(ref stemScale, half);
                     ref float shift = ref Unsafe.Add(ref stemShift, half);
-                    StoreActivated(ref s, n, a0, b0, scale, shift);
-                    StoreActivated(ref Unsafe.Add(ref s, step), n, a1, b1, Unsafe.Add(ref scale, 1), Unsafe.Add(ref shift, 1));
-                    StoreActivated(ref Unsafe.Add(ref s, 2 * step), n, a2, b2, Unsafe.Add(ref scale, 2), Unsafe.Add(ref shift, 2));
-                    StoreActivated(ref Unsafe.Add(ref s, 3 * step), n, a3, b3, Unsafe.Add(ref scale, 3), Unsafe.Add(ref shift, 3));
+                    ref float s = ref Unsafe.Add(ref stem, half * 2 * step);
+                    // A 512-bit FMA takes a whole cycle on this core, leaving load slots for a
+                    // broadcast per FMA, and AVX-512's 32 registers hold all 16 products of 4
+                    // channels: no round trip through memory. Narrower vectors run two FMAs a
+                    // cycle and would be load-bound that way (AVX2 also lacks the registers).
+                    if (TOps.Count == 16)
+                    {
+                        StemInRegisters(ref Unsafe.Add(ref transformed, p), ref rows, ref w, ref scale, ref shift, ref s, step, halfStride);
+                        StemInRegisters(ref Unsafe.Add(ref transformed, p + n), ref rows, ref w, ref scale, ref shift, ref Unsafe.Add(ref s, n), step, halfStride);
+                    }
+                    else
+                    {
+                        StemThroughMemory(ref Unsafe.Add(ref transformed, p), ref rows, ref w, ref products, halfStride);
+                        for (int o = 0; o < 4; o++)
+                        {
+                            TVec a = TOps.Broadcast(Unsafe.Add(ref scale, o)), b = TOps.Broadcast(Unsafe.Add(ref shift, o));
+                            for (int i = 0; i < step; i += n)
+                            {
+                                ref float m = ref Unsafe.Add(ref products, o * step + i);
+                                TVec m0 = TOps.Load(ref m), m1 = TOps.Load(ref Unsafe.Add(ref m, 4 * step));
+                                TVec m2 = TOps.Load(ref Unsafe.Add(ref m, 8 * step)), m3 = TOps.Load(ref Unsafe.Add(ref m, 12 * step));
+                                ref float so = ref Unsafe.Add(ref s, o * 2 * step + i);
+                                TOps.Store(ref so, Activate(TOps.Add(TOps.Add(m0, m1), m2), a, b));
+                                TOps.Store(ref Unsafe.Add(ref so, step), Activate(TOps.Subtract(TOps.Subtract(m1, m2), m3), a, b));
+                            }
+                        }
+                    }
                 }
 
-                // Pointwise, two output channels at a time (four independent accumulation chains).
+                // Pointwise, two output channels at a time over the 4 vectors (even, odd) (eight chains).
                 for (int o = 0; o < 8; o += 2)
                 {
-                    TVec ca = TOps.Zero, cb = ca, da = ca, db = ca;
+                    TVec c0 = TOps.Zero, c1 = c0, c2 = c0, c3 = c0, d0 = c0, d1 = c0, d2 = c0, d3 = c0;
                     ref float w = ref Unsafe.Add(ref pointW, o * 8);
                     for (int i = 0; i < 8; i++)
                     {
-                        TVec sa = TOps.Load(ref Unsafe.Add(ref stem, i * step)), sb = TOps.Load(ref Unsafe.Add(ref stem, i * step + n));
-                        TVec wc = TOps.Broadcast(Unsafe.Add(ref w, i)), wd = TOps.Broadcast(Unsafe.Add(ref w, 8 + i));
-                        ca = TOps.MultiplyAdd(wc, sa, ca); cb = TOps.MultiplyAdd(wc, sb, cb);
-                        da = TOps.MultiplyAdd(wd, sa, da); db = TOps.MultiplyAdd(wd, sb, db);
+                        ref float si = ref Unsafe.Add(ref stem, i * 2 * step);
+                        TVec s0 = TOps.Load(ref si), s1 = TOps.Load(ref Unsafe.Add(ref si, n));
+                        TVec s2 = TOps.Load(ref Unsafe.Add(ref si, step)), s3 = TOps.Load(ref Unsafe.Add(ref si, step + n));
+                        TVec wc = TOps.Broadcast(Unsafe.Add(ref w, i));
+                        c0 = TOps.MultiplyAdd(wc, s0, c0); c1 = TOps.MultiplyAdd(wc, s1, c1);
+                        c2 = TOps.MultiplyAdd(wc, s2, c2); c3 = TOps.MultiplyAdd(wc, s3, c3);
+                        TVec wd = TOps.Broadcast(Unsafe.Add(ref w, 8 + i));
+                        d0 = TOps.MultiplyAdd(wd, s0, d0); d1 = TOps.MultiplyAdd(wd, s1, d1);
+                        d2 = TOps.MultiplyAdd(wd, s2, d2); d3 = TOps.MultiplyAdd(wd, s3, d3);
                     }
-                    TVec scaleC = TOps.Broadcast(Unsafe.Add(ref pointScale, o)), shiftC = TOps.Broadcast(Unsafe.Add(ref pointShift, o));
-                    TVec scaleD = TOps.Broadcast(Unsafe.Add(ref pointScale, o + 1)), shiftD = TOps.Broadcast(Unsafe.Add(ref pointShift, o + 1));
-                    StoreEvenOdd(ref evenOut, o, x / 2, Activate(ca, scaleC, shiftC), Activate(cb, scaleC, shiftC));
-                    StoreEvenOdd(ref evenOut, o + 1, x / 2, Activate(da, scaleD, shiftD), Activate(db, scaleD, shiftD));
+                    StoreHidden(ref evenOut, o, p, c0, c1, c2, c3, Unsafe.Add(ref pointScale, o), Unsafe.Add(ref pointShift, o));
+                    StoreHidden(ref evenOut, o + 1, p, d0, d1, d2, d3, Unsafe.Add(ref pointScale, o + 1), Unsafe.Add(ref pointShift, o + 1));
                 }
             }
+        }
+
+        /// <summary>
+        /// The 4 products of 4 stem channels (weights <paramref name="w"/>, 8 per (c, ky) row, 72 per
+        /// product) for one vector of column pairs, 16 accumulators, then the output transform into
+        /// <paramref name="s"/> (channel o at o · 2·step: even, then odd at +step).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StemInRegisters(ref float v, ref int rows, ref float w, ref float scale, ref float shift, ref float s, int step, int halfStride)
+        {
+            TVec m00 = TOps.Zero, m01 = m00, m02 = m00, m03 = m00, m10 = m00, m11 = m00, m12 = m00, m13 = m00;
+            TVec m20 = m00, m21 = m00, m22 = m00, m23 = m00, m30 = m00, m31 = m00, m32 = m00, m33 = m00;
+            for (int t = 0; t < 9; t++)
+            {
+                ref float src = ref Unsafe.Add(ref v, Unsafe.Add(ref rows, t));
+                ref float wt = ref Unsafe.Add(ref w, 8 * t);
+                Tap4(ref wt, TOps.Load(ref src), ref m00, ref m01, ref m02, ref m03);
+                Tap4(ref Unsafe.Add(ref wt, 72), TOps.Load(ref Unsafe.Add(ref src, halfStride)), ref m10, ref m11, ref m12, ref m13);
+                Tap4(ref Unsafe.Add(ref wt, 144), TOps.Load(ref Unsafe.Add(ref src, 2 * halfStride)), ref m20, ref m21, ref m22, ref m23);
+                Tap4(ref Unsafe.Add(ref wt, 216), TOps.Load(ref Unsafe.Add(ref src, 3 * halfStride)), ref m30, ref m31, ref m32, ref m33);
+            }
+            OutputTransform(ref s, step, m00, m10, m20, m30, scale, shift);
+            OutputTransform(ref Unsafe.Add(ref s, 2 * step), step, m01, m11, m21, m31, Unsafe.Add(ref scale, 1), Unsafe.Add(ref shift, 1));
+            OutputTransform(ref Unsafe.Add(ref s, 4 * step), step, m02, m12, m22, m32, Unsafe.Add(ref scale, 2), Unsafe.Add(ref shift, 2));
+            OutputTransform(ref Unsafe.Add(ref s, 6 * step), step, m03, m13, m23, m33, Unsafe.Add(ref scale, 3), Unsafe.Add(ref shift, 3));
+        }
+
+        /// <summary>
+        /// The 4 products of 4 stem channels for two vectors of column pairs, one product at a time
+        /// (8 accumulators, within AVX2's 16 registers), into <paramref name="m"/>: product k,
+        /// channel o at (k · 4 + o) · 2·Count.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StemThroughMemory(ref float v, ref int rows, ref float w, ref float m, int halfStride)
+        {
+            int n = TOps.Count, step = 2 * n;
+            for (int k = 0; k < 4; k++)
+            {
+                TVec a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+                ref float wk = ref Unsafe.Add(ref w, k * 72);
+                ref float vk = ref Unsafe.Add(ref v, k * halfStride);
+                for (int t = 0; t < 9; t++, wk = ref Unsafe.Add(ref wk, 8))
+                {
+                    ref float src = ref Unsafe.Add(ref vk, Unsafe.Add(ref rows, t));
+                    Tap4(ref wk, TOps.Load(ref src), TOps.Load(ref Unsafe.Add(ref src, n)), ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
+                }
+                ref float mk = ref Unsafe.Add(ref m, k * 4 * step);
+                TOps.Store(ref mk, a0); TOps.Store(ref Unsafe.Add(ref mk, n), b0);
+                TOps.Store(ref Unsafe.Add(ref mk, step), a1); TOps.Store(ref Unsafe.Add(ref mk, step + n), b1);
+                TOps.Store(ref Unsafe.Add(ref mk, 2 * step), a2); TOps.Store(ref Unsafe.Add(ref mk, 2 * step + n), b2);
+                TOps.Store(ref Unsafe.Add(ref mk, 3 * step), a3); TOps.Store(ref Unsafe.Add(ref mk, 3 * step + n), b3);
+            }
+        }
+
+        /// <summary>Winograd output transform, BN, ReLU: y_even = m0 + m1 + m2 at s, y_odd = m1 − m2 − m3 at s + step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void OutputTransform(ref float s, int step, TVec m0, TVec m1, TVec m2, TVec m3, float scale, float shift)
+        {
+            TVec a = TOps.Broadcast(scale), b = TOps.Broadcast(shift);
+            TOps.Store(ref s, Activate(TOps.Add(TOps.Add(m0, m1), m2), a, b));
+            TOps.Store(ref Unsafe.Add(ref s, step), Activate(TOps.Subtract(TOps.Subtract(m1, m2), m3), a, b));
+        }
+
+        /// <summary>BN + ReLU of 2·Count even- and 2·Count odd-column pixels of one hidden channel, stored from column pair p.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void StoreHidden(ref float rowChannel0, int channel, int p, TVec even0, TVec even1, TVec odd0, TVec odd1, float scale, float shift)
+        {
+            int n = TOps.Count;
+            TVec s = TOps.Broadcast(scale), t = TOps.Broadcast(shift);
+            ref float even = ref Unsafe.Add(ref rowChannel0, channel * 2 * _halfStride + p);
+            ref float odd = ref Unsafe.Add(ref even, _halfStride);
+            TOps.Store(ref even, Activate(even0, s, t));
+            TOps.Store(ref Unsafe.Add(ref even, n), Activate(even1, s, t));
+            TOps.Store(ref odd, Activate(odd0, s, t));
+            TOps.Store(ref Unsafe.Add(ref odd, n), Activate(odd1, s, t));
         }
 
         /// <summary>BatchNorm then ReLU: max(scale · acc + shift, 0).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TVec Activate(TVec acc, TVec scale, TVec shift) => TOps.Max(TOps.MultiplyAdd(acc, scale, shift), TOps.Zero);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void StoreActivated(ref float destination, int n, TVec low, TVec high, float scale, float shift)
-        {
-            TVec s = TOps.Broadcast(scale), t = TOps.Broadcast(shift);
-            TOps.Store(ref destination, Activate(low, s, t));
-            TOps.Store(ref Unsafe.Add(ref destination, n), Activate(high, s, t));
-        }
-
-        /// <summary>Stores 2·Count pixels of hidden channel <paramref name="channel"/> split into its even- and odd-column rows.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void StoreEvenOdd(ref float rowChannel0, int channel, int column, TVec low, TVec high)
-        {
-            ref float even = ref Unsafe.Add(ref rowChannel0, channel * 2 * _halfStride + column);
-            TOps.Store(ref even, TOps.Even(low, high));
-            TOps.Store(ref Unsafe.Add(ref even, _halfStride), TOps.Odd(low, high));
-        }
 
         /// <summary>The fc head's share of one channel for two pixel vectors: logit += fc · ReLU(scale · acc + shift).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -295,6 +415,16 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
             TVec f = TOps.Broadcast(fc), s = TOps.Broadcast(scale), t = TOps.Broadcast(shift);
             la = TOps.MultiplyAdd(f, Activate(a, s, t), la);
             lb = TOps.MultiplyAdd(f, Activate(b, s, t), lb);
+        }
+
+        /// <summary>One tap for 4 output channels × 1 pixel vector: acc_k += w[k] · v.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Tap4(ref float w, TVec v, ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3)
+        {
+            a0 = TOps.MultiplyAdd(TOps.Broadcast(w), v, a0);
+            a1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref w, 1)), v, a1);
+            a2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref w, 2)), v, a2);
+            a3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref w, 3)), v, a3);
         }
 
         /// <summary>One tap for 4 output channels × 2 pixel vectors: acc_k += w[k] · v.</summary>
@@ -320,12 +450,12 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
             Span<int> rowOffset = stackalloc int[24];
             for (int t = 0; t < 24; t++) rowOffset[t] = ((((2 * i + t % 3) % 3) * 8 + t / 3) * 2) * _halfStride;
             ref int rows = ref MemoryMarshal.GetReference(rowOffset);
-            ref float hidden = ref MemoryMarshal.GetArrayDataReference(_work.Hidden);
+            ref float hidden = ref MemoryMarshal.GetReference(_work.Hidden);
             ref float stridedW = ref MemoryMarshal.GetArrayDataReference(_w.StridedWeights);
             ref float stridedScale = ref MemoryMarshal.GetArrayDataReference(_w.StridedScale);
             ref float stridedShift = ref MemoryMarshal.GetArrayDataReference(_w.StridedShift);
             ref float fc = ref MemoryMarshal.GetArrayDataReference(_w.Fc);
-            ref float output = ref MemoryMarshal.GetArrayDataReference(_work.MapRow);
+            ref float output = ref MemoryMarshal.GetReference(_work.MapRow);
             int halfStride = _halfStride;
 
             for (int j = 0; j < mapWidth; j += step)

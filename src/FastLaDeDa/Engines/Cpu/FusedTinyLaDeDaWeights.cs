@@ -16,6 +16,8 @@ namespace FastLaDeDa.Engines.Cpu;
 /// checkpoint) turns that rounding into ~1e-5 of its logit range.</item>
 /// <item>BatchNorms stay a per-channel scale and shift applied after accumulation (see
 /// <see cref="BatchNormFolding"/> for why they are not multiplied into the weights).</item>
+/// <item>The stem runs as Winograd F(2,3) along x (4 multiplies per 2 outputs instead of 6), its
+/// transformed weights computed in double.</item>
 /// <item>Weights are stored tap-major, output channel minor, so one tap's 8 weights are adjacent.</item>
 /// </list>
 /// </summary>
@@ -28,14 +30,25 @@ internal sealed class FusedTinyLaDeDaWeights
         Preprocess = preprocess;
         GradientTaps = GradientKernels.IsGradient(preprocess) ? GradientKernels.Taps(preprocess).ToArray() : [];
 
-        StemWeights = new float[27 * Channels];
+        // Winograd F(2,3) along x: per (c, ky) the 3 taps g become 4 transformed weights
+        // U = [g0, (g0+g1+g2)/2, (g0−g1+g2)/2, g2], from the fused taps in double, rounded once.
+        StemWinograd = new float[4 * 9 * Channels];
+        Span<double> g = stackalloc double[3];
         for (int o = 0; o < Channels; o++)
             for (int c = 0; c < 3; c++)
-                for (int k = 0; k < 9; k++)
+                for (int ky = 0; ky < 3; ky++)
                 {
-                    double fused = 0; // Σ_i stem[o,i,k] · conv1[i,c]
-                    for (int i = 0; i < Channels; i++) fused += model.Stem[(o * Channels + i) * 9 + k] * model.Conv1[i * 3 + c];
-                    StemWeights[(c * 9 + k) * Channels + o] = (float)fused;
+                    for (int kx = 0; kx < 3; kx++)
+                    {
+                        double fused = 0; // Σ_i stem[o,i,ky,kx] · conv1[i,c]
+                        for (int i = 0; i < Channels; i++) fused += model.Stem[(o * Channels + i) * 9 + ky * 3 + kx] * model.Conv1[i * 3 + c];
+                        g[kx] = fused;
+                    }
+                    int row = c * 3 + ky;
+                    StemWinograd[(0 * 9 + row) * Channels + o] = (float)g[0];
+                    StemWinograd[(1 * 9 + row) * Channels + o] = (float)((g[0] + g[1] + g[2]) / 2);
+                    StemWinograd[(2 * 9 + row) * Channels + o] = (float)((g[0] - g[1] + g[2]) / 2);
+                    StemWinograd[(3 * 9 + row) * Channels + o] = (float)g[2];
                 }
         StemScale = ToFloat(model.StemScale);
         StemShift = ToFloat(model.StemShift);
@@ -67,8 +80,8 @@ internal sealed class FusedTinyLaDeDaWeights
     /// <summary>The 9 taps of the gradient filter (empty for NPR and raw).</summary>
     public float[] GradientTaps { get; }
 
-    /// <summary>[(c·9 + ky·3 + kx)·8 + o]: fused conv1∘conv2.</summary>
-    public float[] StemWeights { get; }
+    /// <summary>[(k·9 + c·3 + ky)·8 + o]: fused conv1∘conv2, Winograd-transformed along x (k = 0..3).</summary>
+    public float[] StemWinograd { get; }
 
     /// <summary>bn1: output = ReLU(scale · Σ + shift).</summary>
     public float[] StemScale { get; }

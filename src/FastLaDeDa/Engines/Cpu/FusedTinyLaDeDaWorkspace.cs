@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace FastLaDeDa.Engines.Cpu;
 
 /// <summary>
@@ -9,18 +12,37 @@ internal sealed class FusedTinyLaDeDaWorkspace
 {
     [ThreadStatic] private static FusedTinyLaDeDaWorkspace? _current;
 
+    private readonly float[] _buffer;
+    private readonly int _input, _filtered, _transformed, _hidden, _stem, _products, _mapRow;
+
     private FusedTinyLaDeDaWorkspace(int width)
     {
         // Room for the widest vector step (2 × 16 floats) past the end of a row, plus the one
-        // column of zero padding on the left of the input rows.
+        // column of zero padding on the left of the input rows. Strides are whole cache lines.
         RowStride = (width + 2 + 64 + 15) & ~15;
-        HalfStride = RowStride / 2 + 32;
+        HalfStride = (RowStride / 2 + 32 + 15) & ~15;
         Capacity = width;
-        Input = new float[4 * 3 * RowStride]; // 3 rolling rows + 1 row of zeros (above/below the image)
-        Filtered = new float[3 * 3 * RowStride];
-        Hidden = new float[3 * 8 * 2 * HalfStride];
-        Stem = new float[8 * 64];
-        MapRow = new float[RowStride];
+
+        // One pinned buffer (it never moves), every part starting on a 64-byte boundary, so the
+        // vector loads of the transformed rows and the scratch never straddle two cache lines.
+        int length = 0;
+        int Part(int floats) { int start = length; length += (floats + 15) & ~15; return start; }
+        _input = Part(4 * 3 * RowStride); // 3 rolling rows + 1 row of zeros (above/below the image)
+        _filtered = Part(3 * 3 * RowStride);
+        _transformed = Part(3 * 3 * 4 * HalfStride);
+        _hidden = Part(3 * 8 * 2 * HalfStride);
+        _stem = Part(8 * 64);
+        _products = Part(4 * 4 * 32);
+        _mapRow = Part(RowStride);
+        _buffer = GC.AllocateArray<float>(length + 15, pinned: true);
+        int skip = AlignmentSkip(_buffer);
+        _input += skip; _filtered += skip; _transformed += skip; _hidden += skip; _stem += skip; _products += skip; _mapRow += skip;
+    }
+
+    private static unsafe int AlignmentSkip(float[] pinned)
+    {
+        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+        return (int)((64 - (address & 63)) & 63) / sizeof(float);
     }
 
     /// <summary>The calling thread's workspace, big enough for <paramref name="width"/>.</summary>
@@ -41,17 +63,23 @@ internal sealed class FusedTinyLaDeDaWorkspace
     public int HalfStride { get; }
 
     /// <summary>3 rolling rows (+ a zero row) × 3 channels of byte values as floats, column x at index x + 1 (index 0 is the zero padding).</summary>
-    public float[] Input { get; }
+    public Span<float> Input => _buffer.AsSpan(_input, 4 * 3 * RowStride);
 
     /// <summary>3 rows × 3 channels of the preprocessing filter's output (Q).</summary>
-    public float[] Filtered { get; }
+    public Span<float> Filtered => _buffer.AsSpan(_filtered, 3 * 3 * RowStride);
+
+    /// <summary>3 rows × 3 channels × 4 rows of Q's Winograd input transform, one value per column pair.</summary>
+    public Span<float> Transformed => _buffer.AsSpan(_transformed, 3 * 3 * 4 * HalfStride);
 
     /// <summary>3 rows × 8 channels × (even columns, odd columns) of the pointwise layer's output.</summary>
-    public float[] Hidden { get; }
+    public Span<float> Hidden => _buffer.AsSpan(_hidden, 3 * 8 * 2 * HalfStride);
 
-    /// <summary>The stem's 8 channels for one vector step (up to 2 × 16 pixels each).</summary>
-    public float[] Stem { get; }
+    /// <summary>The stem's 8 channels for one vector step (even then odd columns, up to 2 × 2 × 16 pixels each).</summary>
+    public Span<float> Stem => _buffer.AsSpan(_stem, 8 * 64);
+
+    /// <summary>The stem's 4 Winograd products for 4 channels and one vector step (up to 2 × 16 column pairs each).</summary>
+    public Span<float> Products => _buffer.AsSpan(_products, 4 * 4 * 32);
 
     /// <summary>One row of patch logits, padded to whole vector steps.</summary>
-    public float[] MapRow { get; }
+    public Span<float> MapRow => _buffer.AsSpan(_mapRow, RowStride);
 }
