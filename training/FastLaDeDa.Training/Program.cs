@@ -6,5 +6,7 @@ using FastLaDeDa.Training.Commands;
 var root = new RootCommand("FastLaDeDa.Training: TorchSharp reference models, weight conversion and (later) training")
 {
     NativeCheckCommand.Create(),
+    SummaryCommand.Create(),
+    ConvertCommand.Create(),
 };
 return root.Parse(args).Invoke();
