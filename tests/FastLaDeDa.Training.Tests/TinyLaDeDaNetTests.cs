@@ -41,7 +41,7 @@ public class TinyLaDeDaNetTests(ITestOutputHelper output)
         Tensor batch = ImageTensors.ToNormalizedBatch([.. names.Select(n => Goldens.Image(n + ".resized"))]);
         foreach (var (key, file, preprocess) in OfficialModels.All)
         {
-            using TinyLaDeDaNet net = TorchStateDict.LoadTiny(PthCheckpoint.Read(Goldens.OfficialCheckpoint(file)), preprocess);
+            using TinyLaDeDaNet net = TorchStateDict.LoadTiny(WeightsFile.Load(Goldens.OfficialCheckpoint(file)), preprocess);
             net.eval();
             using var noGrad = no_grad();
             Tensor maps = net.forward(batch);
@@ -89,6 +89,7 @@ public class TinyLaDeDaNetTests(ITestOutputHelper output)
             PatchMap expected = engine.RunMap(image);
             Assert.Equal([expected.Height, expected.Width], maps[n, 0].shape);
             double relative = Compare.MaxAbsDiff(expected.Logits, maps[n, 0].data<float>().ToArray()) / Compare.MaxAbs(expected.Logits);
+            output.WriteLine($"{kind.ToName(),-12} {width}x{height} image {n}: max|Δmap| / max|map| = {relative:E2}");
             Assert.True(relative <= 1e-5, $"{kind} {width}x{height} image {n}: {relative:E2}");
         }
     }
