@@ -11,6 +11,7 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export NUGET_PACKAGES="$work/packages"
+export NUGET_HTTP_CACHE_PATH="$work/http-cache" # download for real, not from NuGet's HTTP cache
 export MALLOC_MMAP_THRESHOLD_=2000000000 MALLOC_TRIM_THRESHOLD_=2000000000
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 project="$repo/training/FastLaDeDa.Training/FastLaDeDa.Training.csproj"
@@ -19,7 +20,7 @@ lib=libLibTorchSharp.so
 mkdir -p "$NUGET_PACKAGES"
 
 echo "== system libstdc++"
-libstdcxx="$( (ldconfig -p 2>/dev/null || /sbin/ldconfig -p) | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')"
+libstdcxx="$( (ldconfig -p 2>/dev/null || /sbin/ldconfig -p) | awk '!found && /libstdc\+\+\.so\.6 .*x86-64/ {print $NF; found = 1}')"
 echo "$libstdcxx: highest $(grep -ao 'GLIBCXX_3\.4\.[0-9]*' "$libstdcxx" | sort -t. -k3 -n | tail -1)"
 
 echo "== restore into an empty NuGet cache: $NUGET_PACKAGES"
