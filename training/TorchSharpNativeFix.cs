@@ -53,6 +53,11 @@ public sealed class PatchElfWeakVersion : Task
         }
 
         string mode = (Mode ?? "auto").Trim().ToLowerInvariant();
+        if (mode != "auto" && mode != "always" && mode != "never")
+        {
+            Log.LogError("TorchSharpNativeFix: TorchSharpNativeFix='{0}' is not auto, always or never", Mode);
+            return false;
+        }
         string reason;
         if (mode == "never")
         {
