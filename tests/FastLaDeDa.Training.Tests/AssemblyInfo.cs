@@ -1,0 +1,3 @@
+// libtorch already spreads each operation over all cores; running test classes side by side on
+// top of that only oversubscribes the machine.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

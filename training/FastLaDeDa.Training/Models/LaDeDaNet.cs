@@ -1,0 +1,127 @@
+using FastLaDeDa.Models;
+using FastLaDeDa.Preprocessing;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FastLaDeDa.Training.Models;
+
+/// <summary>
+/// LaDeDa in TorchSharp for receptive field 5, 9 (default), 17 or 33, built from
+/// <see cref="LaDeDaSpec"/>: stem conv1 1×1 3→64 · conv2 3×3 64→64 · bn1 · ReLU, then ResNet-50
+/// bottleneck stages 3/4/6/3 (width 64/128/256/512, out ×4) with no padding anywhere, then fc
+/// 2048→1 per position. LaDeDa9 has 13,641,793 learnable parameters and maps 256×256 to 31×31.
+/// </summary>
+public sealed class LaDeDaNet : PatchLogitNet
+{
+    // Field names are the state-dict names.
+    private readonly Conv2d conv1;
+    private readonly Conv2d conv2;
+    private readonly BatchNorm2d bn1;
+    private readonly Sequential layer1;
+    private readonly Sequential layer2;
+    private readonly Sequential layer3;
+    private readonly Sequential layer4;
+    private readonly Linear fc;
+
+    /// <summary>A freshly initialized network (TorchSharp's default initialization).</summary>
+    public LaDeDaNet(int receptiveField = LaDeDaSpec.DefaultReceptiveField, PreprocessKind preprocess = PreprocessKind.Npr)
+        : base(nameof(LaDeDaNet), preprocess)
+    {
+        Spec = LaDeDaSpec.ForReceptiveField(receptiveField);
+        conv1 = nn.Conv2d(3, LaDeDaSpec.StemChannels, 1, bias: false);
+        conv2 = nn.Conv2d(LaDeDaSpec.StemChannels, LaDeDaSpec.StemChannels, 3, bias: false);
+        bn1 = nn.BatchNorm2d(LaDeDaSpec.StemChannels);
+        var layers = new Sequential[LaDeDaSpec.Stages.Count];
+        int inChannels = LaDeDaSpec.StemChannels;
+        for (int l = 0; l < layers.Length; l++)
+        {
+            LaDeDaStage stage = LaDeDaSpec.Stages[l];
+            var blocks = new nn.Module<Tensor, Tensor>[stage.Blocks];
+            for (int b = 0; b < stage.Blocks; b++)
+            {
+                blocks[b] = new Bottleneck(inChannels, stage.Width, b == 0 ? stage.Stride : 1, Spec.Conv2Kernel(l + 1, b), downsample: b == 0);
+                inChannels = stage.OutChannels;
+            }
+            layers[l] = nn.Sequential(blocks);
+        }
+        (layer1, layer2, layer3, layer4) = (layers[0], layers[1], layers[2], layers[3]);
+        fc = nn.Linear(LaDeDaSpec.FeatureChannels, 1);
+        RegisterComponents();
+    }
+
+    /// <summary>The architecture description this network was built from.</summary>
+    public LaDeDaSpec Spec { get; }
+
+    /// <inheritdoc/>
+    public override ModelKind Kind => ModelKind.LaDeDa;
+
+    /// <inheritdoc/>
+    public override int ReceptiveField => Spec.ReceptiveField;
+
+    /// <inheritdoc/>
+    public override int Stride => LaDeDaSpec.Stride;
+
+    /// <inheritdoc/>
+    public override int MapSize(int inputSize) => Spec.MapSize(inputSize);
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<TensorSpec> TensorSpecs => Spec.Tensors;
+
+    /// <inheritdoc/>
+    public override string DisplayName => $"LaDeDa{Spec.ReceptiveField}";
+
+    /// <inheritdoc/>
+    public override Tensor Features(Tensor preprocessed)
+    {
+        using var scope = NewDisposeScope();
+        Tensor x = nn.functional.relu(bn1.forward(conv2.forward(conv1.forward(preprocessed))));
+        x = layer4.forward(layer3.forward(layer2.forward(layer1.forward(x))));
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Head(Tensor features) => PerPosition(fc, features);
+}
+
+/// <summary>
+/// A ResNet-50 bottleneck without padding: conv1 1×1 · bn1 · ReLU · conv2 k×k stride s · bn2 ·
+/// ReLU · conv3 1×1 (×4) · bn3, plus the residual (block 0: <c>downsample</c> = 1×1 conv stride s ·
+/// BN) cropped at the bottom and right to the main path's size, then ReLU.
+/// </summary>
+internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
+{
+    // Field names are the state-dict names.
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly Conv2d conv2;
+    private readonly BatchNorm2d bn2;
+    private readonly Conv2d conv3;
+    private readonly BatchNorm2d bn3;
+    private readonly Sequential? downsample;
+
+    public Bottleneck(int inChannels, int width, int stride, int kernel, bool downsample) : base(nameof(Bottleneck))
+    {
+        int outChannels = width * LaDeDaSpec.Expansion;
+        conv1 = nn.Conv2d(inChannels, width, 1, bias: false);
+        bn1 = nn.BatchNorm2d(width);
+        conv2 = nn.Conv2d(width, width, kernel, stride: stride, bias: false);
+        bn2 = nn.BatchNorm2d(width);
+        conv3 = nn.Conv2d(width, outChannels, 1, bias: false);
+        bn3 = nn.BatchNorm2d(outChannels);
+        this.downsample = downsample ? nn.Sequential(nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), nn.BatchNorm2d(outChannels)) : null;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        Tensor y = nn.functional.relu(bn1.forward(conv1.forward(x)));
+        y = nn.functional.relu(bn2.forward(conv2.forward(y)));
+        y = bn3.forward(conv3.forward(y));
+        Tensor residual = downsample is null ? x : downsample.forward(x);
+        // The unpadded k×k conv shrinks the main path; keep the residual's top-left part.
+        residual = residual.narrow(2, 0, y.shape[2]).narrow(3, 0, y.shape[3]);
+        return nn.functional.relu(y.add(residual)).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,90 @@
+using FastLaDeDa.Models;
+using FastLaDeDa.Preprocessing;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FastLaDeDa.Training.Models;
+
+/// <summary>
+/// Tiny-LaDeDa in TorchSharp (MODEL.md): preprocessing filter → conv1 1×1 3→8 → conv2 3×3 8→8 ·
+/// bn1 · ReLU → layer1.0: conv1 1×1 · bn1 · ReLU · conv2 3×3 stride 2 · bn2 · ReLU → fc 8→1 per
+/// position. No padding, no residual. 1,297 learnable parameters; a 256×256 input gives 126×126
+/// patch logits.
+/// </summary>
+public sealed class TinyLaDeDaNet : PatchLogitNet
+{
+    private const int C = TinyLaDeDaModel.Channels;
+
+    // Field names are the state-dict names.
+    private readonly Conv2d conv1;
+    private readonly Conv2d conv2;
+    private readonly BatchNorm2d bn1;
+    private readonly Sequential layer1;
+    private readonly Linear fc;
+
+    /// <summary>A freshly initialized network (TorchSharp's default initialization).</summary>
+    public TinyLaDeDaNet(PreprocessKind preprocess = PreprocessKind.RightDiag) : base(nameof(TinyLaDeDaNet), preprocess)
+    {
+        conv1 = nn.Conv2d(3, C, 1, bias: false);
+        conv2 = nn.Conv2d(C, C, 3, bias: false);
+        bn1 = nn.BatchNorm2d(C);
+        layer1 = nn.Sequential(new Block());
+        fc = nn.Linear(C, 1);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public override ModelKind Kind => ModelKind.TinyLaDeDa;
+
+    /// <inheritdoc/>
+    public override int ReceptiveField => TinyLaDeDaModel.ReceptiveField;
+
+    /// <inheritdoc/>
+    public override int Stride => TinyLaDeDaModel.Stride;
+
+    /// <inheritdoc/>
+    public override int MapSize(int inputSize) => TinyLaDeDaModel.MapSize(inputSize);
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<TensorSpec> TensorSpecs => TinyLaDeDaModel.Spec;
+
+    /// <inheritdoc/>
+    public override string DisplayName => "Tiny-LaDeDa";
+
+    /// <inheritdoc/>
+    public override Tensor Features(Tensor preprocessed)
+    {
+        using var scope = NewDisposeScope();
+        Tensor x = nn.functional.relu(bn1.forward(conv2.forward(conv1.forward(preprocessed))));
+        return layer1.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Head(Tensor features) => PerPosition(fc, features);
+
+    /// <summary>layer1.0: pointwise conv · BN · ReLU, then 3×3 stride-2 conv · BN · ReLU.</summary>
+    private sealed class Block : nn.Module<Tensor, Tensor>
+    {
+        private readonly Conv2d conv1;
+        private readonly BatchNorm2d bn1;
+        private readonly Conv2d conv2;
+        private readonly BatchNorm2d bn2;
+
+        public Block() : base("TinyLaDeDaBlock")
+        {
+            conv1 = nn.Conv2d(C, C, 1, bias: false);
+            bn1 = nn.BatchNorm2d(C);
+            conv2 = nn.Conv2d(C, C, 3, stride: 2, bias: false);
+            bn2 = nn.BatchNorm2d(C);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            using var scope = NewDisposeScope();
+            Tensor y = nn.functional.relu(bn1.forward(conv1.forward(x)));
+            return nn.functional.relu(bn2.forward(conv2.forward(y))).MoveToOuterDisposeScope();
+        }
+    }
+}
