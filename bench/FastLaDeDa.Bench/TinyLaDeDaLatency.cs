@@ -15,7 +15,7 @@ namespace FastLaDeDa.Bench;
 [MemoryDiagnoser]
 public class TinyLaDeDaLatency
 {
-    private ITinyLaDeDaNetwork _network = null!;
+    private IPatchNetwork _network = null!;
     private Rgb24Image _image = null!;
     private float[] _map = null!;
 

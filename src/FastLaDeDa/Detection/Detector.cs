@@ -24,7 +24,7 @@ public sealed class Detector : IDisposable
 
     private const string DefaultWeightsResource = "FastLaDeDa.weights.tiny-ladeda.safetensors";
 
-    private readonly ITinyLaDeDaNetwork _network;
+    private readonly IPatchNetwork _network;
     private readonly DetectorOptions _options;
     private volatile bool _disposed;
 
@@ -51,6 +51,9 @@ public sealed class Detector : IDisposable
 
     /// <summary>The options this detector was loaded with (resize, input size, limits, engine).</summary>
     public DetectorOptions Options => _options;
+
+    /// <summary>The smallest side an image may have when scored at native resolution: the receptive field.</summary>
+    public int MinimumImageSize => Math.Max(_network.MinimumInputSize, _network.ReceptiveField);
 
     /// <summary>The engine running the network.</summary>
     public string EngineName => _network.EngineName;
@@ -137,10 +140,10 @@ public sealed class Detector : IDisposable
         image = PrepareInput(image, sourcePath);
         if (!includePatchMap)
             return new DetectionResult(_network.Run(image.Pixels, image.Width, image.Height, default).Get(Metadata.Pooling));
-        int mapWidth = TinyLaDeDaModel.MapSize(image.Width), mapHeight = TinyLaDeDaModel.MapSize(image.Height);
+        int mapWidth = _network.MapSize(image.Width), mapHeight = _network.MapSize(image.Height);
         var logits = new float[mapWidth * mapHeight];
         PatchPooling pooled = _network.Run(image.Pixels, image.Width, image.Height, logits);
-        var map = new PatchMap(mapWidth, mapHeight, logits, TinyLaDeDaModel.Stride, TinyLaDeDaModel.ReceptiveField);
+        var map = new PatchMap(mapWidth, mapHeight, logits, _network.Stride, _network.ReceptiveField);
         return new DetectionResult(pooled.Get(Metadata.Pooling), map);
     }
 
@@ -152,10 +155,10 @@ public sealed class Detector : IDisposable
             if (image.Width != _options.InputSize || image.Height != _options.InputSize)
                 image = PillowResize.Bilinear(image, _options.InputSize, _options.InputSize);
         }
-        else if (image.Width < TinyLaDeDaModel.ReceptiveField || image.Height < TinyLaDeDaModel.ReceptiveField)
+        else if (image.Width < MinimumImageSize || image.Height < MinimumImageSize)
         {
             throw new ImageTooSmallException(sourcePath,
-                $"image is {image.Width}x{image.Height}, smaller than the model's {TinyLaDeDaModel.ReceptiveField}x{TinyLaDeDaModel.ReceptiveField} receptive field; score it resized instead");
+                $"image is {image.Width}x{image.Height}, smaller than the model's {MinimumImageSize}x{MinimumImageSize} receptive field; score it resized instead");
         }
         return image;
     }

@@ -19,5 +19,5 @@ public interface ITinyLaDeDaEngine
     /// Binds a model and its preprocessing into a ready-to-run network (weights rearranged once).
     /// The result is immutable and thread-safe.
     /// </summary>
-    ITinyLaDeDaNetwork Prepare(TinyLaDeDaModel model, PreprocessKind preprocess);
+    IPatchNetwork Prepare(TinyLaDeDaModel model, PreprocessKind preprocess);
 }

@@ -117,7 +117,7 @@ public class FusedEngineTests(ITestOutputHelper output)
         Assert.Equal(first, network.RunMap(small).Logits);
     }
 
-    private static float[] RunOnFreshThread(ITinyLaDeDaNetwork network, Rgb24Image image)
+    private static float[] RunOnFreshThread(IPatchNetwork network, Rgb24Image image)
     {
         float[] result = [];
         var thread = new Thread(() => result = network.RunMap(image).Logits);

@@ -19,7 +19,7 @@ public abstract class TinyLaDeDaFusedEngine : ITinyLaDeDaEngine
     public abstract bool IsSupported { get; }
 
     /// <inheritdoc />
-    public ITinyLaDeDaNetwork Prepare(TinyLaDeDaModel model, PreprocessKind preprocess)
+    public IPatchNetwork Prepare(TinyLaDeDaModel model, PreprocessKind preprocess)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!IsSupported) throw new PlatformNotSupportedException($"the {Name} engine is not supported on this machine");
@@ -28,13 +28,21 @@ public abstract class TinyLaDeDaFusedEngine : ITinyLaDeDaEngine
 
     private protected abstract PatchPooling RunKernel(FusedTinyLaDeDaWeights weights, ReadOnlySpan<byte> rgb, int width, int height, Span<float> map);
 
-    private sealed class Network(TinyLaDeDaFusedEngine engine, FusedTinyLaDeDaWeights weights) : ITinyLaDeDaNetwork
+    private sealed class Network(TinyLaDeDaFusedEngine engine, FusedTinyLaDeDaWeights weights) : IPatchNetwork
     {
         public string EngineName => engine.Name;
 
+        public int MinimumInputSize => 5;
+
+        public int Stride => TinyLaDeDaModel.Stride;
+
+        public int ReceptiveField => TinyLaDeDaModel.ReceptiveField;
+
+        public int MapSize(int inputSize) => TinyLaDeDaModel.MapSize(inputSize);
+
         public PatchPooling Run(ReadOnlySpan<byte> rgb, int width, int height, Span<float> map)
         {
-            TinyLaDeDaNetworkExtensions.Validate(rgb, width, height, map);
+            this.Validate(rgb, width, height, map);
             return engine.RunKernel(weights, rgb, width, height, map);
         }
     }

@@ -24,7 +24,7 @@ public sealed class TinyLaDeDaReferenceEngine : ITinyLaDeDaEngine
     public bool IsSupported => true;
 
     /// <inheritdoc />
-    public ITinyLaDeDaNetwork Prepare(TinyLaDeDaModel model, PreprocessKind preprocess)
+    public IPatchNetwork Prepare(TinyLaDeDaModel model, PreprocessKind preprocess)
     {
         ArgumentNullException.ThrowIfNull(model);
         return new Network(model, preprocess);
@@ -84,13 +84,21 @@ public sealed class TinyLaDeDaReferenceEngine : ITinyLaDeDaEngine
         return output;
     }
 
-    private sealed class Network(TinyLaDeDaModel model, PreprocessKind preprocess) : ITinyLaDeDaNetwork
+    private sealed class Network(TinyLaDeDaModel model, PreprocessKind preprocess) : IPatchNetwork
     {
         public string EngineName => "reference";
 
+        public int MinimumInputSize => 5;
+
+        public int Stride => TinyLaDeDaModel.Stride;
+
+        public int ReceptiveField => TinyLaDeDaModel.ReceptiveField;
+
+        public int MapSize(int inputSize) => TinyLaDeDaModel.MapSize(inputSize);
+
         public PatchPooling Run(ReadOnlySpan<byte> rgb, int width, int height, Span<float> map)
         {
-            TinyLaDeDaNetworkExtensions.Validate(rgb, width, height, map);
+            this.Validate(rgb, width, height, map);
             var image = new Rgb24Image(width, height, rgb.ToArray());
             PatchMap result = ComputeMap(model, preprocess, ImageNetNormalization.Normalize(image));
             if (!map.IsEmpty) result.Logits.CopyTo(map);
