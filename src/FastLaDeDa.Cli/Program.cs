@@ -6,6 +6,7 @@ var root = new RootCommand("fastladeda: real-time deepfake detection with (Tiny-
     DetectCommand.Create(),
     HeatmapCommand.Create(),
     ImportCommand.Create(),
+    ExportCommand.Create(),
     EvalCommand.Create(),
     JpegSweepCommand.Create(),
     InfoCommand.Create(),

@@ -20,9 +20,7 @@ namespace FastLaDeDa.Detection;
 public sealed class Detector : IDisposable
 {
     /// <summary>Where the embedded default weights come from in the repository.</summary>
-    public const string DefaultWeightsFile = "weights/tiny-ladeda.safetensors";
-
-    private const string DefaultWeightsResource = "FastLaDeDa.weights.tiny-ladeda.safetensors";
+    public const string DefaultWeightsFile = DefaultWeights.File;
 
     private readonly IPatchNetwork _network;
     private readonly DetectorOptions _options;
@@ -72,12 +70,7 @@ public sealed class Detector : IDisposable
     public static Detector LoadDefault(DetectorOptions? options = null)
     {
         options ??= DetectorOptions.Default;
-        using Stream? stream = typeof(Detector).Assembly.GetManifestResourceStream(DefaultWeightsResource);
-        if (stream is null) throw new DefaultWeightsMissingException(DefaultWeightsFile);
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        var dict = SafeTensors.Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), "embedded:" + DefaultWeightsFile, options.WeightsLimits);
-        return FromStateDict(dict, options);
+        return FromStateDict(DefaultWeights.Read(options.WeightsLimits), options);
     }
 
     /// <summary>Builds a detector from tensors already in memory.</summary>

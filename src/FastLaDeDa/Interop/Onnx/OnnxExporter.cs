@@ -1,0 +1,108 @@
+using FastLaDeDa.Models;
+using FastLaDeDa.Preprocessing;
+
+namespace FastLaDeDa.Interop.Onnx;
+
+/// <summary>
+/// Writes Tiny-LaDeDa or LaDeDa as an ONNX model (opset 17) with a fixed input size, so general
+/// engines (ONNX Runtime, …) run exactly our network on the same weights. Input <c>input</c>:
+/// the ImageNet-normalized image [1, 3, H, W] (float32); outputs <c>patch_logits</c> [1, 1, h, w],
+/// <c>mean_logit</c> and <c>max_logit</c> [1, 1, 1, 1]. The preprocessing filter is part of the
+/// graph; each BatchNorm is a per-channel Mul + Add (its scale and shift); the fc head is a 1×1
+/// convolution; LaDeDa's residual crop is a Slice.
+/// </summary>
+public static class OnnxExporter
+{
+    /// <summary>The ONNX model of <paramref name="model"/> for a <paramref name="height"/> × <paramref name="width"/> input.</summary>
+    public static byte[] Export(TinyLaDeDaModel model, PreprocessKind preprocess, int height = 256, int width = 256)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var g = new OnnxGraph();
+        g.Input("input", 1, 3, height, width);
+        string x = Preprocess(g, "input", preprocess, height, width);
+        x = Conv(g, x, "conv1", model.Conv1.ToArray(), 8, 3, 1, 1);
+        x = Relu(g, Bn(g, Conv(g, x, "conv2", model.Stem.ToArray(), 8, 8, 3, 1), "bn1", model.StemScale, model.StemShift));
+        x = Relu(g, Bn(g, Conv(g, x, "layer1.0.conv1", model.Pointwise.ToArray(), 8, 8, 1, 1), "layer1.0.bn1", model.PointwiseScale, model.PointwiseShift));
+        x = Relu(g, Bn(g, Conv(g, x, "layer1.0.conv2", model.Strided.ToArray(), 8, 8, 3, 2), "layer1.0.bn2", model.StridedScale, model.StridedShift));
+        Head(g, x, Array.ConvertAll(model.Fc.ToArray(), v => (float)v), model.FcBias, TinyLaDeDaModel.MapSize(height), TinyLaDeDaModel.MapSize(width));
+        return g.ToModel("tiny_ladeda", "FastLaDeDa");
+    }
+
+    /// <summary>The ONNX model of LaDeDa for a <paramref name="height"/> × <paramref name="width"/> input (stem as written: conv1 then conv2).</summary>
+    public static byte[] Export(LaDeDaModel model, PreprocessKind preprocess, int height = 256, int width = 256)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var g = new OnnxGraph();
+        g.Input("input", 1, 3, height, width);
+        string x = Preprocess(g, "input", preprocess, height, width);
+        x = Conv(g, x, model.StemConv1);
+        x = Relu(g, Bn(g, Conv(g, x, model.StemConv2), "bn1", model.StemConv2.Scale, model.StemConv2.Shift));
+        int h = height - 2, w = width - 2;
+        foreach (var block in model.Blocks)
+        {
+            string main = Relu(g, Bn(g, Conv(g, x, block.Conv1), block.Name + ".bn1", block.Conv1.Scale, block.Conv1.Shift));
+            main = Relu(g, Bn(g, Conv(g, main, block.Conv2), block.Name + ".bn2", block.Conv2.Scale, block.Conv2.Shift));
+            main = Bn(g, Conv(g, main, block.Conv3), block.Name + ".bn3", block.Conv3.Scale, block.Conv3.Shift);
+            string residual = block.Downsample is { } d ? Bn(g, Conv(g, x, d), block.Name + ".downsample", d.Scale, d.Shift) : x;
+            int h2 = block.OutputSize(h), w2 = block.OutputSize(w);
+            if (block.ResidualSize(h) != h2 || block.ResidualSize(w) != w2)
+                residual = g.Node("Slice", [residual, g.Int64Constant(g.Name("starts"), 0, 0), g.Int64Constant(g.Name("ends"), h2, w2), g.Int64Constant(g.Name("axes"), 2, 3)]);
+            x = Relu(g, g.Node("Add", [main, residual]));
+            (h, w) = (h2, w2);
+        }
+        Head(g, x, model.Fc.ToArray(), model.FcBias, h, w);
+        return g.ToModel($"ladeda{model.Spec.ReceptiveField}", "FastLaDeDa");
+    }
+
+    private static string Preprocess(OnnxGraph g, string input, PreprocessKind kind, int height, int width)
+    {
+        if (kind == PreprocessKind.Raw) return input;
+        if (GradientKernels.IsGradient(kind))
+        {
+            float[] taps = GradientKernels.Taps(kind).ToArray();
+            float[] depthwise = [.. taps, .. taps, .. taps];
+            return g.Node("Conv", [input, g.Constant(g.Name("gradient"), depthwise, 3, 1, 3, 3)], null,
+                ("group", 3L), ("pads", new long[] { 1, 1, 1, 1 }), ("kernel_shape", new long[] { 3, 3 }));
+        }
+        // NPR: x − x[2⌊i/2⌋, 2⌊j/2⌋]: every second pixel, repeated ×2 (nearest), cut back to H×W.
+        string sampled = g.Node("Slice", [input, g.Int64Constant(g.Name("starts"), 0, 0), g.Int64Constant(g.Name("ends"), height, width),
+                                          g.Int64Constant(g.Name("axes"), 2, 3), g.Int64Constant(g.Name("steps"), 2, 2)]);
+        string repeated = g.Node("Resize", [sampled, "", g.Constant(g.Name("scales"), [1f, 1f, 2f, 2f], 4)], null,
+            ("mode", "nearest"), ("coordinate_transformation_mode", "asymmetric"), ("nearest_mode", "floor"));
+        string anchor = g.Node("Slice", [repeated, g.Int64Constant(g.Name("starts"), 0, 0), g.Int64Constant(g.Name("ends"), height, width), g.Int64Constant(g.Name("axes"), 2, 3)]);
+        string npr = g.Node("Sub", [input, anchor]);
+        return kind == PreprocessKind.NprTwoThirds ? g.Node("Mul", [npr, g.Constant(g.Name("two_thirds"), [2f / 3f])]) : npr;
+    }
+
+    private static string Conv(OnnxGraph g, string x, LaDeDaConv conv) =>
+        Conv(g, x, "conv", conv.Weights.ToArray(), conv.OutChannels, conv.InChannels, conv.Kernel, conv.Stride);
+
+    private static string Conv(OnnxGraph g, string x, string name, double[] weights, int outChannels, int inChannels, int kernel, int stride) =>
+        Conv(g, x, name, Array.ConvertAll(weights, v => (float)v), outChannels, inChannels, kernel, stride);
+
+    private static string Conv(OnnxGraph g, string x, string name, float[] weights, int outChannels, int inChannels, int kernel, int stride) =>
+        g.Node("Conv", [x, g.Constant(g.Name(name + ".weight"), weights, outChannels, inChannels, kernel, kernel)], null,
+            ("kernel_shape", new long[] { kernel, kernel }), ("strides", new long[] { stride, stride }));
+
+    private static string Bn(OnnxGraph g, string x, string name, ReadOnlySpan<double> scale, ReadOnlySpan<double> shift)
+    {
+        int c = scale.Length;
+        float[] s = new float[c], t = new float[c];
+        for (int i = 0; i < c; i++) (s[i], t[i]) = ((float)scale[i], (float)shift[i]);
+        string scaled = g.Node("Mul", [x, g.Constant(g.Name(name + ".scale"), s, 1, c, 1, 1)]);
+        return g.Node("Add", [scaled, g.Constant(g.Name(name + ".shift"), t, 1, c, 1, 1)]);
+    }
+
+    private static string Relu(OnnxGraph g, string x) => g.Node("Relu", [x]);
+
+    private static void Head(OnnxGraph g, string x, float[] fc, double fcBias, int mapHeight, int mapWidth)
+    {
+        string map = g.Node("Conv", [x, g.Constant("fc.weight", fc, 1, fc.Length, 1, 1), g.Constant("fc.bias", [(float)fcBias], 1)], "patch_logits",
+            ("kernel_shape", new long[] { 1, 1 }));
+        g.Node("ReduceMean", [map], "mean_logit", ("axes", new long[] { 2, 3 }), ("keepdims", 1L));
+        g.Node("ReduceMax", [map], "max_logit", ("axes", new long[] { 2, 3 }), ("keepdims", 1L));
+        g.Output("patch_logits", 1, 1, mapHeight, mapWidth);
+        g.Output("mean_logit", 1, 1, 1, 1);
+        g.Output("max_logit", 1, 1, 1, 1);
+    }
+}
