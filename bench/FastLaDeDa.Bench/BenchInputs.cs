@@ -31,6 +31,27 @@ public static class BenchInputs
         return new StateDict(tensors);
     }
 
+    /// <summary>A random LaDeDa9 with realistic BatchNorm statistics and He-scaled weights (activations stay O(1)).</summary>
+    public static StateDict LaDeDaStateDict(int seed = 7)
+    {
+        var spec = LaDeDaSpec.ForReceptiveField(9);
+        var rng = new Random(seed);
+        var tensors = new Dictionary<string, TensorData>();
+        foreach (var t in spec.Tensors.Where(t => t.Required))
+        {
+            var values = new float[t.Shape.Aggregate(1, (a, b) => a * b)];
+            double fanIn = t.Shape.Length >= 2 ? t.Shape.Skip(1).Aggregate(1, (a, b) => a * b) : 1;
+            bool isBn = t.Shape.Length == 1 && t.Name != "fc.bias";
+            for (int i = 0; i < values.Length; i++)
+                values[i] = !isBn ? (float)((rng.NextDouble() * 2 - 1) * Math.Sqrt(3.0 / fanIn))
+                    : t.Name.EndsWith("running_var", StringComparison.Ordinal) ? 0.5f + rng.NextSingle()
+                    : t.Name.EndsWith(".weight", StringComparison.Ordinal) ? 0.5f + 0.5f * rng.NextSingle()
+                    : 0.2f * (rng.NextSingle() - 0.5f);
+            tensors[t.Name] = TensorData.FromFloat32(values, t.Shape);
+        }
+        return new StateDict(tensors, new Dictionary<string, string> { ["model"] = "ladeda", ["preprocess"] = "npr" });
+    }
+
     /// <summary>A random RGB image.</summary>
     public static Rgb24Image Image(int width, int height, int seed = 1)
     {

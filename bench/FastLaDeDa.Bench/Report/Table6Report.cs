@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text;
+using FastLaDeDa.Bench.Comparators;
+using FastLaDeDa.Bench.Cost;
+using FastLaDeDa.Detection;
+using FastLaDeDa.Engines;
+using FastLaDeDa.Imaging;
+using FastLaDeDa.Interop.Onnx;
+using FastLaDeDa.Models;
+using FastLaDeDa.Preprocessing;
+using FastLaDeDa.Training.Export;
+using FastLaDeDa.Weights;
+
+namespace FastLaDeDa.Bench.Report;
+
+/// <summary>
+/// The paper's Table 6, measured here: every engine on the same weights and the same 256×256
+/// input, after checking that its patch logits equal ours (≤ 1e-4 of the map's range); median and
+/// p99 latency, images/s, the ratio to ONNX Runtime; written as Markdown plus a PNG bar chart to
+/// bench/results/. <c>dotnet run -c Release --project bench/FastLaDeDa.Bench -- report [--short]</c>
+/// (bench/report.sh sets the malloc variables TorchSharp needs).
+/// </summary>
+public static class Table6Report
+{
+    private const double ParityTolerance = 1e-4;
+
+    public static int Run(string[] args)
+    {
+        bool quick = args.Contains("--short");
+        string outDir = Path.GetFullPath(Path.Combine(RepoRoot(), "bench", "results"));
+        Directory.CreateDirectory(outDir);
+        var rows = new List<ReportRow>();
+        var notes = new List<string>();
+        int failures = 0;
+
+        // Tiny-LaDeDa: the official WildRF checkpoint when ../shared is there (scores are then the official ones), else random weights.
+        string? shared = SharedFolder();
+        string? wildrf = shared is null ? null : Path.Combine(shared, "weights", "official", "WildRF_Tiny_LaDeDa.pth");
+        StateDict tinyDict = wildrf is not null && File.Exists(wildrf) ? PthCheckpoint.Read(wildrf) : BenchInputs.StateDict();
+        notes.Add($"Tiny-LaDeDa weights: {(tinyDict.SourcePath is null ? "random" : Path.GetFileName(tinyDict.SourcePath))}, right_diag.");
+        var tiny = TinyLaDeDaModel.FromStateDict(tinyDict);
+        Rgb24Image image = BenchInputs.Image(256, 256);
+        ChwTensor normalized = ImageNetNormalization.Normalize(image);
+        var tinyCost = ModelCost.Tiny();
+        long tinyMacs = tinyCost.Sum(c => c.ExecutedMacs), tinyParams = 1297;
+
+        float[] reference = TinyLaDeDaEngines.Best.Prepare(tiny, PreprocessKind.RightDiag).RunMap(image).Logits;
+        int tinyRuns = quick ? 300 : 2000;
+        var tinyComparators = new List<IComparator>();
+        foreach (var engine in TinyLaDeDaEngines.Fused.Where(e => e.IsSupported).Reverse())
+            tinyComparators.Add(new OursTiny(engine, tiny, PreprocessKind.RightDiag, image));
+        byte[] tinyOnnx = OnnxExporter.Export(tiny, PreprocessKind.RightDiag);
+        foreach (int threads in new[] { 1, 2 })
+            tinyComparators.Add(new OnnxRuntimeComparator(tinyOnnx, normalized, 126, 126, threads));
+        foreach (int threads in new[] { 1, 2 })
+            tinyComparators.Add(new TorchSharpComparator(TorchStateDict.LoadTiny(tinyDict, PreprocessKind.RightDiag), normalized, threads));
+        foreach (var c in tinyComparators)
+        {
+            using (c)
+            {
+                double error = RelativeError(reference, c.Map());
+                if (error > ParityTolerance) failures++;
+                var latency = Latency.Measure(c.Run, tinyRuns / 10, tinyRuns);
+                rows.Add(new ReportRow("Tiny-LaDeDa", c.Engine, c.Threads, c.Engine.StartsWith("FastLaDeDa") ? tinyMacs : tinyCost.Sum(x => x.WrittenMacs) - tinyCost[0].WrittenMacs,
+                    tinyParams, latency, latency.ImagesPerSecond, error, c.Settings));
+                Console.Error.WriteLine($"Tiny-LaDeDa  {c.Engine,-34} {c.Threads} thr  median {latency.MedianMs:F3} ms  p99 {latency.P99Ms:F3} ms  parity {error:E1}");
+            }
+        }
+        rows.Add(Throughput(tinyDict, tinyMacs, tinyParams, quick));
+
+        // LaDeDa: random weights with realistic BatchNorm statistics (no trained LaDeDa is needed to time it).
+        var ladeda = LaDeDaModel.FromStateDict(BenchInputs.LaDeDaStateDict());
+        var ladedaCost = ModelCost.LaDeDa(ladeda);
+        float[]? ladedaReference = null;
+        int ladedaRuns = quick ? 3 : 10;
+        byte[] ladedaOnnx = OnnxExporter.Export(ladeda, PreprocessKind.Npr);
+        var ladedaComparators = new List<IComparator>();
+        foreach (int threads in new[] { 1, 2 })
+            ladedaComparators.Add(new OnnxRuntimeComparator(ladedaOnnx, normalized, 31, 31, threads));
+        foreach (int threads in new[] { 1, 2 })
+            ladedaComparators.Add(new TorchSharpComparator(TorchStateDict.LoadLaDeDa(BenchInputs.LaDeDaStateDict(), PreprocessKind.Npr), normalized, threads));
+        foreach (var c in ladedaComparators)
+        {
+            using (c)
+            {
+                float[] map = c.Map();
+                ladedaReference ??= map; // ORT 1 thread is the anchor until our LaDeDa engine joins
+                double error = RelativeError(ladedaReference, map);
+                if (error > ParityTolerance) failures++;
+                var latency = Latency.Measure(c.Run, 1, ladedaRuns);
+                rows.Add(new ReportRow("LaDeDa9", c.Engine, c.Threads, ladedaCost.Sum(x => x.WrittenMacs), ladeda.Spec.ParameterCount, latency, latency.ImagesPerSecond, error, c.Settings));
+                Console.Error.WriteLine($"LaDeDa9      {c.Engine,-34} {c.Threads} thr  median {latency.MedianMs:F1} ms  p99 {latency.P99Ms:F1} ms  parity {error:E1}");
+            }
+        }
+        notes.Add("LaDeDa9 weights: random, with realistic BatchNorm statistics; parity is against ONNX Runtime 1 thread (our LaDeDa CPU engine is not in this build yet).");
+
+        var endToEnd = EndToEnd(tiny, shared, quick);
+        string markdown = Markdown(rows, tinyCost, ladedaCost, endToEnd, notes);
+        File.WriteAllText(Path.Combine(outDir, "latest.md"), markdown);
+        var charts = BarChart.Save(outDir, rows);
+        Console.WriteLine(markdown);
+        Console.Error.WriteLine($"wrote {Path.Combine(outDir, "latest.md")} and {string.Join(", ", charts.Select(Path.GetFileName))}");
+        if (failures > 0) Console.Error.WriteLine($"{failures} comparator(s) disagreed with our maps by more than {ParityTolerance:E0} relative: their timings are not comparable");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static ReportRow Throughput(StateDict dict, long macs, long parameters, bool quick)
+    {
+        using var detector = Detector.FromStateDict(dict, new DetectorOptions { Preprocess = PreprocessKind.RightDiag });
+        var images = Enumerable.Range(0, 64).Select(i => BenchInputs.Image(256, 256, i)).ToArray();
+        var latency = Latency.Measure(() => detector.ScoreBatch(images), 3, quick ? 10 : 40);
+        double perImage = latency.MedianMs / images.Length;
+        return new ReportRow("Tiny-LaDeDa", $"FastLaDeDa {TinyLaDeDaEngines.Best.Name} (ScoreBatch)", Environment.ProcessorCount, macs, parameters,
+            new Latency(perImage, latency.P99Ms / images.Length, latency.Runs), 1000.0 / perImage, 0, "batches of 64 resized images on all cores; latency = time per image");
+    }
+
+    /// <summary>Where the time goes from a JPEG file to a score: decode, resize, model (one thread).</summary>
+    private static (string File, Latency Decode, Latency Resize, Latency Model) EndToEnd(TinyLaDeDaModel model, string? shared, bool quick)
+    {
+        string? jpeg = shared is null ? null : Path.Combine(shared, "golden", "images", "fake_people_jpg1120.jpg");
+        byte[] bytes = jpeg is not null && File.Exists(jpeg) ? File.ReadAllBytes(jpeg) : Evaluation.JpegReencoder.Encode(BenchInputs.Image(1024, 768), 90);
+        var decoded = ImageDecoder.Decode(bytes);
+        var resized = PillowResize.Bilinear(decoded, 256, 256);
+        var network = TinyLaDeDaEngines.Best.Prepare(model, PreprocessKind.RightDiag);
+        int runs = quick ? 30 : 100;
+        return ($"{(jpeg is not null && File.Exists(jpeg) ? Path.GetFileName(jpeg) : "generated JPEG")} ({decoded.Width}×{decoded.Height})",
+            Latency.Measure(() => ImageDecoder.Decode(bytes), 5, runs),
+            Latency.Measure(() => PillowResize.Bilinear(decoded, 256, 256), 5, runs),
+            Latency.Measure(() => network.Run(resized.Pixels, 256, 256, default), 5, runs));
+    }
+
+    private static string Markdown(List<ReportRow> rows, IReadOnlyList<LayerCost> tinyCost, IReadOnlyList<LayerCost> ladedaCost,
+                                   (string File, Latency Decode, Latency Resize, Latency Model) e2e, List<string> notes)
+    {
+        static string F(double v, int d) => v.ToString("F" + d, CultureInfo.InvariantCulture);
+        var sb = new StringBuilder();
+        sb.AppendLine($"# Table 6, measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        sb.AppendLine();
+        sb.AppendLine($"Machine: {MachineInfo.Describe()}.");
+        sb.AppendLine($"Input: one 256×256 image, batch 1. glibc malloc: MALLOC_MMAP_THRESHOLD_={Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") ?? "unset"}, MALLOC_TRIM_THRESHOLD_={Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") ?? "unset"}.");
+        foreach (string note in notes) sb.AppendLine(note);
+        sb.AppendLine();
+        sb.AppendLine("| model | engine | threads | GMACs | params | median ms | p99 ms | images/s | × ORT 1 thread | parity |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var group in rows.GroupBy(r => r.Model))
+        {
+            var ort1 = group.FirstOrDefault(r => r.Engine.StartsWith("ONNX Runtime") && r.Threads == 1);
+            foreach (var r in group)
+                sb.AppendLine($"| {r.Model} | {r.Engine} | {r.Threads} | {F(r.Macs / 1e9, r.Macs < 1e9 ? 4 : 2)} | {r.Parameters:N0} | {F(r.Latency.MedianMs, r.Latency.MedianMs < 10 ? 3 : 1)} | {F(r.Latency.P99Ms, r.Latency.P99Ms < 10 ? 3 : 1)} | {F(r.ImagesPerSecond, r.ImagesPerSecond < 100 ? 2 : 0)} | {(ort1 is null ? "" : F(ort1.Latency.MedianMs / r.Latency.MedianMs, 2))} | {(r.ParityError is null ? "" : r.ParityError.Value.ToString("E1", CultureInfo.InvariantCulture))} |");
+        }
+        sb.AppendLine();
+        sb.AppendLine("GMACs: multiply-adds of convolutions and fc for the work each engine runs (ours: conv1 fused into the stem; the others: the network as written, without Tiny's gradient filter). Parity: max |Δ patch logit| / max |logit| against our engine (LaDeDa: against ONNX Runtime 1 thread).");
+        sb.AppendLine();
+        sb.AppendLine("| setting | |");
+        sb.AppendLine("|---|---|");
+        foreach (var r in rows.DistinctBy(r => (r.Engine, r.Threads))) sb.AppendLine($"| {r.Engine}, {r.Threads} thread(s) | {r.Settings} |");
+        sb.AppendLine();
+        sb.AppendLine($"## End to end from a JPEG ({e2e.File}), one thread");
+        sb.AppendLine();
+        sb.AppendLine("| step | median ms | p99 ms |");
+        sb.AppendLine("|---|---:|---:|");
+        sb.AppendLine($"| decode (StbImageSharp + structure checks) | {F(e2e.Decode.MedianMs, 2)} | {F(e2e.Decode.P99Ms, 2)} |");
+        sb.AppendLine($"| Pillow-exact resize to 256×256 | {F(e2e.Resize.MedianMs, 2)} | {F(e2e.Resize.P99Ms, 2)} |");
+        sb.AppendLine($"| Tiny-LaDeDa ({TinyLaDeDaEngines.Best.Name}) | {F(e2e.Model.MedianMs, 2)} | {F(e2e.Model.P99Ms, 2)} |");
+        sb.AppendLine();
+        AppendCost(sb, "Tiny-LaDeDa", tinyCost);
+        AppendCost(sb, "LaDeDa9", ladedaCost);
+        return sb.ToString();
+    }
+
+    private static void AppendCost(StringBuilder sb, string model, IReadOnlyList<LayerCost> cost)
+    {
+        static string M(long v) => (v / 1e6).ToString("F2", CultureInfo.InvariantCulture);
+        sb.AppendLine($"## {model} at 256×256: work per layer (millions)");
+        sb.AppendLine();
+        sb.AppendLine("| layer | output | MACs as written | MACs executed | params | thop ops |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|");
+        foreach (var c in cost) sb.AppendLine($"| {c.Layer} | {c.Output} | {M(c.WrittenMacs)} | {M(c.ExecutedMacs)} | {c.Parameters:N0} | {M(c.ThopOps)} |");
+        sb.AppendLine($"| **total** | | **{M(cost.Sum(c => c.WrittenMacs))}** | **{M(cost.Sum(c => c.ExecutedMacs))}** | **{cost.Sum(c => c.Parameters):N0}** | **{M(cost.Sum(c => c.ThopOps))}** |");
+        sb.AppendLine();
+    }
+
+    private static double RelativeError(float[] expected, float[] actual)
+    {
+        if (expected.Length != actual.Length) return double.PositiveInfinity;
+        double scale = 1e-3, diff = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            scale = Math.Max(scale, Math.Abs(expected[i]));
+            diff = Math.Max(diff, Math.Abs((double)expected[i] - actual[i]));
+        }
+        return diff / scale;
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "FastLaDeDa.sln"))) return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+
+    private static string? SharedFolder()
+    {
+        string? env = Environment.GetEnvironmentVariable("FASTLADEDA_SHARED");
+        if (!string.IsNullOrEmpty(env)) return Directory.Exists(env) ? env : null;
+        string candidate = Path.Combine(RepoRoot(), "..", "shared");
+        return Directory.Exists(candidate) ? Path.GetFullPath(candidate) : null;
+    }
+}
