@@ -1,0 +1,151 @@
+using ILGPU;
+
+namespace FastLaDeDa.Kernels;
+
+/// <summary>
+/// Convolution as an implicit GEMM, C[M×N] = A[M×K] · B[K×N], with M = output pixels of the
+/// batch, N = output channels, K = in-channels × taps; A is never materialised (im2col happens
+/// while a tile is loaded) and B is the weights transposed to K × N once at upload.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A group of <c>gx × gy</c> threads (both multiples of 4) computes a <c>4gx × 4gy</c> tile of C:
+/// thread (tx, ty) owns the 4 × 4 outputs at rows <c>m0 + tx + i·gx</c> and columns
+/// <c>n0 + ty + j·gy</c>, kept in 16 registers. The K loop walks <see cref="TileK"/> reductions
+/// at a time: the group stages a TileK × 4gx slice of A and a TileK × 4gy slice of B in shared
+/// memory (each thread loads one fixed column, so the pixel → input-offset division happens once
+/// per thread, not per element), synchronises, and every thread does TileK × 16 multiply-adds
+/// from 8 shared loads per step. Loads outside M, N or K read as 0, so any size is a valid
+/// remainder. Consecutive threads touch consecutive pixels (A loads and C stores coalesce) or
+/// consecutive output channels (B loads coalesce); in the inner loop a warp reads one B value per
+/// row (a broadcast) and consecutive A values (no bank conflict).
+/// </para>
+/// <para>
+/// Epilogue, fused: <c>v = scale[n] · acc + shift[n]</c> in double (BatchNorm, never folded into
+/// the float32 weights), <c>+ residual</c> read with the residual's own height/width strides at
+/// the output position (the bottom/right crop of LaDeDa's bottlenecks), ReLU, one float store.
+/// </para>
+/// <para>CUDA uses 16 × 16 threads (64 × 64 tiles); ILGPU's CPU accelerator, whose groups are
+/// simulated with OS threads, 4 × 4 (16 × 16 tiles). The same code serves 1×1, 3×3 and strided
+/// convolutions: for a 1×1 stride-1 convolution the A address is <c>k · chanStride + m</c>.</para>
+/// </remarks>
+internal static class ConvKernel
+{
+    /// <summary>Reduction steps staged in shared memory per iteration.</summary>
+    public const int TileK = 16;
+
+    /// <summary>The largest tile side (4 × 16 threads).</summary>
+    public const int MaxTile = 64;
+
+    /// <summary>Outputs per thread along M and along N.</summary>
+    public const int PerThread = 4;
+
+    /// <summary>The kernel; launch with grid (⌈M / 4gx⌉, ⌈N / 4gy⌉) and group (gx, gy).</summary>
+    public static void Run(
+        ArrayView<float> input, ArrayView<float> weightsT, ArrayView<double> scale, ArrayView<double> shift,
+        ArrayView<float> residual, ArrayView<float> output, ConvShape s)
+    {
+        var aTile = SharedMemory.Allocate<float>(TileK * MaxTile);
+        var bTile = SharedMemory.Allocate<float>(TileK * MaxTile);
+
+        int tx = Group.IdxX, ty = Group.IdxY, gx = Group.DimX, gy = Group.DimY;
+        int bm = PerThread * gx, bn = PerThread * gy;
+        int threads = gx * gy, t = ty * gx + tx;
+        int m0 = Grid.IdxX * bm, n0 = Grid.IdxY * bn;
+        int outHw = s.OutHeight * s.OutWidth;
+        int M = s.Batch * outHw, N = s.OutChannels, taps = s.Kernel * s.Kernel, K = s.InChannels * taps;
+        int chanStride = s.Batch * s.InHeight * s.InWidth;
+
+        // This thread's A column: output pixel am → offset of its window's top-left in one input plane.
+        int aCol = t % bm, aRow0 = t / bm, aRowStep = threads / bm;
+        int am = m0 + aCol;
+        bool aValid = am < M;
+        int aBase = 0;
+        if (aValid)
+        {
+            int b = am / outHw, p = am - b * outHw;
+            int oy = p / s.OutWidth, ox = p - oy * s.OutWidth;
+            aBase = (b * s.InHeight + oy * s.Stride) * s.InWidth + ox * s.Stride;
+        }
+        // This thread's B column: output channel bCol.
+        int bCol = t % bn, bRow0 = t / bn, bRowStep = threads / bn;
+        int bIdx = n0 + bCol;
+        bool bValid = bIdx < N;
+
+        float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+        float c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        float c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+        float c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+
+        for (int k0 = 0; k0 < K; k0 += TileK)
+        {
+            for (int r = aRow0; r < TileK; r += aRowStep)
+            {
+                int k = k0 + r;
+                float v = 0;
+                if (aValid && k < K)
+                {
+                    int ci = k / taps, tap = k - ci * taps;
+                    int ky = tap / s.Kernel, kx = tap - ky * s.Kernel;
+                    v = input[ci * chanStride + aBase + ky * s.InWidth + kx];
+                }
+                aTile[r * bm + aCol] = v;
+            }
+            for (int r = bRow0; r < TileK; r += bRowStep)
+            {
+                int k = k0 + r;
+                bTile[r * bn + bCol] = bValid && k < K ? weightsT[k * N + bIdx] : 0f;
+            }
+            Group.Barrier();
+
+            for (int r = 0; r < TileK; r++)
+            {
+                int ar = r * bm + tx, br = r * bn + ty;
+                float a0 = aTile[ar], a1 = aTile[ar + gx], a2 = aTile[ar + 2 * gx], a3 = aTile[ar + 3 * gx];
+                float b0 = bTile[br], b1 = bTile[br + gy], b2 = bTile[br + 2 * gy], b3 = bTile[br + 3 * gy];
+                c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+                c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+                c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+                c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            }
+            Group.Barrier();
+        }
+
+        int n = n0 + ty;
+        StoreRow(c00, c01, c02, c03, m0 + tx, n, gy, M, scale, shift, residual, output, s);
+        StoreRow(c10, c11, c12, c13, m0 + tx + gx, n, gy, M, scale, shift, residual, output, s);
+        StoreRow(c20, c21, c22, c23, m0 + tx + 2 * gx, n, gy, M, scale, shift, residual, output, s);
+        StoreRow(c30, c31, c32, c33, m0 + tx + 3 * gx, n, gy, M, scale, shift, residual, output, s);
+    }
+
+    /// <summary>The epilogue for one pixel <paramref name="m"/> and channels n, n + gy, n + 2gy, n + 3gy.</summary>
+    private static void StoreRow(float c0, float c1, float c2, float c3, int m, int n, int gy, int M,
+        ArrayView<double> scale, ArrayView<double> shift, ArrayView<float> residual, ArrayView<float> output, ConvShape s)
+    {
+        if (m >= M) return;
+        // Residual offset of pixel m inside one residual plane (its own, larger, height and width).
+        int resBase = 0, resPlane = 0;
+        if (s.ResidualHeight > 0)
+        {
+            int outHw = s.OutHeight * s.OutWidth;
+            int b = m / outHw, p = m - b * outHw;
+            int oy = p / s.OutWidth, ox = p - oy * s.OutWidth;
+            resPlane = s.Batch * s.ResidualHeight * s.ResidualWidth;
+            resBase = (b * s.ResidualHeight + oy) * s.ResidualWidth + ox;
+        }
+        Store(c0, m, n, M, resBase, resPlane, scale, shift, residual, output, s);
+        Store(c1, m, n + gy, M, resBase, resPlane, scale, shift, residual, output, s);
+        Store(c2, m, n + 2 * gy, M, resBase, resPlane, scale, shift, residual, output, s);
+        Store(c3, m, n + 3 * gy, M, resBase, resPlane, scale, shift, residual, output, s);
+    }
+
+    private static void Store(float acc, int m, int n, int M, int resBase, int resPlane,
+        ArrayView<double> scale, ArrayView<double> shift, ArrayView<float> residual, ArrayView<float> output, ConvShape s)
+    {
+        if (n >= s.OutChannels) return;
+        double v = scale[n] * acc + shift[n];
+        if (s.ResidualHeight > 0) v += residual[n * resPlane + resBase];
+        if (s.Relu != 0 && v < 0) v = 0;
+        output[n * M + m] = (float)v;
+    }
+}

@@ -1,0 +1,56 @@
+namespace FastLaDeDa.Kernels.Tests.Support;
+
+/// <summary>
+/// Every test that runs kernels on ILGPU's CPU accelerator is in this collection: they share the
+/// accelerators (kernels compiled once) and run one at a time (each simulated group is a set of
+/// OS threads; two suites at once would only thrash the cores).
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class CpuAcceleratorCollection : ICollectionFixture<CpuAccelerators>
+{
+    public const string Name = "ILGPU CPU accelerator";
+}
+
+/// <summary>The CPU accelerators the tests use, created once.</summary>
+public sealed class CpuAccelerators : IDisposable
+{
+    private readonly Lazy<GpuAccelerator> _wide = new(() => GpuAccelerator.Create(GpuDevicePreference.Cpu, 16)!);
+
+    /// <summary>The engine's own CPU configuration: 4 × 4 threads, 16 × 16 tiles.</summary>
+    internal GpuAccelerator Small { get; } = GpuAccelerator.Create(GpuDevicePreference.Cpu, 4)!;
+
+    /// <summary>16 × 16 threads, 64 × 64 tiles: the CUDA configuration, simulated.</summary>
+    internal GpuAccelerator Wide => _wide.Value;
+
+    /// <summary>The engine as a user gets it with <c>--device cpu</c>.</summary>
+    public LaDeDaGpuEngine Engine { get; } = new(GpuDevicePreference.Cpu);
+
+    public void Dispose()
+    {
+        Engine.Dispose();
+        Small.Dispose();
+        if (_wide.IsValueCreated) _wide.Value.Dispose();
+    }
+}
+
+/// <summary>The CUDA engine, when this machine has a device (tests skip otherwise).</summary>
+public static class Cuda
+{
+    /// <summary>The reason CUDA tests skip.</summary>
+    public static string SkipReason => LaDeDaGpuEngine.CudaDescription.StartsWith("no CUDA device", StringComparison.Ordinal) ? LaDeDaGpuEngine.CudaDescription : "no CUDA device";
+
+    private static readonly Lazy<LaDeDaGpuEngine?> LazyEngine = new(() =>
+        LaDeDaGpuEngine.IsCudaAvailable ? new LaDeDaGpuEngine(GpuDevicePreference.Gpu) : null);
+
+    private static readonly Lazy<GpuAccelerator?> LazyAccelerator = new(() =>
+        LaDeDaGpuEngine.IsCudaAvailable ? GpuAccelerator.Create(GpuDevicePreference.Gpu) : null);
+
+    /// <summary>Skips the calling test without a CUDA device.</summary>
+    public static void Require() => Skip.IfNot(LaDeDaGpuEngine.IsCudaAvailable, SkipReason);
+
+    /// <summary>The shared CUDA engine (call <see cref="Require"/> first).</summary>
+    public static LaDeDaGpuEngine Engine => LazyEngine.Value!;
+
+    /// <summary>A shared CUDA accelerator for the per-kernel tests.</summary>
+    internal static GpuAccelerator Accelerator => LazyAccelerator.Value!;
+}
