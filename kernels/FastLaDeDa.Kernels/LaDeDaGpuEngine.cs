@@ -18,9 +18,9 @@ public sealed class LaDeDaGpuEngine : ILaDeDaEngine, IDisposable
     private bool _disposed;
 
     /// <summary>Creates the engine on the accelerator <paramref name="device"/> asks for (creating no accelerator when it asks for CUDA and there is none).</summary>
-    public LaDeDaGpuEngine(GpuDevicePreference device = GpuDevicePreference.Auto) : this(device, 4) { }
+    public LaDeDaGpuEngine(GpuDevicePreference device = GpuDevicePreference.Auto) : this(device, 1) { }
 
-    /// <summary>Tests pin the CPU accelerator's group side (4 by default; 16 runs CUDA's 64 × 64 tiles).</summary>
+    /// <summary>Tests pin the CPU accelerator's group side (1 by default; 16 runs CUDA's 64 × 64 tiles).</summary>
     internal LaDeDaGpuEngine(GpuDevicePreference device, int cpuGroupSide)
     {
         Preference = device;

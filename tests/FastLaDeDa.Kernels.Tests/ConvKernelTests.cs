@@ -7,7 +7,8 @@ namespace FastLaDeDa.Kernels.Tests;
 /// The implicit-GEMM convolution against direct float64 loops on random shapes: 1×1, 3×3 and
 /// strided, sizes that leave remainders in every tile dimension (M, N and K), batches, and the
 /// fused epilogue (BatchNorm scale/shift, the cropped residual, ReLU). Each shape runs with the
-/// engine's CPU tiles (4 × 4 threads, 16 × 16 outputs) and with CUDA's (16 × 16 threads, 64 × 64).
+/// engine's CPU tiles (1 thread, 4 × 4 outputs), with 2 × 2 threads (8 × 8) and with CUDA's
+/// (16 × 16 threads, 64 × 64), so both load paths and the barriers are exercised.
 /// </summary>
 [Collection(CpuAcceleratorCollection.Name)]
 public class ConvKernelTests(CpuAccelerators cpu, ITestOutputHelper output)
@@ -29,7 +30,7 @@ public class ConvKernelTests(CpuAccelerators cpu, ITestOutputHelper output)
     [MemberData(nameof(Shapes))]
     public void Matches_a_scalar_convolution(int batch, int inC, int inH, int inW, int outC, int kernel, int stride, bool relu, int extraRows, int extraCols)
     {
-        foreach (var (name, gpu) in new[] { ("16x16 tiles", cpu.Small), ("64x64 tiles", cpu.Wide) })
+        foreach (var (name, gpu) in new[] { ("4x4 tiles", cpu.Small), ("8x8 tiles", cpu.Pairs), ("64x64 tiles", cpu.Wide) })
             Check(gpu, name, batch, inC, inH, inW, outC, kernel, stride, relu, extraRows, extraCols, output);
     }
 

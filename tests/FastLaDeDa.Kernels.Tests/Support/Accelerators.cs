@@ -15,9 +15,13 @@ public sealed class CpuAcceleratorCollection : ICollectionFixture<CpuAccelerator
 public sealed class CpuAccelerators : IDisposable
 {
     private readonly Lazy<GpuAccelerator> _wide = new(() => GpuAccelerator.Create(GpuDevicePreference.Cpu, 16)!);
+    private readonly Lazy<GpuAccelerator> _pairs = new(() => GpuAccelerator.Create(GpuDevicePreference.Cpu, 2)!);
 
-    /// <summary>The engine's own CPU configuration: 4 × 4 threads, 16 × 16 tiles.</summary>
-    internal GpuAccelerator Small { get; } = GpuAccelerator.Create(GpuDevicePreference.Cpu, 4)!;
+    /// <summary>The engine's own CPU configuration: one thread per group, 4 × 4 tiles.</summary>
+    internal GpuAccelerator Small { get; } = GpuAccelerator.Create(GpuDevicePreference.Cpu, 1)!;
+
+    /// <summary>2 × 2 threads, 8 × 8 tiles: fewer threads than tile columns, with barriers.</summary>
+    internal GpuAccelerator Pairs => _pairs.Value;
 
     /// <summary>16 × 16 threads, 64 × 64 tiles: the CUDA configuration, simulated.</summary>
     internal GpuAccelerator Wide => _wide.Value;
@@ -30,6 +34,7 @@ public sealed class CpuAccelerators : IDisposable
         Engine.Dispose();
         Small.Dispose();
         if (_wide.IsValueCreated) _wide.Value.Dispose();
+        if (_pairs.IsValueCreated) _pairs.Value.Dispose();
     }
 }
 
