@@ -31,8 +31,9 @@ internal sealed class GpuAccelerator : IDisposable
         GroupSide = groupSide;
         PoolThreads = poolThreads;
         Conv = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<double>, ArrayView<float>, ArrayView<float>, ConvShape>(ConvKernel.Run);
+        Conv8 = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<double>, ArrayView<float>, ArrayView<float>, ConvShape>(ConvKernel.Run8);
         Preprocess = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PreprocessShape>(PreprocessKernel.Run);
-        Fc = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<float>, int, int>(HeadKernels.Fc);
+        Fc = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<float>, int, int>(HeadKernels.Fc);
         Pool = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<double>, int>(HeadKernels.Pool);
     }
 
@@ -53,7 +54,10 @@ internal sealed class GpuAccelerator : IDisposable
 
     public Action<Index1D, ArrayView<byte>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PreprocessShape> Preprocess { get; }
 
-    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<float>, int, int> Fc { get; }
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<float>, int, int> Fc { get; }
+
+    /// <summary>The 8 × 8-per-thread convolution kernel (<see cref="ConvKernel.Run8"/>).</summary>
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<double>, ArrayView<float>, ArrayView<float>, ConvShape> Conv8 { get; }
 
     public Action<KernelConfig, ArrayView<float>, ArrayView<double>, int> Pool { get; }
 
@@ -117,13 +121,34 @@ internal sealed class GpuAccelerator : IDisposable
         }
     }
 
-    /// <summary>Launches the convolution kernel for <paramref name="shape"/>.</summary>
-    public void LaunchConv(ArrayView<float> input, ArrayView<float> weightsT, ArrayView<double> scale, ArrayView<double> shift,
-        ArrayView<float> residual, ArrayView<float> output, ConvShape shape)
+    /// <summary>
+    /// Outputs per thread and side for <paramref name="shape"/>: 8 (128 × 128 tiles on CUDA) when
+    /// that still gives every multiprocessor a group, else 4 (64 × 64 tiles, four times the groups).
+    /// </summary>
+    public int PerThreadFor(ConvShape shape)
     {
-        int tile = ConvKernel.PerThread * GroupSide;
+        long tile = 8L * GroupSide;
+        long groups = ((shape.M + tile - 1) / tile) * ((shape.OutChannels + tile - 1) / tile);
+        return groups >= Accelerator.NumMultiprocessors ? 8 : 4;
+    }
+
+    /// <summary>Launches a convolution kernel for <paramref name="shape"/>: 4 or 8 outputs per thread and side (null: <see cref="PerThreadFor"/>).</summary>
+    public void LaunchConv(ArrayView<float> input, ArrayView<float> weightsT, ArrayView<double> scale, ArrayView<double> shift,
+        ArrayView<float> residual, ArrayView<float> output, ConvShape shape, int? perThread = null)
+    {
+        int per = perThread ?? PerThreadFor(shape);
+        int tile = per * GroupSide;
         var grid = new Index2D((shape.M + tile - 1) / tile, (shape.OutChannels + tile - 1) / tile);
-        Conv(new KernelConfig(grid, new Index2D(GroupSide, GroupSide)), input, weightsT, scale, shift, residual, output, shape);
+        var config = new KernelConfig(grid, new Index2D(GroupSide, GroupSide));
+        (per == 8 ? Conv8 : Conv)(config, input, weightsT, scale, shift, residual, output, shape);
+    }
+
+    /// <summary>Launches the fc head over <paramref name="positions"/> map positions.</summary>
+    public void LaunchFc(ArrayView<float> features, ArrayView<float> fc, ArrayView<double> bias, ArrayView<float> logits, int channels, int positions)
+    {
+        int threads = Math.Min(HeadKernels.FcPositions * HeadKernels.FcSplits, Accelerator.MaxNumThreadsPerGroup);
+        int gx = Math.Min(HeadKernels.FcPositions, threads), gy = Math.Min(HeadKernels.FcSplits, threads / gx);
+        Fc(new KernelConfig(new Index2D((positions + gx - 1) / gx, 1), new Index2D(gx, gy)), features, fc, bias, logits, channels, positions);
     }
 
     public void Dispose()

@@ -11,16 +11,35 @@ internal static class HeadKernels
     /// <summary>Threads per pooling group on CUDA (a power of two).</summary>
     public const int MaxPoolThreads = 256;
 
+    /// <summary>Map positions per fc group (threads along x).</summary>
+    public const int FcPositions = 32;
+
+    /// <summary>Channel slices per fc group (threads along y).</summary>
+    public const int FcSplits = 8;
+
     /// <summary>
-    /// One thread per map position m of the batch: <c>logit[m] = bias + Σ_c fc[c] · x[c][m]</c>,
-    /// summed in double (consecutive threads read consecutive positions of each channel plane).
+    /// <c>logit[m] = bias + Σ_c fc[c] · x[c][m]</c> for every map position m of the batch, in double.
+    /// A group of gx × gy threads (≤ <see cref="FcPositions"/> × <see cref="FcSplits"/>) takes gx
+    /// consecutive positions (coalesced reads of each channel plane); thread row y sums channels
+    /// y, y + gy, …, and the gy partial sums are added in a fixed order — short dependency chains
+    /// instead of one 2048-long one per position.
     /// </summary>
-    public static void Fc(Index1D index, ArrayView<float> features, ArrayView<float> fc, ArrayView<double> bias, ArrayView<float> logits, int channels, int positions)
+    public static void Fc(ArrayView<float> features, ArrayView<float> fc, ArrayView<double> bias, ArrayView<float> logits, int channels, int positions)
     {
-        int m = index;
-        double sum = bias[0];
-        for (int c = 0; c < channels; c++) sum += (double)fc[c] * features[c * positions + m];
-        logits[m] = (float)sum;
+        var partial = SharedMemory.Allocate<double>(FcPositions * FcSplits);
+        int tx = Group.IdxX, ty = Group.IdxY, gx = Group.DimX, gy = Group.DimY;
+        int m = Grid.IdxX * gx + tx;
+        double sum = 0;
+        if (m < positions)
+            for (int c = ty; c < channels; c += gy) sum += (double)fc[c] * features[c * positions + m];
+        partial[ty * gx + tx] = sum;
+        Group.Barrier();
+        if (ty == 0 && m < positions)
+        {
+            double total = bias[0];
+            for (int y = 0; y < gy; y++) total += partial[y * gx + tx];
+            logits[m] = (float)total;
+        }
     }
 
     /// <summary>

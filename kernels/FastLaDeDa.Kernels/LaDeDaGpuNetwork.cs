@@ -219,7 +219,7 @@ public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
         }
         int positions = ws.Batch * ws.MapHeight * ws.MapWidth;
         Timed("fc", (long)positions * LaDeDaSpec.FeatureChannels, () =>
-            _gpu.Fc(positions, ws.Activations[ws.Features].View, _fc.View, _fcBias.View, ws.Logits.View, LaDeDaSpec.FeatureChannels, positions));
+            _gpu.LaunchFc(ws.Activations[ws.Features].View, _fc.View, _fcBias.View, ws.Logits.View, LaDeDaSpec.FeatureChannels, positions));
         Timed("pool", 0, () => _gpu.Pool(new KernelConfig(ws.Batch, _gpu.PoolThreads), ws.Logits.View, ws.Pooled.View, ws.MapHeight * ws.MapWidth));
         _gpu.Accelerator.Synchronize();
 

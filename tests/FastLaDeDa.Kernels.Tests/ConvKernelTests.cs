@@ -6,9 +6,9 @@ namespace FastLaDeDa.Kernels.Tests;
 /// <summary>
 /// The implicit-GEMM convolution against direct float64 loops on random shapes: 1×1, 3×3 and
 /// strided, sizes that leave remainders in every tile dimension (M, N and K), batches, and the
-/// fused epilogue (BatchNorm scale/shift, the cropped residual, ReLU). Each shape runs with the
-/// engine's CPU tiles (1 thread, 4 × 4 outputs), with 2 × 2 threads (8 × 8) and with CUDA's
-/// (16 × 16 threads, 64 × 64), so both load paths and the barriers are exercised.
+/// fused epilogue (BatchNorm scale/shift, the cropped residual, ReLU). Each shape runs both kernels
+/// (4 × 4 and 8 × 8 outputs per thread) with groups of 1 thread (the engine's CPU setting), 2 × 2
+/// and 16 × 16 (CUDA's: 64 × 64 and 128 × 128 tiles), so both load paths and the barriers are exercised.
 /// </summary>
 [Collection(CpuAcceleratorCollection.Name)]
 public class ConvKernelTests(CpuAccelerators cpu, ITestOutputHelper output)
@@ -24,14 +24,16 @@ public class ConvKernelTests(CpuAccelerators cpu, ITestOutputHelper output)
         { 1, 16, 9, 11, 17, 1, 1, true, 2, 1 },
         { 3, 6, 11, 9, 20, 3, 2, true, 1, 1 },
         { 2, 17, 6, 5, 65, 1, 1, true, 0, 0 },
+        { 1, 24, 13, 21, 130, 1, 1, true, 1, 2 },
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
     public void Matches_a_scalar_convolution(int batch, int inC, int inH, int inW, int outC, int kernel, int stride, bool relu, int extraRows, int extraCols)
     {
-        foreach (var (name, gpu) in new[] { ("4x4 tiles", cpu.Small), ("8x8 tiles", cpu.Pairs), ("64x64 tiles", cpu.Wide) })
-            Check(gpu, name, batch, inC, inH, inW, outC, kernel, stride, relu, extraRows, extraCols, output);
+        foreach (var gpu in new[] { cpu.Small, cpu.Pairs, cpu.Wide })
+            foreach (int perThread in new[] { 4, 8 })
+                Check(gpu, perThread, batch, inC, inH, inW, outC, kernel, stride, relu, extraRows, extraCols, output);
     }
 
     [SkippableTheory]
@@ -39,10 +41,11 @@ public class ConvKernelTests(CpuAccelerators cpu, ITestOutputHelper output)
     public void Matches_a_scalar_convolution_on_cuda(int batch, int inC, int inH, int inW, int outC, int kernel, int stride, bool relu, int extraRows, int extraCols)
     {
         Cuda.Require();
-        Check(Cuda.Accelerator, "cuda", batch, inC, inH, inW, outC, kernel, stride, relu, extraRows, extraCols, output);
+        foreach (int perThread in new[] { 4, 8 })
+            Check(Cuda.Accelerator, perThread, batch, inC, inH, inW, outC, kernel, stride, relu, extraRows, extraCols, output);
     }
 
-    internal static void Check(GpuAccelerator gpu, string name, int batch, int inC, int inH, int inW, int outC, int kernel, int stride, bool relu, int extraRows, int extraCols, ITestOutputHelper output)
+    internal static void Check(GpuAccelerator gpu, int perThread, int batch, int inC, int inH, int inW, int outC, int kernel, int stride, bool relu, int extraRows, int extraCols, ITestOutputHelper output)
     {
         var rng = new Random(HashCode.Combine(batch, inC, inH, inW, outC, kernel, stride));
         var s = ConvShape.Create(batch, inC, inH, inW, outC, kernel, stride, relu);
@@ -53,7 +56,9 @@ public class ConvKernelTests(CpuAccelerators cpu, ITestOutputHelper output)
         double[] shift = [.. Enumerable.Range(0, outC).Select(_ => rng.NextDouble() - 0.5)];
         float[]? residual = extraRows >= 0 ? KernelRunner.Random(rng, s.ResidualLength) : null;
 
-        float[] actual = KernelRunner.Conv(gpu, s, input, weights, scale, shift, residual);
+        int tile = perThread * gpu.GroupSide;
+        string name = $"{(gpu.IsCuda ? "cuda" : "cpu")} {gpu.GroupSide}x{gpu.GroupSide} threads, {tile}x{tile} tiles";
+        float[] actual = KernelRunner.Conv(gpu, s, input, weights, scale, shift, residual, perThread);
         double[] expected = KernelRunner.ScalarConv(s, input, weights, scale, shift, residual);
 
         double maxDiff = 0, maxAbs = 0;

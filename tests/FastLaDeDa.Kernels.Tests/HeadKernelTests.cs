@@ -36,7 +36,7 @@ public class HeadKernelTests(CpuAccelerators cpu)
         using var dBias = acc.Allocate1D(new[] { bias });
         using var dLogits = acc.Allocate1D<float>(positions);
         using var dPooled = acc.Allocate1D<double>(2 * batch);
-        gpu.Fc(positions, dFeatures.View, dFc.View, dBias.View, dLogits.View, channels, positions);
+        gpu.LaunchFc(dFeatures.View, dFc.View, dBias.View, dLogits.View, channels, positions);
         gpu.Pool(new KernelConfig(batch, gpu.PoolThreads), dLogits.View, dPooled.View, cells);
         acc.Synchronize();
         float[] logits = dLogits.GetAsArray1D();
@@ -46,7 +46,7 @@ public class HeadKernelTests(CpuAccelerators cpu)
         {
             double sum = bias;
             for (int c = 0; c < channels; c++) sum += (double)fc[c] * features[c * positions + m];
-            // Summed in double in the same order; CUDA may fuse multiply-adds, so allow a float rounding.
+            // Summed in double (in slices, then added); allow a float rounding.
             Assert.True(Math.Abs(sum - logits[m]) <= 1e-6 * Math.Max(1, Math.Abs(sum)), $"position {m}: {logits[m]} vs {sum}");
         }
         for (int b = 0; b < batch; b++)

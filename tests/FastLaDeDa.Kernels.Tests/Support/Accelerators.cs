@@ -50,8 +50,16 @@ public static class Cuda
     private static readonly Lazy<GpuAccelerator?> LazyAccelerator = new(() =>
         LaDeDaGpuEngine.IsCudaAvailable ? GpuAccelerator.Create(GpuDevicePreference.Gpu) : null);
 
-    /// <summary>Skips the calling test without a CUDA device.</summary>
-    public static void Require() => Skip.IfNot(LaDeDaGpuEngine.IsCudaAvailable, SkipReason);
+    /// <summary>
+    /// Skips the calling test without a CUDA device — or fails it when <c>FASTLADEDA_REQUIRE_CUDA=1</c>
+    /// (kernels/gpu-check.sh sets it, so a GPU machine whose device ILGPU cannot open never passes by skipping).
+    /// </summary>
+    public static void Require()
+    {
+        if (!LaDeDaGpuEngine.IsCudaAvailable && Environment.GetEnvironmentVariable("FASTLADEDA_REQUIRE_CUDA") == "1")
+            Assert.Fail($"FASTLADEDA_REQUIRE_CUDA=1 but ILGPU finds no CUDA device: {LaDeDaGpuEngine.CudaDescription}");
+        Skip.IfNot(LaDeDaGpuEngine.IsCudaAvailable, SkipReason);
+    }
 
     /// <summary>The shared CUDA engine (call <see cref="Require"/> first).</summary>
     public static LaDeDaGpuEngine Engine => LazyEngine.Value!;

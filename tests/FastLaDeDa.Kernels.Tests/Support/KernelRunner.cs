@@ -6,8 +6,8 @@ namespace FastLaDeDa.Kernels.Tests.Support;
 /// <summary>Runs one kernel on given host arrays, and the scalar float64 formulas they are checked against.</summary>
 internal static class KernelRunner
 {
-    /// <summary>The convolution kernel on <paramref name="input"/> ([c][b][y][x]) with weights [out][in][ky][kx].</summary>
-    public static float[] Conv(GpuAccelerator gpu, ConvShape s, float[] input, float[] weights, double[] scale, double[] shift, float[]? residual)
+    /// <summary>A convolution kernel (4 or 8 outputs per thread and side; null: the engine's choice) on <paramref name="input"/> ([c][b][y][x]) with weights [out][in][ky][kx].</summary>
+    public static float[] Conv(GpuAccelerator gpu, ConvShape s, float[] input, float[] weights, double[] scale, double[] shift, float[]? residual, int? perThread = null)
     {
         var acc = gpu.Accelerator;
         int k = s.K, n = s.OutChannels;
@@ -22,7 +22,7 @@ internal static class KernelRunner
         using var dRes = acc.Allocate1D(residual ?? new float[1]);
         // Poisoned: an output the kernel does not write stays NaN and fails the comparison.
         using var dOut = acc.Allocate1D(Enumerable.Repeat(float.NaN, checked((int)s.OutputLength)).ToArray());
-        gpu.LaunchConv(dIn.View, dW.View, dScale.View, dShift.View, dRes.View, dOut.View, s);
+        gpu.LaunchConv(dIn.View, dW.View, dScale.View, dShift.View, dRes.View, dOut.View, s, perThread);
         acc.Synchronize();
         return dOut.GetAsArray1D();
     }
