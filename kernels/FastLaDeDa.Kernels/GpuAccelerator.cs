@@ -122,11 +122,15 @@ internal sealed class GpuAccelerator : IDisposable
     }
 
     /// <summary>
-    /// Outputs per thread and side for <paramref name="shape"/>: 8 (128 × 128 tiles on CUDA) when
-    /// that still gives every multiprocessor a group, else 4 (64 × 64 tiles, four times the groups).
+    /// Outputs per thread and side for <paramref name="shape"/>: 8 (128 × 128 tiles on CUDA) for long
+    /// reductions (K ≥ 256) over at least 128 output channels when that still gives every
+    /// multiprocessor a group; else 4 (64 × 64 tiles). Measured on an H200 (kernels/README.md): the
+    /// 8 × 8 kernel is 5–15 % faster there, and slower on short K (its 64 accumulators cost occupancy)
+    /// or 64 channels (half of each tile idle).
     /// </summary>
     public int PerThreadFor(ConvShape shape)
     {
+        if (shape.K < 256 || shape.OutChannels < 128) return 4;
         long tile = 8L * GroupSide;
         long groups = ((shape.M + tile - 1) / tile) * ((shape.OutChannels + tile - 1) / tile);
         return groups >= Accelerator.NumMultiprocessors ? 8 : 4;
