@@ -1,0 +1,30 @@
+namespace FastLaDeDa.Kernels;
+
+/// <summary>
+/// The accelerator cannot hold what a run needs (weights, or the activations for this input size
+/// and batch). The message names the size asked for and what the device has; a smaller batch or
+/// input, or the CPU engine, is the way out.
+/// </summary>
+public sealed class GpuOutOfMemoryException : FastLaDeDaException
+{
+    /// <summary>Creates the error.</summary>
+    public GpuOutOfMemoryException(string cause, long requestedBytes, long deviceBytes, Exception? inner = null)
+        : base(null, cause, inner)
+    {
+        RequestedBytes = requestedBytes;
+        DeviceBytes = deviceBytes;
+    }
+
+    /// <summary>Bytes the run needed.</summary>
+    public long RequestedBytes { get; }
+
+    /// <summary>Bytes of memory the accelerator reports (0 when unknown).</summary>
+    public long DeviceBytes { get; }
+}
+
+/// <summary>A GPU was asked for (<see cref="GpuDevicePreference.Gpu"/>) and there is none this process can use.</summary>
+public sealed class GpuUnavailableException : FastLaDeDaException
+{
+    /// <summary>Creates the error.</summary>
+    public GpuUnavailableException(string cause, Exception? inner = null) : base(null, cause, inner) { }
+}

@@ -1,0 +1,382 @@
+using FastLaDeDa.Engines;
+using FastLaDeDa.Models;
+using FastLaDeDa.Preprocessing;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace FastLaDeDa.Kernels;
+
+/// <summary>Time and work of one kernel launch in a profiled run.</summary>
+/// <param name="Name">The layer, e.g. <c>layer2.0.conv2</c>.</param>
+/// <param name="Milliseconds">Device time between the markers around the launch.</param>
+/// <param name="MultiplyAdds">Multiply-adds of the launch (0 for the preprocessing and pooling).</param>
+public readonly record struct LayerTiming(string Name, double Milliseconds, long MultiplyAdds);
+
+/// <summary>
+/// LaDeDa bound to an ILGPU accelerator: every weight uploaded once (transposed to K × N), BatchNorm
+/// scale and shift as double, the preprocessing table and taps, the fc head. Activations are
+/// planar <c>[channel][batch][y][x]</c> float32 in four device buffers allocated once per
+/// (input size, batch) and reused; the two most recent sizes are kept. Thread-safe: runs are
+/// serialised (the device runs one at a time anyway). Dispose to release the device memory.
+/// </summary>
+public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
+{
+    private const int KeptWorkspaces = 2;
+
+    private readonly GpuAccelerator _gpu;
+    private readonly LaDeDaModel _model;
+    private readonly PreprocessMode _mode;
+    private readonly float _preScale;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _weights, _table, _taps, _fc, _none;
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _scale, _shift, _fcBias;
+    private readonly ConvSlot _stem;
+    private readonly List<BlockSlots> _blocks = [];
+    private readonly List<Workspace> _workspaces = [];
+    private readonly object _gate = new();
+    private bool _disposed;
+
+    /// <summary>Where one convolution's weights and BatchNorm live in the device buffers.</summary>
+    private sealed record ConvSlot(string Name, LaDeDaConv Conv, int WeightOffset, int ChannelOffset);
+
+    private sealed record BlockSlots(LaDeDaBottleneck Block, ConvSlot Conv1, ConvSlot Conv2, ConvSlot Conv3, ConvSlot? Downsample);
+
+    /// <summary>One convolution of a run: shape and buffers (0–3: activation buffers; −1: no residual).</summary>
+    private sealed record ConvStep(ConvSlot Slot, ConvShape Shape, int Input, int Output, int Residual);
+
+    internal LaDeDaGpuNetwork(GpuAccelerator gpu, string engineName, LaDeDaModel model, PreprocessKind preprocess)
+    {
+        _gpu = gpu;
+        _model = model;
+        EngineName = engineName;
+        Preprocess = preprocess;
+        (_mode, _preScale, float[] taps) = PreprocessKernel.Describe(preprocess);
+
+        // Lay every convolution out in one weight buffer (K × N each) and one scale/shift pair.
+        var weights = new List<float>();
+        var scale = new List<double>();
+        var shift = new List<double>();
+        ConvSlot Add(string name, LaDeDaConv conv)
+        {
+            var slot = new ConvSlot(name, conv, weights.Count, scale.Count);
+            int n = conv.OutChannels, k = conv.InChannels * conv.Kernel * conv.Kernel;
+            ReadOnlySpan<float> w = conv.Weights;
+            var transposed = new float[k * n];
+            for (int o = 0; o < n; o++)
+                for (int i = 0; i < k; i++)
+                    transposed[i * n + o] = w[o * k + i];
+            weights.AddRange(transposed);
+            scale.AddRange(conv.Scale.ToArray());
+            shift.AddRange(conv.Shift.ToArray());
+            return slot;
+        }
+        _stem = Add("stem (conv1·conv2 fused)", model.FusedStem);
+        foreach (var block in model.Blocks)
+            _blocks.Add(new BlockSlots(block, Add(block.Name + ".conv1", block.Conv1), Add(block.Name + ".conv2", block.Conv2),
+                Add(block.Name + ".conv3", block.Conv3), block.Downsample is { } d ? Add(block.Name + ".downsample", d) : null));
+
+        var allocated = new List<IDisposable>();
+        try
+        {
+            long bytes = weights.Count * 4L + scale.Count * 16L + (256 * 3 + 9 + LaDeDaSpec.FeatureChannels + 1) * 4L + 8;
+            CheckFits(bytes, "the LaDeDa weights");
+            _weights = Upload(weights.ToArray(), allocated);
+            _scale = Upload(scale.ToArray(), allocated);
+            _shift = Upload(shift.ToArray(), allocated);
+            _table = Upload(PreprocessKernel.NormalizationTable(), allocated);
+            _taps = Upload(taps, allocated);
+            _fc = Upload(model.Fc.ToArray(), allocated);
+            _fcBias = Upload([model.FcBias], allocated);
+            _none = Upload(new float[1], allocated);
+        }
+        catch (Exception e)
+        {
+            foreach (var buffer in allocated) buffer.Dispose();
+            if (IsOutOfMemory(e)) throw OutOfMemory("the LaDeDa weights", weights.Count * 4L, e);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public string EngineName { get; }
+
+    /// <summary>The preprocessing filter applied after normalization.</summary>
+    public PreprocessKind Preprocess { get; }
+
+    /// <inheritdoc />
+    public int MinimumInputSize => _model.Spec.ReceptiveField;
+
+    /// <inheritdoc />
+    public int Stride => LaDeDaSpec.Stride;
+
+    /// <inheritdoc />
+    public int ReceptiveField => _model.Spec.ReceptiveField;
+
+    /// <summary>The accelerator's name (e.g. the GPU model).</summary>
+    public string DeviceName => _gpu.Accelerator.Name;
+
+    /// <inheritdoc />
+    public int MapSize(int inputSize) => _model.MapSize(inputSize);
+
+    /// <inheritdoc />
+    public PatchPooling Run(ReadOnlySpan<byte> rgb, int width, int height, Span<float> map)
+    {
+        this.Validate(rgb, width, height, map);
+        Span<PatchPooling> pooled = stackalloc PatchPooling[1];
+        RunBatch(rgb, 1, width, height, map, pooled);
+        return pooled[0];
+    }
+
+    /// <summary>
+    /// Scores <paramref name="count"/> images of the same size at once: <paramref name="rgb"/> holds
+    /// them one after another (width × height × 3 bytes each); <paramref name="maps"/> receives
+    /// their patch maps one after another (or is empty); <paramref name="pooled"/> receives each
+    /// image's mean and max logit. The same numbers as <paramref name="count"/> single runs.
+    /// </summary>
+    public void RunBatch(ReadOnlySpan<byte> rgb, int count, int width, int height, Span<float> maps, Span<PatchPooling> pooled)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if (pooled.Length != count) throw new ArgumentException($"pooled must hold {count} values, got {pooled.Length}", nameof(pooled));
+        int min = MinimumInputSize;
+        if (width < min || height < min) throw new ArgumentException($"{EngineName} needs at least {min}x{min} pixels, got {width}x{height}");
+        long imageBytes = (long)width * height * 3;
+        if (rgb.Length != imageBytes * count) throw new ArgumentException($"expected {imageBytes * count} RGB bytes for {count} images of {width}x{height}, got {rgb.Length}", nameof(rgb));
+        int cells = MapSize(width) * MapSize(height);
+        if (!maps.IsEmpty && maps.Length != (long)cells * count) throw new ArgumentException($"maps must hold {(long)cells * count} values (or be empty), got {maps.Length}", nameof(maps));
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var ws = WorkspaceFor(width, height, count);
+            Execute(ws, rgb, null);
+            if (!maps.IsEmpty) ws.Logits.View.AsContiguous().CopyToCPU(maps);
+            var results = new double[2 * count];
+            ws.Pooled.View.AsContiguous().CopyToCPU(results.AsSpan());
+            for (int b = 0; b < count; b++) pooled[b] = new PatchPooling(results[2 * b], results[2 * b + 1]);
+        }
+    }
+
+    /// <summary>Scores several images of one size at once (see the span overload); returns each image's pooled logits.</summary>
+    public PatchPooling[] RunBatch(IReadOnlyList<Imaging.Rgb24Image> images, Span<float> maps = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Count == 0) return [];
+        int width = images[0].Width, height = images[0].Height;
+        if (images.Any(i => i.Width != width || i.Height != height)) throw new ArgumentException("all images of a batch must have the same size", nameof(images));
+        var rgb = new byte[(long)width * height * 3 * images.Count];
+        for (int i = 0; i < images.Count; i++) images[i].Pixels.CopyTo(rgb.AsSpan(i * width * height * 3));
+        var pooled = new PatchPooling[images.Count];
+        RunBatch(rgb, images.Count, width, height, maps, pooled);
+        return pooled;
+    }
+
+    /// <summary>
+    /// Runs a batch with a device-time marker around every launch and returns the time of each
+    /// (preprocessing, every convolution, fc, pooling), in order.
+    /// </summary>
+    public IReadOnlyList<LayerTiming> Profile(ReadOnlySpan<byte> rgb, int count, int width, int height)
+    {
+        if (rgb.Length != (long)width * height * 3 * count) throw new ArgumentException("rgb does not match count × width × height × 3", nameof(rgb));
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var ws = WorkspaceFor(width, height, count);
+            var timings = new List<LayerTiming>();
+            Execute(ws, rgb, timings);
+            return timings;
+        }
+    }
+
+    /// <summary>Device bytes the activations of one (width, height, batch) take.</summary>
+    public long WorkspaceBytes(int width, int height, int batch) => Plan(width, height, batch).Bytes;
+
+    private void Execute(Workspace ws, ReadOnlySpan<byte> rgb, List<LayerTiming>? timings)
+    {
+        var stream = _gpu.Accelerator.DefaultStream;
+        var marks = new List<(string Name, long Macs, ProfilingMarker Start, ProfilingMarker End)>();
+        void Timed(string name, long macs, Action launch)
+        {
+            if (timings is null) { launch(); return; }
+            var start = stream.AddProfilingMarker();
+            launch();
+            marks.Add((name, macs, start, stream.AddProfilingMarker()));
+        }
+
+        ws.Rgb.View.AsContiguous().CopyFromCPU(rgb);
+        var pre = new PreprocessShape { Batch = ws.Batch, Height = ws.Height, Width = ws.Width, Mode = (int)_mode, Scale = _preScale };
+        Timed("preprocess", 0, () => _gpu.Preprocess(3 * ws.Batch * ws.Height * ws.Width, ws.Rgb.View, _table.View, _taps.View, ws.Activations[0].View, pre));
+        foreach (var step in ws.Steps)
+        {
+            var slot = step.Slot;
+            int k = step.Shape.K, n = step.Shape.OutChannels;
+            Timed(slot.Name, step.Shape.MultiplyAdds, () => _gpu.LaunchConv(
+                ws.Activations[step.Input].View,
+                _weights.View.SubView(slot.WeightOffset, (long)k * n),
+                _scale.View.SubView(slot.ChannelOffset, n),
+                _shift.View.SubView(slot.ChannelOffset, n),
+                step.Residual < 0 ? _none.View : ws.Activations[step.Residual].View,
+                ws.Activations[step.Output].View,
+                step.Shape));
+        }
+        int positions = ws.Batch * ws.MapHeight * ws.MapWidth;
+        Timed("fc", (long)positions * LaDeDaSpec.FeatureChannels, () =>
+            _gpu.LaunchFc(ws.Activations[ws.Features].View, _fc.View, _fcBias.View, ws.Logits.View, LaDeDaSpec.FeatureChannels, positions));
+        Timed("pool", 0, () => _gpu.Pool(new KernelConfig(ws.Batch, _gpu.PoolThreads), ws.Logits.View, ws.Pooled.View, ws.MapHeight * ws.MapWidth));
+        _gpu.Accelerator.Synchronize();
+
+        if (timings is null) return;
+        foreach (var (name, macs, start, end) in marks)
+        {
+            timings.Add(new LayerTiming(name, (end - start).TotalMilliseconds, macs));
+            start.Dispose();
+            end.Dispose();
+        }
+    }
+
+    /// <summary>The launches and buffer sizes for one (width, height, batch).</summary>
+    private sealed record RunPlan(List<ConvStep> Steps, long ActivationLength, int Features, long Bytes);
+
+    private RunPlan Plan(int width, int height, int batch)
+    {
+        var steps = new List<ConvStep>();
+        long largest = 3L * batch * height * width;
+        var stem = ConvShape.Create(batch, 3, height, width, _stem.Conv.OutChannels, 3, 1, relu: true);
+        steps.Add(new ConvStep(_stem, stem, 0, 1, -1));
+        largest = Math.Max(largest, stem.OutputLength);
+        int x = 1, h = stem.OutHeight, w = stem.OutWidth;
+        foreach (var b in _blocks)
+        {
+            // Four buffers: x (block input), t1, t2 and the downsampled residual; the block output reuses t1.
+            int[] free = [.. Enumerable.Range(0, 4).Where(i => i != x)];
+            int t1 = free[0], t2 = free[1], residual = x;
+            var c1 = ConvShape.Create(batch, b.Conv1.Conv.InChannels, h, w, b.Conv1.Conv.OutChannels, 1, 1, relu: true);
+            var c2 = ConvShape.Create(batch, c1.OutChannels, h, w, b.Conv2.Conv.OutChannels, b.Conv2.Conv.Kernel, b.Conv2.Conv.Stride, relu: true);
+            var c3 = ConvShape.Create(batch, c2.OutChannels, c2.OutHeight, c2.OutWidth, b.Conv3.Conv.OutChannels, 1, 1, relu: true);
+            int resH = h, resW = w;
+            if (b.Downsample is { } ds)
+            {
+                residual = free[2];
+                var d = ConvShape.Create(batch, ds.Conv.InChannels, h, w, ds.Conv.OutChannels, 1, ds.Conv.Stride, relu: false);
+                steps.Add(new ConvStep(ds, d, x, residual, -1));
+                (resH, resW) = (d.OutHeight, d.OutWidth);
+                largest = Math.Max(largest, d.OutputLength);
+            }
+            steps.Add(new ConvStep(b.Conv1, c1, x, t1, -1));
+            steps.Add(new ConvStep(b.Conv2, c2, t1, t2, -1));
+            steps.Add(new ConvStep(b.Conv3, c3.WithResidual(resH, resW), t2, t1, residual));
+            largest = Math.Max(largest, Math.Max(c1.OutputLength, Math.Max(c2.OutputLength, c3.OutputLength)));
+            (x, h, w) = (t1, c3.OutHeight, c3.OutWidth);
+        }
+        long cells = (long)batch * h * w;
+        long bytes = largest * 4 * 4 + (long)batch * height * width * 3 + cells * 4 + batch * 16L;
+        if (largest > int.MaxValue)
+            throw new GpuOutOfMemoryException($"a batch of {batch} images of {width}x{height} needs activation tensors of {largest:N0} floats, over the kernels' 32-bit indexing limit of {int.MaxValue:N0}: use a smaller batch",
+                bytes, _gpu.Accelerator.MemorySize);
+        return new RunPlan(steps, largest, x, bytes);
+    }
+
+    private Workspace WorkspaceFor(int width, int height, int batch)
+    {
+        int index = _workspaces.FindIndex(w => w.Width == width && w.Height == height && w.Batch == batch);
+        if (index >= 0)
+        {
+            var hit = _workspaces[index];
+            _workspaces.RemoveAt(index);
+            _workspaces.Insert(0, hit);
+            return hit;
+        }
+        var plan = Plan(width, height, batch);
+        string what = $"the activations of a batch of {batch} image(s) of {width}x{height}";
+        // Make room first: the evicted workspace's memory may be what this one needs.
+        while (_workspaces.Count >= KeptWorkspaces)
+        {
+            _workspaces[^1].Dispose();
+            _workspaces.RemoveAt(_workspaces.Count - 1);
+        }
+        CheckFits(plan.Bytes, what);
+        var ws = new Workspace(width, height, batch, MapSize(height), MapSize(width), plan.Steps, plan.Features);
+        try
+        {
+            ws.Allocate(_gpu.Accelerator, plan.ActivationLength);
+        }
+        catch (Exception e) when (IsOutOfMemory(e))
+        {
+            ws.Dispose();
+            throw OutOfMemory(what, plan.Bytes, e);
+        }
+        catch
+        {
+            ws.Dispose();
+            throw;
+        }
+        _workspaces.Insert(0, ws);
+        return ws;
+    }
+
+    private void CheckFits(long bytes, string what)
+    {
+        long device = _gpu.Accelerator.MemorySize;
+        if (device > 0 && bytes > device) throw OutOfMemory(what, bytes, null);
+    }
+
+    private GpuOutOfMemoryException OutOfMemory(string what, long bytes, Exception? inner) =>
+        new($"out of GPU memory: {what} need {bytes / (1024.0 * 1024):N1} MiB on {_gpu.Accelerator.Name} ({_gpu.Accelerator.MemorySize / (1024.0 * 1024):N0} MiB); use a smaller batch or input, or the CPU engine",
+            bytes, _gpu.Accelerator.MemorySize, inner);
+
+    internal static bool IsOutOfMemory(Exception e) =>
+        e is OutOfMemoryException
+        || (e is ILGPU.Runtime.Cuda.CudaException && e.Message.Contains("OUT_OF_MEMORY", StringComparison.OrdinalIgnoreCase))
+        || (e.InnerException is { } inner && IsOutOfMemory(inner));
+
+    private MemoryBuffer1D<T, Stride1D.Dense> Upload<T>(T[] data, List<IDisposable> allocated) where T : unmanaged
+    {
+        var buffer = _gpu.Accelerator.Allocate1D<T>(Math.Max(1, data.Length));
+        allocated.Add(buffer);
+        if (data.Length > 0) buffer.View.SubView(0, data.Length).CopyFromCPU(data);
+        return buffer;
+    }
+
+    /// <summary>Releases the device memory (weights and activations). The engine's accelerator stays.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            foreach (var ws in _workspaces) ws.Dispose();
+            _workspaces.Clear();
+            foreach (var buffer in new MemoryBuffer[] { _weights, _scale, _shift, _table, _taps, _fc, _fcBias, _none }) buffer.Dispose();
+        }
+    }
+
+    /// <summary>The device buffers and launch plan of one (width, height, batch).</summary>
+    private sealed class Workspace(int width, int height, int batch, int mapHeight, int mapWidth, List<ConvStep> steps, int features) : IDisposable
+    {
+        public int Width { get; } = width;
+        public int Height { get; } = height;
+        public int Batch { get; } = batch;
+        public int MapHeight { get; } = mapHeight;
+        public int MapWidth { get; } = mapWidth;
+        public List<ConvStep> Steps { get; } = steps;
+        public int Features { get; } = features;
+        public MemoryBuffer1D<byte, Stride1D.Dense> Rgb { get; private set; } = null!;
+        public MemoryBuffer1D<float, Stride1D.Dense>[] Activations { get; } = new MemoryBuffer1D<float, Stride1D.Dense>[4];
+        public MemoryBuffer1D<float, Stride1D.Dense> Logits { get; private set; } = null!;
+        public MemoryBuffer1D<double, Stride1D.Dense> Pooled { get; private set; } = null!;
+
+        public void Allocate(Accelerator accelerator, long activationLength)
+        {
+            Rgb = accelerator.Allocate1D<byte>((long)Batch * Height * Width * 3);
+            for (int i = 0; i < Activations.Length; i++) Activations[i] = accelerator.Allocate1D<float>(activationLength);
+            Logits = accelerator.Allocate1D<float>((long)Batch * MapHeight * MapWidth);
+            Pooled = accelerator.Allocate1D<double>(2L * Batch);
+        }
+
+        public void Dispose()
+        {
+            Rgb?.Dispose();
+            foreach (var a in Activations) a?.Dispose();
+            Logits?.Dispose();
+            Pooled?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The GPU check for LaDeDa's ILGPU kernels, in one command, on a machine with an NVIDIA GPU and
+# the .NET SDK: build Release, run the kernels' tests with the CUDA tests required (parity with
+# the float64 reference at 256x256 and 224x224, per-kernel checks, batch = single runs), then
+# print the timing table (ms/image at batch 1, images/s at batch 32, device time per launch).
+# Fails clearly, before building anything, when there is no GPU.
+#   kernels/gpu-check.sh [--batch 32] [--size 256] [--weights FILE]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L 2>/dev/null | grep -q '^GPU'; then
+  echo "gpu-check: FAILED: no NVIDIA GPU on this machine (nvidia-smi is missing or lists no device)" >&2
+  exit 2
+fi
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | sed 's/^/gpu-check: GPU /'
+command -v dotnet >/dev/null 2>&1 || { echo "gpu-check: FAILED: the .NET SDK (dotnet) is not on PATH" >&2; exit 2; }
+
+echo "gpu-check: building (Release)"
+dotnet build kernels/FastLaDeDa.Kernels.Bench/FastLaDeDa.Kernels.Bench.csproj -c Release -v q -nologo
+dotnet build tests/FastLaDeDa.Kernels.Tests/FastLaDeDa.Kernels.Tests.csproj -c Release -v q -nologo
+
+echo "gpu-check: tests (CUDA required: a CUDA test that cannot open the device fails instead of skipping)"
+FASTLADEDA_REQUIRE_CUDA=1 dotnet test tests/FastLaDeDa.Kernels.Tests/FastLaDeDa.Kernels.Tests.csproj -c Release --no-build \
+  --logger "console;verbosity=detailed" --filter "FullyQualifiedName!~Asking_for_a_gpu_without_one"
+
+echo "gpu-check: timing"
+dotnet kernels/FastLaDeDa.Kernels.Bench/bin/Release/net10.0/FastLaDeDa.Kernels.Bench.dll --device gpu "$@"
+if python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+  echo "gpu-check: PyTorch on the same GPU, same network (for comparison)"
+  python3 kernels/pytorch_timing.py 256 32 || echo "gpu-check: (PyTorch timing failed; not part of the check)"
+fi
+echo "gpu-check: OK"
