@@ -50,7 +50,7 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
     /// Random convolutions (1×1 and 3×3, stride 1 and 2, 1–70 input channels, output channels on
     /// and off the panel width, dense and padded pixel pitch, output positions a random subset of
     /// rows and columns, with or without a residual — separate or in place — and ReLU), each run
-    /// as 1–3 tile ranges, against a double-precision convolution. Every remainder of the pixel
+    /// as work items of 1–3 tile ranges × 1–3 panel ranges in random order, against a double-precision convolution. Every remainder of the pixel
     /// count by the tile height (6) and of the channel count by the panel width occurs.
     /// </summary>
     [Theory]
@@ -67,11 +67,12 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
         {
             int k = rng.Next(2) == 0 ? 1 : 3, stride = rng.Next(1, 3);
             int cin = test % 9 == 0 ? 3 : rng.Next(1, 71);
-            int cout = test % 4 switch { 0 => nr * rng.Next(1, 3), 1 => rng.Next(1, nr + 1), _ => rng.Next(1, 2 * nr + 6) };
+            int cout = (test % 4) switch { 0 => nr * rng.Next(1, 3), 1 => rng.Next(1, nr + 1), _ => rng.Next(1, 2 * nr + 6) };
             int inPitch = rng.Next(3) == 0 ? cin : cin + rng.Next(1, 9);
-            int height = k + rng.Next(0, 12), width = k + rng.Next(0, 12);
+            int height = k + rng.Next(0, 12), width = k + (test < LaDeDaConvKernels.TileRows ? 2 * stride * 6 : rng.Next(0, 12));
             int outH = (height - k) / stride + 1, outW = (width - k) / stride + 1;
             int[] outRows = Subset(rng, outH), outCols = Subset(rng, outW);
+            if (test < LaDeDaConvKernels.TileRows) (outRows, outCols) = ([outRows[0]], [.. outCols.Take(test + 1)]); // every tile remainder
             var residualKind = (ResidualKind)rng.Next(3);
             bool relu = rng.Next(2) == 0;
 
@@ -102,9 +103,14 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
             fixed (float* inPtr = inData, outPtr = outData, resPtr = residualData, scratchPtr = scratch)
             {
                 float* residual = residualKind == ResidualKind.Separate ? resPtr : residualKind == ResidualKind.InPlace ? outPtr : null;
-                int tiles = step.Tiles, ranges = rng.Next(1, 4);
-                for (int r = 0; r < ranges; r++)
-                    kernels.Run(step, inPtr, outPtr, residual, scratchPtr, tiles * r / ranges, tiles * (r + 1) / ranges);
+                // Work items as the engine cuts them: tile ranges × panel ranges, in any order.
+                int tiles = step.Tiles, panels = packed.Panels, tileRanges = rng.Next(1, 4), panelRanges = rng.Next(1, Math.Min(3, panels) + 1);
+                foreach (int item in Enumerable.Range(0, tileRanges * panelRanges).OrderBy(_ => rng.Next()))
+                {
+                    int tr = item % tileRanges, pr = item / tileRanges;
+                    kernels.Run(step, inPtr, outPtr, residual, scratchPtr, tiles * tr / tileRanges, tiles * (tr + 1) / tileRanges,
+                                panels * pr / panelRanges, panels * (pr + 1) / panelRanges);
+                }
             }
 
             double maxRef = 1e-6, maxDiff = 0;

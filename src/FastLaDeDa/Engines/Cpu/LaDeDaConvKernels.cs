@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -20,11 +21,12 @@ internal interface ILaDeDaConvKernels
     int PanelWidth { get; }
 
     /// <summary>
-    /// Computes tiles [<paramref name="tileStart"/>, <paramref name="tileEnd"/>) of <paramref name="step"/>:
-    /// every output channel of those pixels, BatchNorm, residual and ReLU included. <paramref name="scratch"/>
-    /// (at least <see cref="PanelWidth"/> floats, private to the caller) absorbs the rows past the last pixel.
+    /// Computes tiles [<paramref name="tileStart"/>, <paramref name="tileEnd"/>) × panels
+    /// [<paramref name="panelStart"/>, <paramref name="panelEnd"/>) of <paramref name="step"/>: those
+    /// pixels' output channels, BatchNorm, residual and ReLU included. <paramref name="scratch"/> (at
+    /// least <see cref="PanelWidth"/> floats, private to the caller) absorbs the rows past the last pixel.
     /// </summary>
-    unsafe void Run(LaDeDaConvStep step, float* input, float* output, float* residual, float* scratch, int tileStart, int tileEnd);
+    unsafe void Run(LaDeDaConvStep step, float* input, float* output, float* residual, float* scratch, int tileStart, int tileEnd, int panelStart, int panelEnd);
 }
 
 /// <summary>The kernel implementations and the constants they share.</summary>
@@ -49,15 +51,23 @@ internal static class LaDeDaConvKernels
         _ => 2,
     }];
 
+    /// <summary>Packed weights of the panels one pass over the tiles covers (they stay in L2 together).</summary>
+    internal static long PanelGroupBytes { get; set; } = 256 << 10;
+
+    /// <summary>Panels whose packed weights fit in <see cref="PanelGroupBytes"/> (at least 1).</summary>
+    public static int PanelGroup(LaDeDaPackedConv conv) => (int)Math.Clamp(PanelGroupBytes / (conv.PanelFloats * sizeof(float)), 1, conv.Panels);
+
+    /// <summary>Prefetch each tile's output and residual lines (on by default; benchmarks switch it to compare).</summary>
+    internal static bool PrefetchOutputs { get; set; } = true;
+
     /// <summary>A Vector256 kernel with the given tile (tests pin both shapes).</summary>
     internal static ILaDeDaConvKernels Vector256(bool wide) => new LaDeDaConvKernels<Vector256Ops, Vector256<float>>("Vector256", wide);
 }
 
 /// <summary>
-/// The tile loop around <see cref="LaDeDaMicroKernel{TOps, TVec}"/>: for each panel of output
-/// channels, for each tile of 6 pixels, gather the 6 window pointers and call the micro-kernel. The
-/// panel loop is outside so one panel's packed weights (taps × run × width floats: at most 512 KB)
-/// stay in L2 while the tiles stream past; a tile's activations are read once per panel.
+/// The tile loop around <see cref="LaDeDaMicroKernel{TOps, TVec}"/>: for each group of panels of
+/// output channels (as many as fit in <see cref="LaDeDaConvKernels.PanelGroupBytes"/>), for each
+/// tile of 6 pixels, gather the 6 window pointers and call the micro-kernel once per panel.
 /// </summary>
 /// <remarks>
 /// The wide tile (6 × 4 registers) needs 30 vector registers: AVX-512 machines have 32 (for
@@ -74,22 +84,29 @@ internal sealed unsafe class LaDeDaConvKernels<TOps, TVec>(string isa, bool wide
 
     public int PanelWidth => wide ? LaDeDaMicroKernel<TOps, TVec>.WideWidth : LaDeDaMicroKernel<TOps, TVec>.NarrowWidth;
 
-    public void Run(LaDeDaConvStep step, float* input, float* output, float* residual, float* scratch, int tileStart, int tileEnd)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Run(LaDeDaConvStep step, float* input, float* output, float* residual, float* scratch, int tileStart, int tileEnd, int panelStart, int panelEnd)
     {
         LaDeDaPackedConv conv = step.Conv;
         if (conv.PanelWidth != PanelWidth) throw new InvalidOperationException($"weights packed for {conv.PanelWidth}-channel panels, kernel tiles are {PanelWidth}");
         int rows = LaDeDaConvKernels.TileRows, pixels = step.Pixels, pitch = step.OutPitch, width = PanelWidth;
-        int flags = (step.ResidualOffsets is null ? 0 : LaDeDaMicroKernel<TOps, TVec>.AddResidual) | (step.Relu ? LaDeDaMicroKernel<TOps, TVec>.Relu : 0);
+        int flags = (step.ResidualOffsets is null ? 0 : LaDeDaMicroKernel<TOps, TVec>.AddResidual) | (step.Relu ? LaDeDaMicroKernel<TOps, TVec>.Relu : 0)
+                    | (LaDeDaConvKernels.PrefetchOutputs ? LaDeDaMicroKernel<TOps, TVec>.PrefetchOutput : 0);
+        // Panels are processed in groups whose packed weights fit in L2 together: for each tile the
+        // group's panels run back to back, so the tile's activations (in L1) serve the whole group
+        // and its output rows are written in one contiguous sweep; the group's weights stay in L2
+        // while the tiles stream past.
+        int group = LaDeDaConvKernels.PanelGroup(conv);
         LaDeDaTile tile;
         float** slots = (float**)&tile;
+        float** outputs = stackalloc float*[rows];
+        float** residuals = stackalloc float*[rows];
         fixed (int* inOffsets = step.InOffsets, residualOffsets = step.ResidualOffsets)
         fixed (nint* taps = step.TapOffsets)
         {
-            for (int panel = 0; panel < conv.Panels; panel++)
+            for (int firstPanel = panelStart; firstPanel < panelEnd; firstPanel += group)
             {
-                float* weights = conv.Weights + panel * conv.PanelFloats;
-                float* scale = conv.Scale + panel * width, shift = conv.Shift + panel * width;
-                nint column = panel * width;
+                int endPanel = Math.Min(panelEnd, firstPanel + group);
                 for (int t = tileStart; t < tileEnd; t++)
                 {
                     int first = t * rows;
@@ -99,18 +116,28 @@ internal sealed unsafe class LaDeDaConvKernels<TOps, TVec>(string isa, bool wide
                         if (p < pixels)
                         {
                             slots[r] = input + inOffsets[p];
-                            slots[rows + r] = output + (nint)p * pitch + column;
-                            slots[2 * rows + r] = residualOffsets is null ? null : residual + residualOffsets[p] + column;
+                            outputs[r] = output + (nint)p * pitch;
+                            residuals[r] = residualOffsets is null ? null : residual + residualOffsets[p];
                         }
                         else
                         {
                             slots[r] = input + inOffsets[pixels - 1];
-                            slots[rows + r] = scratch;
-                            slots[2 * rows + r] = scratch;
+                            outputs[r] = null;
                         }
                     }
-                    if (wide) LaDeDaMicroKernel<TOps, TVec>.Wide(&tile, weights, taps, conv.Taps, conv.Run, scale, shift, flags);
-                    else LaDeDaMicroKernel<TOps, TVec>.Narrow(&tile, weights, taps, conv.Taps, conv.Run, scale, shift, flags);
+                    for (int panel = firstPanel; panel < endPanel; panel++)
+                    {
+                        nint column = panel * width;
+                        for (int r = 0; r < rows; r++)
+                        {
+                            slots[rows + r] = outputs[r] is null ? scratch : outputs[r] + column;
+                            slots[2 * rows + r] = outputs[r] is null ? scratch : residuals[r] + column;
+                        }
+                        float* weights = conv.Weights + panel * conv.PanelFloats;
+                        float* scale = conv.Scale + column, shift = conv.Shift + column;
+                        if (wide) LaDeDaMicroKernel<TOps, TVec>.Wide(&tile, weights, taps, conv.Taps, conv.Run, scale, shift, flags);
+                        else LaDeDaMicroKernel<TOps, TVec>.Narrow(&tile, weights, taps, conv.Taps, conv.Run, scale, shift, flags);
+                    }
                 }
             }
         }

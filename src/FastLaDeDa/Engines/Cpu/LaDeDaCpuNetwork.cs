@@ -150,12 +150,7 @@ public sealed class LaDeDaCpuNetwork : IPatchNetwork
 
     private static void RunStep(LaDeDaConvStep step, LaDeDaCpuWorkspace workspace, LaDeDaWorkerPool pool, int helpers)
     {
-        int tiles = step.Tiles;
-        // One item per thread would leave a thread idle whenever the other is slowed down (the
-        // machine may be shared); a few per thread balance it while each item still covers
-        // enough tiles to reuse every weight panel it streams.
-        int items = helpers == 0 ? 1 : Math.Clamp(tiles / 8, 1, (helpers + 1) * 4);
-        workspace.Job.Set(step, items);
+        int items = workspace.Job.Set(step, helpers + 1);
         if (items == 1) workspace.Job.Execute(0);
         else pool.Run(workspace.Job, items, helpers);
     }

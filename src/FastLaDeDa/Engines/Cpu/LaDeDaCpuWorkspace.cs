@@ -10,7 +10,10 @@ internal sealed unsafe class LaDeDaCpuWorkspace
 {
     private readonly LaDeDaAlignedBuffer?[] _slots = new LaDeDaAlignedBuffer?[LaDeDaCpuPlan.SlotCount];
     private LaDeDaAlignedBuffer? _planes;
-    private readonly LaDeDaAlignedBuffer _scratch = new(64 * LaDeDaConvKernels.TileRows);
+    private readonly LaDeDaAlignedBuffer _scratch = new(ScratchRow * LaDeDaStepJob.MaxItems);
+
+    /// <summary>Floats of scratch per work item (the widest panel).</summary>
+    public const int ScratchRow = 64;
 
     public LaDeDaCpuWorkspace(LaDeDaCpuNetwork network)
     {
@@ -25,9 +28,18 @@ internal sealed unsafe class LaDeDaCpuWorkspace
     {
         for (int s = 0; s < LaDeDaCpuPlan.SlotCount; s++)
             if (_slots[s] is not { } buffer || buffer.Length < plan.SlotFloats[s])
-                _slots[s] = new LaDeDaAlignedBuffer(plan.SlotFloats[s]);
+                _slots[s] = new LaDeDaAlignedBuffer(plan.SlotFloats[s], SlotPageOffset(s));
         if (_planes is null || _planes.Length < planeFloats) _planes = new LaDeDaAlignedBuffer(planeFloats);
     }
+
+    /// <summary>
+    /// Where buffer <paramref name="slot"/> starts within a 4 KB page: 13 cache lines apart, so no two
+    /// buffers' pixels line up modulo 4 KB (see <see cref="LaDeDaAlignedBuffer"/> on 4K aliasing).
+    /// </summary>
+    private static int SlotPageOffset(int slot) => SpreadSlots ? slot * 13 * 64 % 4096 : 0;
+
+    /// <summary>Give the buffers distinct page offsets (on by default; benchmarks switch it to compare).</summary>
+    internal static bool SpreadSlots { get; set; } = true;
 
     /// <summary>Start of workspace buffer <paramref name="slot"/>.</summary>
     public float* Slot(int slot) => _slots[slot]!.Pointer;
@@ -38,6 +50,6 @@ internal sealed unsafe class LaDeDaCpuWorkspace
     /// <summary>Normalized then filtered image rows (two areas of <c>planeFloats / 2</c>).</summary>
     public Span<float> Planes => _planes!.Span;
 
-    /// <summary>A private row the tiles past a layer's end write to.</summary>
+    /// <summary>One row per work item that the tiles past a layer's end write to.</summary>
     public float* Scratch => _scratch.Pointer;
 }
