@@ -6,7 +6,7 @@ namespace FastLaDeDa.Cli.Commands;
 
 /// <summary>
 /// The options every scoring command shares (--model, --weights, --preprocess, --pool,
-/// --no-resize, --engine, --threads) and the one way to turn them into a loaded <see cref="Detector"/>.
+/// --no-resize, --engine, --threads-per-image) and the one way to turn them into a loaded <see cref="Detector"/>.
 /// </summary>
 internal sealed class ModelOptions
 {
@@ -16,7 +16,7 @@ internal sealed class ModelOptions
     public Option<PoolingKind?> Pool { get; } = CommonOptions.Pool("Reduce the patch logits by their mean (default) or max.");
     public Option<bool> NoResize { get; } = new("--no-resize") { Description = "Score the native resolution instead of resizing to 256x256 (Pillow bilinear) first." };
     public Option<Engines.ITinyLaDeDaEngine?> Engine { get; } = CommonOptions.Engine();
-    public Option<int?> Threads { get; } = new("--threads") { Description = "LaDeDa: threads per image (default: one per core).", HelpName = "n" };
+    public Option<int?> ThreadsPerImage { get; } = new("--threads-per-image") { Description = "LaDeDa: threads that score one image together (default: one per core).", HelpName = "n" };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -27,7 +27,7 @@ internal sealed class ModelOptions
         command.Options.Add(Pool);
         command.Options.Add(NoResize);
         command.Options.Add(Engine);
-        command.Options.Add(Threads);
+        command.Options.Add(ThreadsPerImage);
     }
 
     /// <summary>The weights path the user gave, or null for the embedded default.</summary>
@@ -58,10 +58,10 @@ internal sealed class ModelOptions
             exitCode = ExitCodes.Fatal;
             return null;
         }
-        int? threads = parse.GetValue(Threads);
+        int? threads = parse.GetValue(ThreadsPerImage);
         if (threads is < 1)
         {
-            Console.Error.WriteLine($"error: --threads must be at least 1, got {threads}");
+            Console.Error.WriteLine($"error: --threads-per-image must be at least 1, got {threads}");
             exitCode = ExitCodes.Fatal;
             return null;
         }

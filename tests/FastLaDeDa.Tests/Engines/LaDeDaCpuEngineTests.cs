@@ -196,8 +196,9 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
         return data;
     }
 
+    // Every receptive field on two of 32×32, 33×41 (odd) and 40×48 (RF33 needs 33 pixels).
     private static readonly (int Rf, int Width, int Height)[] NetworkCases =
-        [(5, 32, 32), (5, 33, 41), (5, 40, 48), (9, 32, 32), (9, 33, 41), (9, 40, 48), (17, 32, 32), (17, 33, 41), (17, 40, 48), (33, 33, 41), (33, 40, 48)];
+        [(5, 32, 32), (5, 33, 41), (9, 33, 41), (9, 40, 48), (17, 32, 32), (17, 40, 48), (33, 33, 41), (33, 40, 48)];
 
     private static readonly Dictionary<(int, int, int), (LaDeDaModel Model, Rgb24Image Image, PatchMap Map, PatchPooling Pooling)> ReferenceCache = [];
 
@@ -231,8 +232,8 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Random weights with non-trivial BatchNorm, receptive fields 5/9/17/33, 32×32, 33×41 and
-    /// 40×48: maps within 1e-4 of the reference's largest |logit|, mean and max logits within 1e-3.
+    /// Random weights with non-trivial BatchNorm, receptive fields 5/9/17/33, each on two of 32×32,
+    /// 33×41 and 40×48: maps within 1e-4 of the reference's largest |logit|, mean and max logits within 1e-3.
     /// </summary>
     [Theory]
     [MemberData(nameof(EngineConfigurations))]
@@ -276,6 +277,34 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Fused chains (layer1's pointwise runs, the stem with layer1.0.conv1) give exactly the maps of
+    /// layer-by-layer execution, for any chunk size — one tile per chunk included, where a hazard
+    /// (a chunk overwriting what another still reads) could not hide — with 1 and 2 threads.
+    /// </summary>
+    [Theory]
+    [InlineData(9, 40, 48)]
+    [InlineData(17, 40, 48)]
+    [InlineData(5, 33, 41)]
+    public void Fused_chains_give_the_same_bits_as_layer_by_layer(int rf, int width, int height)
+    {
+        var (model, image, expected, _) = Reference(rf, width, height);
+        float[]? layerByLayer = null;
+        foreach (int chunk in new[] { 0, 1, 3, LaDeDaCpuPlan.DefaultChainChunkTiles })
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var network = LaDeDaCpuEngine.Best.WithMaxThreads(threads).PrepareNetwork(model, PreprocessKind.Npr);
+                network.ChainChunkTiles = chunk;
+                var stages = network.Stages(width, height);
+                Assert.Equal(chunk > 0, stages.Any(s => s.Name.Contains('+')));
+                var map = network.RunMap(image);
+                layerByLayer ??= map.Logits;
+                Assert.Equal(layerByLayer, map.Logits);
+            }
+        double error = Compare.MaxAbsDiff(expected.Logits, layerByLayer!) / Math.Max(Compare.MaxAbs(expected.Logits), 1e-3);
+        Assert.True(error <= MapTolerance, $"relative map error {error:E2}");
+    }
+
+    /// <summary>
     /// Several bands (one map row each, the last image rows unused) give the reference's map, for NPR
     /// (2×2 blocks aligned on the band's first row) and a 3×3 gradient (a row of context each side).
     /// </summary>
@@ -298,7 +327,10 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
         Assert.True(error <= MapTolerance, $"relative map error {error:E2}");
     }
 
-    /// <summary>The positions skipped: at 256×256 LaDeDa9 executes 14.65 G of its 18.69 G multiply-adds; 31×31 and 27×27 maps.</summary>
+    /// <summary>
+    /// The positions skipped: at 256×256 LaDeDa9 executes 14.65 G of its 18.69 G multiply-adds; 31×31
+    /// and 27×27 maps. Layer1's pointwise runs are fused; layers with large weights run layer by layer.
+    /// </summary>
     [Fact]
     public void Skips_the_positions_no_patch_reads()
     {
@@ -313,7 +345,15 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
                 long nominal = model.MultiplyAdds(size, size, fusedStem: true) - stages.Single(s => s.Name == "head").MultiplyAdds;
                 output.WriteLine($"LaDeDa{rf} {size}x{size}: map {network.MapSize(size)}, executes {executed / 1e9:F3} G of {nominal / 1e9:F3} G multiply-adds ({100.0 * executed / nominal:F1} %)");
                 Assert.True(executed <= nominal);
-                if (rf == 9 && size == 256) Assert.Equal(14_645_516_992, executed); // 15,239,872 per patch × 961 patches
+                if (rf == 9 && size == 256)
+                {
+                    Assert.Equal(14_645_516_992, executed); // 15,239,872 per patch × 961 patches
+                    output.WriteLine("passes: " + string.Join(", ", stages.Select(s => s.Name)));
+                    Assert.Contains(stages, s => s.Name == "stem+layer1.0.conv1");
+                    Assert.Contains(stages, s => s.Name == "layer1.0.downsample+layer1.0.conv3+layer1.1.conv1+layer1.1.conv2");
+                    Assert.Contains(stages, s => s.Name == "layer1.1.conv3+layer1.2.conv1+layer1.2.conv2+layer1.2.conv3");
+                    Assert.Contains(stages, s => s.Name == "layer4.2.conv3");
+                }
             }
         }
         var ladeda9 = LaDeDaCpuEngine.Best.Prepare(LaDeDaModel.FromStateDict(RandomLaDeDa.StateDict(3, 9)), PreprocessKind.Npr);
@@ -458,7 +498,7 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
         string weights = WriteLaDeDa(dir, 15, 9);
         var image = RandomImage(41, 33, 9);
         string png = WritePng(dir, "small.png", image);
-        var r = CliRunner.Run("detect", "--json", "--model", "ladeda", "--weights", weights, "--no-resize", "--threads", "2", png);
+        var r = CliRunner.Run("detect", "--json", "--model", "ladeda", "--weights", weights, "--no-resize", "--threads-per-image", "2", png);
         Assert.True(r.ExitCode == 0, r.StdErr);
         using var doc = System.Text.Json.JsonDocument.Parse(r.StdOut);
         var item = doc.RootElement[0];
@@ -491,6 +531,15 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
         var wrongModel = CliRunner.Run("detect", "--model", "tiny", "--weights", weights, tiny);
         Assert.NotEqual(0, wrongModel.ExitCode);
         Assert.Contains("expected a tiny_ladeda model", wrongModel.StdErr);
+
+        var badThreads = CliRunner.Run("detect", "--weights", weights, "--threads-per-image", "0", tiny);
+        Assert.NotEqual(0, badThreads.ExitCode);
+        Assert.Contains("--threads-per-image must be at least 1", badThreads.StdErr);
+
+        // eval has its own --threads (images in parallel); both options coexist.
+        var help = CliRunner.Run("eval", "--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("--threads-per-image", help.StdOut);
     }
 
     public static TheoryData<string, string, string> IsaConfigurations() => new()

@@ -9,7 +9,8 @@ namespace FastLaDeDa.Engines.Cpu;
 internal sealed class LaDeDaConvStep
 {
     public LaDeDaConvStep(string name, LaDeDaPackedConv conv, int inSlot, int outSlot, int residualSlot,
-                          int outPitch, int[] inOffsets, int[]? residualOffsets, nint[] tapOffsets, bool relu)
+                          int outPitch, int[] inOffsets, int[]? residualOffsets, nint[] tapOffsets, bool relu,
+                          int[]? outRows = null, int[]? outCols = null)
     {
         if (outPitch < conv.Panels * conv.PanelWidth) throw new ArgumentOutOfRangeException(nameof(outPitch), "the output pitch must hold whole panels");
         if ((residualSlot >= 0) != (residualOffsets is not null)) throw new ArgumentException("a residual needs its offsets");
@@ -17,7 +18,15 @@ internal sealed class LaDeDaConvStep
         if (tapOffsets.Length != conv.Taps) throw new ArgumentException("one offset per tap");
         (Name, Conv, InSlot, OutSlot, ResidualSlot, OutPitch) = (name, conv, inSlot, outSlot, residualSlot, outPitch);
         (InOffsets, ResidualOffsets, TapOffsets, Relu) = (inOffsets, residualOffsets, tapOffsets, relu);
+        OutRows = outRows ?? [];
+        OutCols = outCols ?? [];
+        if (outRows is not null && outRows.Length * OutCols.Length != inOffsets.Length) throw new ArgumentException("one input offset per output position");
     }
+
+    /// <summary>The output positions (rows × columns of the layer's full output), or empty where not known.</summary>
+    public int[] OutRows { get; }
+
+    public int[] OutCols { get; }
 
     /// <summary>State-dict name of the convolution, e.g. <c>layer2.0.conv2</c> (<c>stem</c> for the fused stem).</summary>
     public string Name { get; }

@@ -31,6 +31,7 @@ public sealed class LaDeDaCpuNetwork : IPatchNetwork
     private readonly Stack<LaDeDaCpuWorkspace> _workspaces = new();
     private readonly Lock _lock = new();
     private long _bandBudgetFloats = DefaultBandBudgetFloats;
+    private int _chainChunkTiles = LaDeDaCpuPlan.DefaultChainChunkTiles;
 
     internal LaDeDaCpuNetwork(string engineName, LaDeDaCpuWeights weights, ILaDeDaConvKernels kernels, int maxThreads)
     {
@@ -41,6 +42,20 @@ public sealed class LaDeDaCpuNetwork : IPatchNetwork
     }
 
     internal ILaDeDaConvKernels Kernels { get; }
+
+    /// <summary>Tiles per chunk of fused chains, 0 for none (tests use 1 to force many chunks).</summary>
+    internal int ChainChunkTiles
+    {
+        get => _chainChunkTiles;
+        set
+        {
+            lock (_lock)
+            {
+                _chainChunkTiles = value;
+                _plans.Clear();
+            }
+        }
+    }
 
     /// <summary>The workspace budget that decides the band height (tests lower it to force several bands).</summary>
     internal long BandBudgetFloats
@@ -88,8 +103,8 @@ public sealed class LaDeDaCpuNetwork : IPatchNetwork
         int bandRows = BandRows(width, height);
         LaDeDaCpuPlan full = Plan(width, bandRows);
         LaDeDaCpuPlan? last = mapHeight % bandRows == 0 ? null : Plan(width, mapHeight % bandRows);
-        if (!stageSeconds.IsEmpty && stageSeconds.Length != full.Steps.Count + 2)
-            throw new ArgumentException($"expected {full.Steps.Count + 2} stage timings", nameof(stageSeconds));
+        if (!stageSeconds.IsEmpty && stageSeconds.Length != full.Passes.Count + 2)
+            throw new ArgumentException($"expected {full.Passes.Count + 2} stage timings", nameof(stageSeconds));
 
         LaDeDaCpuWorkspace workspace = RentWorkspace();
         var pool = LaDeDaWorkerPool.Shared;
@@ -107,13 +122,13 @@ public sealed class LaDeDaCpuNetwork : IPatchNetwork
                 long t0 = Stopwatch.GetTimestamp();
                 Preprocess(plan, workspace, rgb, width, height, first * LaDeDaSpec.Stride);
                 Time(stageSeconds, 0, ref t0);
-                for (int s = 0; s < plan.Steps.Count; s++)
+                for (int s = 0; s < plan.Passes.Count; s++)
                 {
-                    RunStep(plan.Steps[s], workspace, pool, helpers);
-                    Time(stageSeconds, s + 1, ref t0);
+                    RunPass(plan.Passes[s], workspace, pool, helpers);
+                    Time(stageSeconds, Math.Min(s + 1, stageSeconds.Length - 2), ref t0);
                 }
                 Head(plan, workspace, mapWidth, first, map, ref sum, ref max);
-                Time(stageSeconds, plan.Steps.Count + 1, ref t0);
+                Time(stageSeconds, stageSeconds.Length - 1, ref t0);
             }
             return new PatchPooling(sum / ((double)mapWidth * mapHeight), max);
         }
@@ -124,7 +139,11 @@ public sealed class LaDeDaCpuNetwork : IPatchNetwork
         }
     }
 
-    /// <summary>The stages <see cref="Run(ReadOnlySpan{byte}, int, int, Span{float}, Span{double})"/> times for an image of this size: preprocessing, every convolution with the multiply-adds it executes, the head.</summary>
+    /// <summary>
+    /// The stages <see cref="Run(ReadOnlySpan{byte}, int, int, Span{float}, Span{double})"/> times for
+    /// an image of this size, with the multiply-adds each executes: preprocessing, every convolution
+    /// (a fused chain as one stage, its names joined by '+'), the head.
+    /// </summary>
     public IReadOnlyList<(string Name, long MultiplyAdds)> Stages(int width, int height)
     {
         int mapHeight = MapSize(height);
@@ -134,25 +153,41 @@ public sealed class LaDeDaCpuNetwork : IPatchNetwork
         var last = mapHeight % bandRows == 0 ? null : Plan(width, mapHeight % bandRows);
         int fullBands = mapHeight / bandRows;
         var stages = new List<(string, long)> { ("preprocess", 0) };
-        for (int s = 0; s < full.Steps.Count; s++)
-            stages.Add((full.Steps[s].Name, fullBands * full.Steps[s].MultiplyAdds + (last?.Steps[s].MultiplyAdds ?? 0)));
+        for (int s = 0; s < full.Passes.Count; s++)
+        {
+            // The last, shorter band normally has the same passes; where it does not, its work is
+            // counted under the full band's pass of the same index (timings are recorded that way).
+            long lastMacs = last is not null && s < last.Passes.Count ? last.Passes[s].MultiplyAdds : 0;
+            stages.Add((full.Passes[s].Name, fullBands * full.Passes[s].MultiplyAdds + lastMacs));
+        }
         stages.Add(("head", (long)MapSize(width) * mapHeight * LaDeDaSpec.FeatureChannels));
         return stages;
     }
 
     private static void Time(Span<double> stageSeconds, int stage, ref long t0)
     {
-        if (stageSeconds.IsEmpty) return;
+        if ((uint)stage >= (uint)stageSeconds.Length) return;
         long t1 = Stopwatch.GetTimestamp();
         stageSeconds[stage] += (t1 - t0) / (double)Stopwatch.Frequency;
         t0 = t1;
     }
 
-    private static void RunStep(LaDeDaConvStep step, LaDeDaCpuWorkspace workspace, LaDeDaWorkerPool pool, int helpers)
+    private static void RunPass(LaDeDaPass pass, LaDeDaCpuWorkspace workspace, LaDeDaWorkerPool pool, int helpers)
     {
-        int items = workspace.Job.Set(step, helpers + 1);
-        if (items == 1) workspace.Job.Execute(0);
-        else pool.Run(workspace.Job, items, helpers);
+        ILaDeDaParallelJob job;
+        int items;
+        if (pass.IsChain)
+        {
+            items = workspace.ChainJob.Set(pass, helpers + 1);
+            job = workspace.ChainJob;
+        }
+        else
+        {
+            items = workspace.Job.Set(pass.Steps[0], helpers + 1);
+            job = workspace.Job;
+        }
+        if (items == 1) job.Execute(0);
+        else pool.Run(job, items, helpers);
     }
 
     /// <summary>
@@ -237,7 +272,7 @@ public sealed class LaDeDaCpuNetwork : IPatchNetwork
     {
         lock (_lock)
             if (_plans.TryGetValue((width, rows), out var cached)) return cached;
-        var plan = LaDeDaCpuPlan.Build(_weights, width, rows);
+        var plan = LaDeDaCpuPlan.Build(_weights, width, rows, _chainChunkTiles);
         lock (_lock)
         {
             if (_plans.Count >= MaxCachedPlans) _plans.Clear();

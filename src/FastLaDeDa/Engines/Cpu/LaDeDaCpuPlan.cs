@@ -19,10 +19,44 @@ internal sealed class LaDeDaCpuPlan
     /// <summary>Workspace buffers: the stem input, the block input/output pair, conv1 and conv2 outputs.</summary>
     public const int StemInputSlot = 0, SlotA = 1, SlotB = 2, Conv1Slot = 3, Conv2Slot = 4, SlotCount = 5;
 
-    private LaDeDaCpuPlan(int imageWidth, int bandRows, LaDeDaGrid stemInput, IReadOnlyList<LaDeDaConvStep> steps, LaDeDaGrid output, long[] slotFloats)
+    /// <summary>Fused chains whose packed weights exceed this are run layer by layer (their weights, not their activations, dominate the traffic).</summary>
+    internal static long ChainWeightBudgetBytes { get; set; } = 256 << 10;
+
+    /// <summary>Tiles per chunk of a fused chain by default (96 pixels: a layer1 chunk's activations take ~150 KB).</summary>
+    public const int DefaultChainChunkTiles = 16;
+
+    private LaDeDaCpuPlan(int imageWidth, int bandRows, LaDeDaGrid stemInput, IReadOnlyList<LaDeDaConvStep> steps, LaDeDaGrid output, long[] slotFloats, int chainChunkTiles)
     {
         (ImageWidth, BandRows, StemInput, Steps, Output, SlotFloats) = (imageWidth, bandRows, stemInput, steps, output, slotFloats);
+        Passes = BuildPasses(steps, chainChunkTiles);
     }
+
+    /// <summary>
+    /// The steps grouped into passes: maximal runs that <see cref="LaDeDaPass.CanChain"/> allows,
+    /// fused when their weights fit <see cref="ChainWeightBudgetBytes"/> (in LaDeDa9 at 256×256:
+    /// the stem with layer1.0.conv1, and layer1's pointwise runs), the others one step per pass.
+    /// </summary>
+    private static List<LaDeDaPass> BuildPasses(IReadOnlyList<LaDeDaConvStep> steps, int chainChunkTiles)
+    {
+        var passes = new List<LaDeDaPass>();
+        for (int i = 0; i < steps.Count;)
+        {
+            var chain = new List<LaDeDaConvStep> { steps[i] };
+            long weightBytes = WeightBytes(steps[i]);
+            while (chainChunkTiles > 0 && i + chain.Count < steps.Count && LaDeDaPass.CanChain(chain, steps[i + chain.Count])
+                   && weightBytes + WeightBytes(steps[i + chain.Count]) <= ChainWeightBudgetBytes)
+            {
+                weightBytes += WeightBytes(steps[i + chain.Count]);
+                chain.Add(steps[i + chain.Count]);
+            }
+            if (chain.Count > 1) passes.Add(new LaDeDaPass(chain, chainChunkTiles));
+            else passes.Add(new LaDeDaPass(chain, 0));
+            i += chain.Count;
+        }
+        return passes;
+    }
+
+    private static long WeightBytes(LaDeDaConvStep step) => step.Conv.Panels * step.Conv.PanelFloats * sizeof(float);
 
     public int ImageWidth { get; }
 
@@ -34,6 +68,9 @@ internal sealed class LaDeDaCpuPlan
 
     public IReadOnlyList<LaDeDaConvStep> Steps { get; }
 
+    /// <summary>The steps as they run: single convolutions and fused chains, in order.</summary>
+    public IReadOnlyList<LaDeDaPass> Passes { get; }
+
     /// <summary>layer4's output: BandRows × map width pixels, 2048 channels.</summary>
     public LaDeDaGrid Output { get; }
 
@@ -43,8 +80,11 @@ internal sealed class LaDeDaCpuPlan
     /// <summary>Multiply-adds the plan executes (convolutions only).</summary>
     public long MultiplyAdds => Steps.Sum(s => s.MultiplyAdds);
 
-    /// <summary>Builds the plan for <paramref name="bandRows"/> map rows of an image <paramref name="imageWidth"/> wide.</summary>
-    public static LaDeDaCpuPlan Build(LaDeDaCpuWeights weights, int imageWidth, int bandRows)
+    /// <summary>
+    /// Builds the plan for <paramref name="bandRows"/> map rows of an image <paramref name="imageWidth"/>
+    /// wide, fusing chains in chunks of <paramref name="chainChunkTiles"/> tiles (0: no fusion).
+    /// </summary>
+    public static LaDeDaCpuPlan Build(LaDeDaCpuWeights weights, int imageWidth, int bandRows, int chainChunkTiles = DefaultChainChunkTiles)
     {
         int mapWidth = weights.Model.MapSize(imageWidth);
         if (mapWidth < 1 || bandRows < 1) throw new ArgumentOutOfRangeException(nameof(imageWidth), "the image is smaller than the receptive field");
@@ -101,7 +141,7 @@ internal sealed class LaDeDaCpuPlan
             }
             x = y;
         }
-        return new LaDeDaCpuPlan(imageWidth, bandRows, stemInput, steps, x, slots);
+        return new LaDeDaCpuPlan(imageWidth, bandRows, stemInput, steps, x, slots, chainChunkTiles);
     }
 
     private static LaDeDaConvStep Conv(string name, LaDeDaPackedConv conv, LaDeDaGrid input, LaDeDaGrid output, bool relu,
@@ -109,6 +149,7 @@ internal sealed class LaDeDaCpuPlan
     {
         if (input.Pitch != conv.InputPitch) throw new InvalidOperationException($"plan error: {name} packed for pitch {conv.InputPitch}, input has {input.Pitch}");
         int[] offsets = input.WindowOffsets(output.Rows, output.Cols, conv.Stride, conv.Kernel);
-        return new LaDeDaConvStep(name, conv, input.Slot, output.Slot, residualSlot, output.Pitch, offsets, residualOffsets, conv.TapOffsets(input.RowPitch), relu);
+        return new LaDeDaConvStep(name, conv, input.Slot, output.Slot, residualSlot, output.Pitch, offsets, residualOffsets, conv.TapOffsets(input.RowPitch), relu,
+                                  output.Rows, output.Cols);
     }
 }

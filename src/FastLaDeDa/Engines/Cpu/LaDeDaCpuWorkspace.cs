@@ -18,10 +18,14 @@ internal sealed unsafe class LaDeDaCpuWorkspace
     public LaDeDaCpuWorkspace(LaDeDaCpuNetwork network)
     {
         Job = new LaDeDaStepJob(network.Kernels, this);
+        ChainJob = new LaDeDaChainJob(network.Kernels, this);
     }
 
-    /// <summary>The parallel loop body bound to this workspace.</summary>
+    /// <summary>The parallel loop body of single convolutions, bound to this workspace.</summary>
     public LaDeDaStepJob Job { get; }
+
+    /// <summary>The parallel loop body of fused chains, bound to this workspace.</summary>
+    public LaDeDaChainJob ChainJob { get; }
 
     /// <summary>Makes every buffer large enough for <paramref name="plan"/> and <paramref name="planeFloats"/> preprocessing floats.</summary>
     public void Ensure(LaDeDaCpuPlan plan, long planeFloats)
