@@ -3,6 +3,8 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project bench/FastLaDeDa.Bench -- --filter '*'            (full runs)
 // dotnet run -c Release --project bench/FastLaDeDa.Bench -- --filter '*' --job short (a few minutes)
 // dotnet run -c Release --project bench/FastLaDeDa.Bench -- report [--short]  (Table 6 side by side; use bench/report.sh)
+// dotnet run -c Release --project bench/FastLaDeDa.Bench -- ladeda-layers [size] [rounds]   (LaDeDa per-layer report)
 if (args.Length > 0 && args[0] == "report") return FastLaDeDa.Bench.Report.Table6Report.Run(args[1..]);
+if (args.Length > 0 && args[0] == "ladeda-layers") { FastLaDeDa.Bench.LaDeDaLayerReport.Run(args[1..]); return 0; }
 BenchmarkSwitcher.FromAssembly(typeof(FastLaDeDa.Bench.BenchInputs).Assembly).Run(args);
 return 0;

@@ -135,8 +135,9 @@ public class ExportTests
         Assert.Contains("holds a ladeda model", Assert.Throws<ModelMismatchException>(() => TorchStateDict.Load(tiny, ladedaDict)).Message);
         using var ladeda5 = new LaDeDaNet(5);
         Assert.Contains("holds LaDeDa9, not LaDeDa5", Assert.Throws<ModelMismatchException>(() => TorchStateDict.Load(ladeda5, ladedaDict)).Message);
-        // The Tiny-only detector says why it cannot use a LaDeDa file.
-        Assert.Contains("LaDeDa", Assert.Throws<WeightsFormatException>(() => Detector.FromStateDict(ladedaDict)).Message);
+        // The detector runs an exported LaDeDa file, and says so when Tiny-LaDeDa was expected.
+        using (var detector = Detector.FromStateDict(ladedaDict)) Assert.Equal(ModelKind.LaDeDa, detector.Metadata.Model);
+        Assert.Contains("holds ladeda", Assert.Throws<ModelMismatchException>(() => Detector.FromStateDict(ladedaDict, new DetectorOptions { Model = ModelKind.TinyLaDeDa })).Message);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ internal static class InfoCommand
 {
     public static Command Create()
     {
-        var command = new Command("info", "Show the instruction sets the runtime accelerates and the engine it picks.");
+        var command = new Command("info", "Show the instruction sets the runtime accelerates and the engines it picks (Tiny-LaDeDa and LaDeDa).");
         command.SetAction(_ =>
         {
             Console.WriteLine($"runtime        .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
@@ -19,6 +19,9 @@ internal static class InfoCommand
             foreach (var engine in TinyLaDeDaEngines.Fused)
                 Console.WriteLine($"engine         {engine.Name,-16} {(engine.IsSupported ? "supported" : "not supported")}");
             Console.WriteLine($"picked         {TinyLaDeDaEngines.Best.Name}");
+            foreach (var engine in LaDeDaEngines.Cpu)
+                Console.WriteLine($"ladeda engine  {engine.Name,-20} {(engine.IsSupported ? "supported" : "not supported")}");
+            Console.WriteLine($"ladeda picked  {LaDeDaEngines.Best.Name} ({Engines.Cpu.LaDeDaCpuEngine.Best.MaxThreads} threads per image)");
             return ExitCodes.Success;
         });
         return command;

@@ -6,16 +6,17 @@ namespace FastLaDeDa.Cli.Commands;
 
 /// <summary>
 /// The options every scoring command shares (--model, --weights, --preprocess, --pool,
-/// --no-resize, --engine) and the one way to turn them into a loaded <see cref="Detector"/>.
+/// --no-resize, --engine, --threads-per-image) and the one way to turn them into a loaded <see cref="Detector"/>.
 /// </summary>
 internal sealed class ModelOptions
 {
-    public Option<string> Model { get; } = new("--model") { Description = "Architecture: tiny (Tiny-LaDeDa). ladeda needs the LaDeDa engine (not in this build).", DefaultValueFactory = _ => "tiny", HelpName = "tiny|ladeda" };
+    public Option<string?> Model { get; } = new("--model") { Description = "Architecture: tiny (Tiny-LaDeDa) or ladeda (LaDeDa, needs --weights). Default: what the weights hold (tiny for the embedded weights).", HelpName = "tiny|ladeda" };
     public Option<string?> Weights { get; } = new("--weights", "-w") { Description = "Weights: a FastLaDeDa .safetensors file or an official PyTorch .pth checkpoint (default: the embedded weights).", HelpName = "file" };
     public Option<Preprocessing.PreprocessKind?> Preprocess { get; } = CommonOptions.Preprocess("Override the weights' preprocessing (needed for official .pth files: right_diag for WildRF, npr for ForenSynth).");
     public Option<PoolingKind?> Pool { get; } = CommonOptions.Pool("Reduce the patch logits by their mean (default) or max.");
     public Option<bool> NoResize { get; } = new("--no-resize") { Description = "Score the native resolution instead of resizing to 256x256 (Pillow bilinear) first." };
     public Option<Engines.ITinyLaDeDaEngine?> Engine { get; } = CommonOptions.Engine();
+    public Option<int?> ThreadsPerImage { get; } = new("--threads-per-image") { Description = "LaDeDa: threads that score one image together (default: one per core).", HelpName = "n" };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -26,6 +27,7 @@ internal sealed class ModelOptions
         command.Options.Add(Pool);
         command.Options.Add(NoResize);
         command.Options.Add(Engine);
+        command.Options.Add(ThreadsPerImage);
     }
 
     /// <summary>The weights path the user gave, or null for the embedded default.</summary>
@@ -38,32 +40,48 @@ internal sealed class ModelOptions
     public Detector? Load(ParseResult parse, out int exitCode)
     {
         exitCode = ExitCodes.Success;
-        string modelName = parse.GetValue(Model)!;
-        if (!ModelMetadata.TryParseModel(modelName, out var kind))
+        string? modelName = parse.GetValue(Model);
+        ModelKind? kind = null;
+        if (modelName is not null)
         {
-            Console.Error.WriteLine($"error: --model '{modelName}' is not a model; use tiny or ladeda");
+            if (!ModelMetadata.TryParseModel(modelName, out var parsed))
+            {
+                Console.Error.WriteLine($"error: --model '{modelName}' is not a model; use tiny or ladeda");
+                exitCode = ExitCodes.Fatal;
+                return null;
+            }
+            kind = parsed;
+        }
+        if (kind == ModelKind.LaDeDa && WeightsPath(parse) is null)
+        {
+            Console.Error.WriteLine("error: --model ladeda needs --weights: no LaDeDa weights are embedded in this build");
             exitCode = ExitCodes.Fatal;
             return null;
         }
-        if (kind == ModelKind.LaDeDa)
+        int? threads = parse.GetValue(ThreadsPerImage);
+        if (threads is < 1)
         {
-            Console.Error.WriteLine("error: --model ladeda needs the LaDeDa engine, which this build does not have yet; use tiny");
+            Console.Error.WriteLine($"error: --threads-per-image must be at least 1, got {threads}");
             exitCode = ExitCodes.Fatal;
             return null;
         }
         var options = new DetectorOptions
         {
+            Model = kind,
             Pooling = parse.GetValue(Pool),
             Preprocess = parse.GetValue(Preprocess),
             Resize = !parse.GetValue(NoResize),
             Engine = parse.GetValue(Engine),
+            LaDeDaEngine = threads is { } n ? Engines.Cpu.LaDeDaCpuEngine.Best.WithMaxThreads(n) : null,
         };
         string? weightsPath = WeightsPath(parse);
         try
         {
             var detector = weightsPath is null ? Detector.LoadDefault(options) : Detector.Load(weightsPath, options);
             if (detector.PreprocessAssumed)
-                Console.Error.WriteLine($"note: {weightsPath} does not name its preprocessing; assuming right_diag (the official default). Pass --preprocess npr for ForenSynth checkpoints.");
+                Console.Error.WriteLine(detector.Metadata.Model == ModelKind.LaDeDa
+                    ? $"note: {weightsPath} does not name its preprocessing; assuming npr (the official default). Pass --preprocess npr_2_3 for the official ForenSynth LaDeDa checkpoint."
+                    : $"note: {weightsPath} does not name its preprocessing; assuming right_diag (the official default). Pass --preprocess npr for ForenSynth checkpoints.");
             return detector;
         }
         catch (Exception ex)

@@ -26,10 +26,10 @@ public sealed class Detector : IDisposable
     private readonly DetectorOptions _options;
     private volatile bool _disposed;
 
-    private Detector(TinyLaDeDaModel model, ModelMetadata metadata, bool preprocessAssumed, string? source, DetectorOptions options)
+    private Detector(IPatchNetwork network, ModelMetadata metadata, bool preprocessAssumed, string? source, DetectorOptions options)
     {
         _options = options;
-        _network = (options.Engine ?? TinyLaDeDaEngines.Best).Prepare(model, metadata.Preprocess);
+        _network = network;
         Metadata = metadata;
         PreprocessAssumed = preprocessAssumed;
         WeightsSource = source;
@@ -40,7 +40,8 @@ public sealed class Detector : IDisposable
 
     /// <summary>
     /// True when neither the weights nor the options named the preprocessing, so the official
-    /// default (right_diag) was assumed — the case for official <c>.pth</c> checkpoints.
+    /// default was assumed (right_diag for Tiny-LaDeDa, npr for LaDeDa) — the case for official
+    /// <c>.pth</c> checkpoints.
     /// </summary>
     public bool PreprocessAssumed { get; }
 
@@ -57,7 +58,7 @@ public sealed class Detector : IDisposable
     public string EngineName => _network.EngineName;
 
     /// <summary>Loads weights from a safetensors file or an official PyTorch <c>.pth</c> checkpoint.</summary>
-    /// <exception cref="WeightsFormatException">The file is malformed or not a Tiny-LaDeDa state dict.</exception>
+    /// <exception cref="WeightsFormatException">The file is malformed or not a Tiny-LaDeDa or LaDeDa state dict.</exception>
     public static Detector Load(string weightsPath, DetectorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(weightsPath);
@@ -73,21 +74,43 @@ public sealed class Detector : IDisposable
         return FromStateDict(DefaultWeights.Read(options.WeightsLimits), options);
     }
 
-    /// <summary>Builds a detector from tensors already in memory.</summary>
+    /// <summary>
+    /// Builds a detector from tensors already in memory. The architecture is the weights' metadata
+    /// <c>model</c> or, without one, recognised from the tensor names (LaDeDa has <c>layer2</c> to
+    /// <c>layer4</c>); <see cref="DetectorOptions.Model"/>, when set, must agree.
+    /// </summary>
+    /// <exception cref="ModelMismatchException">A tensor is missing, unexpected or mis-shaped (all are named), or the architecture is not the expected one.</exception>
     public static Detector FromStateDict(StateDict dict, DetectorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(dict);
         options ??= DetectorOptions.Default;
         var (model, preprocess, pooling) = ModelMetadata.Parse(dict.Metadata, dict.SourcePath);
-        if (model is ModelKind.LaDeDa)
-            throw new WeightsFormatException(dict.SourcePath, "this file holds a LaDeDa model; this build runs Tiny-LaDeDa only");
-        var tiny = TinyLaDeDaModel.FromStateDict(dict);
-        var metadata = new ModelMetadata(ModelKind.TinyLaDeDa,
-            options.Preprocess ?? preprocess ?? PreprocessKind.RightDiag,
-            options.Pooling ?? pooling ?? PoolingKind.Mean);
+        ModelKind kind = model ?? (LooksLikeLaDeDa(dict) ? ModelKind.LaDeDa : ModelKind.TinyLaDeDa);
+        if (options.Model is { } expected && expected != kind)
+            throw new ModelMismatchException(dict.SourcePath,
+                $"expected a {ModelMetadata.ModelName(expected)} model, but the file holds {ModelMetadata.ModelName(kind)}{(model is null ? " (recognised from its tensor names)" : "")}");
         bool assumed = options.Preprocess is null && preprocess is null;
-        return new Detector(tiny, metadata, assumed, dict.SourcePath, options);
+        PoolingKind pool = options.Pooling ?? pooling ?? PoolingKind.Mean;
+        if (kind == ModelKind.LaDeDa)
+        {
+            var ladeda = LaDeDaModel.FromStateDict(dict);
+            var metadata = new ModelMetadata(ModelKind.LaDeDa, options.Preprocess ?? preprocess ?? PreprocessKind.Npr, pool);
+            var engine = options.LaDeDaEngine ?? LaDeDaEngines.Best;
+            return new Detector(engine.Prepare(ladeda, metadata.Preprocess), metadata, assumed, dict.SourcePath, options);
+        }
+        else
+        {
+            var tiny = TinyLaDeDaModel.FromStateDict(dict);
+            var metadata = new ModelMetadata(ModelKind.TinyLaDeDa, options.Preprocess ?? preprocess ?? PreprocessKind.RightDiag, pool);
+            var engine = options.Engine ?? TinyLaDeDaEngines.Best;
+            return new Detector(engine.Prepare(tiny, metadata.Preprocess), metadata, assumed, dict.SourcePath, options);
+        }
     }
+
+    /// <summary>True when the tensor names are LaDeDa's (Tiny-LaDeDa stops at <c>layer1</c>).</summary>
+    private static bool LooksLikeLaDeDa(StateDict dict) =>
+        dict.Tensors.Keys.Any(name => name.StartsWith("layer2.", StringComparison.Ordinal) || name.StartsWith("layer3.", StringComparison.Ordinal)
+                                      || name.StartsWith("layer4.", StringComparison.Ordinal));
 
     /// <summary>Decodes and scores an image file.</summary>
     /// <exception cref="ImageDecodeException">The file cannot be decoded or exceeds the limits.</exception>

@@ -14,8 +14,9 @@ public sealed record DetectorOptions
 
     /// <summary>
     /// Overrides the preprocessing named in the weights' metadata. Needed for official <c>.pth</c>
-    /// files, which carry none (null: use the metadata, else <see cref="PreprocessKind.RightDiag"/>,
-    /// the official repository's default).
+    /// files, which carry none (null: use the metadata, else the official repository's default:
+    /// <see cref="PreprocessKind.RightDiag"/> for Tiny-LaDeDa, <see cref="PreprocessKind.Npr"/> for
+    /// LaDeDa — the official ForenSynth LaDeDa checkpoint needs <see cref="PreprocessKind.NprTwoThirds"/>).
     /// </summary>
     public PreprocessKind? Preprocess { get; init; }
 
@@ -34,6 +35,15 @@ public sealed record DetectorOptions
     /// <summary>Limits checked while reading a weights file.</summary>
     public WeightsLimits WeightsLimits { get; init; } = WeightsLimits.Default;
 
-    /// <summary>The engine that runs the network (null: the default engine).</summary>
+    /// <summary>
+    /// The architecture the weights must hold (null: whatever they hold — their metadata, else
+    /// recognised from the tensor names).
+    /// </summary>
+    public ModelKind? Model { get; init; }
+
+    /// <summary>The engine that runs a Tiny-LaDeDa network (null: <see cref="TinyLaDeDaEngines.Best"/>).</summary>
     public ITinyLaDeDaEngine? Engine { get; init; }
+
+    /// <summary>The engine that runs a LaDeDa network (null: <see cref="LaDeDaEngines.Best"/>, the CPU engine at the widest SIMD width, all cores).</summary>
+    public ILaDeDaEngine? LaDeDaEngine { get; init; }
 }

@@ -1,0 +1,40 @@
+using BenchmarkDotNet.Attributes;
+using FastLaDeDa.Engines;
+using FastLaDeDa.Engines.Cpu;
+using FastLaDeDa.Imaging;
+using FastLaDeDa.Preprocessing;
+
+namespace FastLaDeDa.Bench;
+
+/// <summary>
+/// LaDeDa9 on one already decoded 256×256 RGB image, batch 1, from the bytes to both poolings
+/// (normalization, NPR, fused stem, 16 bottlenecks, fc), with 1 and 2 threads, at both SIMD widths.
+/// Issue 5's targets: ≤ 185 ms with 1 thread, ≤ 92 ms with 2. MemoryDiagnoser must show 0 B.
+/// For per-layer times and GFLOP/s run the <c>ladeda-layers</c> report instead (see README).
+/// </summary>
+[MemoryDiagnoser]
+public class LaDeDaLatency
+{
+    private IPatchNetwork _network = null!;
+    private Rgb24Image _image = null!;
+    private float[] _map = null!;
+
+    [Params("ladeda-cpu-vector512", "ladeda-cpu-vector256")]
+    public string Engine { get; set; } = "";
+
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var engine = (LaDeDaCpuEngine)(LaDeDaEngines.ByName(Engine) ?? throw new InvalidOperationException("unknown engine " + Engine));
+        _network = engine.WithMaxThreads(Threads).Prepare(BenchInputs.LaDeDa(), PreprocessKind.Npr);
+        _image = BenchInputs.Image(256, 256);
+        _map = new float[_network.MapSize(256) * _network.MapSize(256)];
+        _network.Run(_image.Pixels, 256, 256, _map);
+    }
+
+    [Benchmark]
+    public double Image256() => _network.Run(_image.Pixels, 256, 256, _map).Mean;
+}

@@ -1,0 +1,12 @@
+namespace FastLaDeDa.Engines.Cpu;
+
+/// <summary>The register width a <see cref="LaDeDaCpuEngine"/> runs its GEMM micro-kernel at.</summary>
+public enum LaDeDaCpuIsa
+{
+    /// <summary>One float at a time: the portable fallback.</summary>
+    Scalar,
+    /// <summary>8 floats per register (AVX2 + FMA).</summary>
+    Vector256,
+    /// <summary>16 floats per register (AVX-512F).</summary>
+    Vector512,
+}

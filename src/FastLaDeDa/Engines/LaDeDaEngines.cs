@@ -1,0 +1,31 @@
+using FastLaDeDa.Engines.Cpu;
+using FastLaDeDa.Engines.Reference;
+
+namespace FastLaDeDa.Engines;
+
+/// <summary>The LaDeDa engines this library has, and the pick for this machine.</summary>
+public static class LaDeDaEngines
+{
+    /// <summary>The float64 reference engine (slow: small images only).</summary>
+    public static ILaDeDaEngine Reference => LaDeDaReferenceEngine.Instance;
+
+    /// <summary>The CPU engines, widest first (all cores each).</summary>
+    public static IReadOnlyList<LaDeDaCpuEngine> Cpu { get; } =
+        [new LaDeDaCpuEngine(LaDeDaCpuIsa.Vector512), new LaDeDaCpuEngine(LaDeDaCpuIsa.Vector256), new LaDeDaCpuEngine(LaDeDaCpuIsa.Scalar)];
+
+    /// <summary>
+    /// The CPU engine at the widest width the hardware accelerates, honouring <c>DOTNET_EnableAVX512=0</c>
+    /// and <c>DOTNET_EnableAVX2=0</c>.
+    /// </summary>
+    public static ILaDeDaEngine Best => LaDeDaCpuEngine.Best;
+
+    /// <summary>
+    /// Finds an engine by <see cref="ILaDeDaEngine.Name"/> (case-insensitive); <c>ladeda-cpu</c> is
+    /// the widest supported CPU engine.
+    /// </summary>
+    public static ILaDeDaEngine? ByName(string name)
+    {
+        if (string.Equals(name, "ladeda-cpu", StringComparison.OrdinalIgnoreCase)) return LaDeDaCpuEngine.Best;
+        return Cpu.Cast<ILaDeDaEngine>().Append(Reference).FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+    }
+}

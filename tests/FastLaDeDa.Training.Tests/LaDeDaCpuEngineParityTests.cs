@@ -1,0 +1,61 @@
+using FastLaDeDa.Engines;
+using FastLaDeDa.Engines.Cpu;
+using FastLaDeDa.Imaging;
+using FastLaDeDa.Models;
+using FastLaDeDa.Preprocessing;
+using FastLaDeDa.Tests.Support;
+using FastLaDeDa.Training.Data;
+using FastLaDeDa.Training.Export;
+using FastLaDeDa.Training.Models;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace FastLaDeDa.Training.Tests;
+
+/// <summary>
+/// The LaDeDa CPU engine against the TorchSharp reference model at full size (256×256 → 31×31
+/// patch map, 224×224 → 27×27) on random weights with non-trivial BatchNorm statistics: max |Δ
+/// logit| ≤ 1e-3 for the mean and max logits, maps within 1e-4 of their largest |logit|.
+/// </summary>
+public class LaDeDaCpuEngineParityTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(9, 256, PreprocessKind.Npr)]
+    [InlineData(9, 224, PreprocessKind.Npr)]
+    [InlineData(17, 256, PreprocessKind.NprTwoThirds)]
+    [InlineData(33, 224, PreprocessKind.Npr)]
+    public void The_cpu_engine_matches_torchsharp(int receptiveField, int size, PreprocessKind preprocess)
+    {
+        var dict = RandomLaDeDa.StateDict(receptiveField * 100 + size, receptiveField);
+        var model = LaDeDaModel.FromStateDict(dict);
+        var rng = new Random(size + receptiveField);
+        var pixels = new byte[size * size * 3];
+        rng.NextBytes(pixels);
+        var image = new Rgb24Image(size, size, pixels);
+
+        var network = LaDeDaCpuEngine.Best.PrepareNetwork(model, preprocess);
+        PatchMap engine = network.RunMap(image);
+        PatchPooling pooling = network.Run(image.Pixels, size, size, default);
+
+        using var scope = NewDisposeScope();
+        using LaDeDaNet net = TorchStateDict.LoadLaDeDa(dict, preprocess);
+        net.eval();
+        using var noGrad = no_grad();
+        float[] torchMap = net.forward(ImageTensors.ToNormalizedBatch([image])).data<float>().ToArray();
+
+        int mapSize = model.MapSize(size);
+        Assert.Equal((size - receptiveField) / LaDeDaSpec.Stride + 1, mapSize);
+        if (receptiveField == 9) Assert.Equal(size == 256 ? 31 : 27, mapSize);
+        Assert.Equal(mapSize * mapSize, engine.Logits.Length);
+        Assert.Equal(torchMap.Length, engine.Logits.Length);
+        double scale = Math.Max(1e-3, torchMap.Max(Math.Abs));
+        double maxDiff = engine.Logits.Zip(torchMap, (a, b) => Math.Abs((double)a - b)).Max();
+        double torchMean = torchMap.Average(v => (double)v), torchMax = torchMap.Max();
+        double meanDiff = Math.Abs(pooling.Mean - torchMean), maxLogitDiff = Math.Abs(pooling.Max - torchMax);
+        output.WriteLine($"LaDeDa{receptiveField} {size}x{size} {preprocess.ToName()} ({network.EngineName}): map {mapSize}x{mapSize}, " +
+                         $"max |Δ map| {maxDiff:E2} = {maxDiff / scale:E2} of max|map| {scale:F3}; |Δ mean logit| {meanDiff:E2}, |Δ max logit| {maxLogitDiff:E2}");
+        Assert.True(maxDiff <= 1e-4 * scale, $"relative map error {maxDiff / scale:E2}");
+        Assert.True(meanDiff <= 1e-3, $"|Δ mean logit| {meanDiff:E2}");
+        Assert.True(maxLogitDiff <= 1e-3, $"|Δ max logit| {maxLogitDiff:E2}");
+    }
+}
