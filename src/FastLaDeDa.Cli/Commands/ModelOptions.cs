@@ -6,7 +6,7 @@ namespace FastLaDeDa.Cli.Commands;
 
 /// <summary>
 /// The options every scoring command shares (--model, --weights, --preprocess, --pool,
-/// --no-resize, --engine, --threads-per-image) and the one way to turn them into a loaded <see cref="Detector"/>.
+/// --no-resize, --engine, --threads-per-image, --device) and the one way to turn them into a loaded <see cref="Detector"/>.
 /// </summary>
 internal sealed class ModelOptions
 {
@@ -17,6 +17,7 @@ internal sealed class ModelOptions
     public Option<bool> NoResize { get; } = new("--no-resize") { Description = "Score the native resolution instead of resizing to 256x256 (Pillow bilinear) first." };
     public Option<Engines.ITinyLaDeDaEngine?> Engine { get; } = CommonOptions.Engine();
     public Option<int?> ThreadsPerImage { get; } = new("--threads-per-image") { Description = "LaDeDa: threads that score one image together (default: one per core).", HelpName = "n" };
+    public Option<LaDeDaDevice> Device { get; } = new("--device") { Description = "LaDeDa: auto (CUDA when an NVIDIA GPU is present, else the CPU engine), cpu, or gpu (CUDA; an error without one).", HelpName = "auto|cpu|gpu", DefaultValueFactory = _ => LaDeDaDevice.Auto };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -28,6 +29,7 @@ internal sealed class ModelOptions
         command.Options.Add(NoResize);
         command.Options.Add(Engine);
         command.Options.Add(ThreadsPerImage);
+        command.Options.Add(Device);
     }
 
     /// <summary>The weights path the user gave, or null for the embedded default.</summary>
@@ -72,7 +74,7 @@ internal sealed class ModelOptions
             Preprocess = parse.GetValue(Preprocess),
             Resize = !parse.GetValue(NoResize),
             Engine = parse.GetValue(Engine),
-            LaDeDaEngine = threads is { } n ? Engines.Cpu.LaDeDaCpuEngine.Best.WithMaxThreads(n) : null,
+            LaDeDaEngine = LaDeDaEngineFor(parse.GetValue(Device), threads),
         };
         string? weightsPath = WeightsPath(parse);
         try
@@ -91,4 +93,8 @@ internal sealed class ModelOptions
             return null;
         }
     }
+
+    /// <summary>The LaDeDa engine <c>--device</c> asks for (decided when a LaDeDa model is prepared: Tiny-LaDeDa never probes CUDA).</summary>
+    private static Engines.ILaDeDaEngine LaDeDaEngineFor(LaDeDaDevice device, int? threads) =>
+        new DeviceLaDeDaEngine(device, threads is { } n ? Engines.Cpu.LaDeDaCpuEngine.Best.WithMaxThreads(n) : Engines.LaDeDaEngines.Best);
 }

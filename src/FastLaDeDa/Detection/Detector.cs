@@ -181,6 +181,11 @@ public sealed class Detector : IDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    /// <inheritdoc />
-    public void Dispose() => _disposed = true;
+    /// <summary>Marks the detector disposed and releases its network when that holds native or device memory (the ILGPU engine's).</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        (_network as IDisposable)?.Dispose();
+    }
 }
