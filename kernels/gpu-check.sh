@@ -7,6 +7,7 @@
 #   kernels/gpu-check.sh [--batch 32] [--size 256] [--weights FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bench_args=("$@")
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L 2>/dev/null | grep -q '^GPU'; then
@@ -24,8 +25,27 @@ echo "gpu-check: tests (CUDA required: a CUDA test that cannot open the device f
 FASTLADEDA_REQUIRE_CUDA=1 dotnet test tests/FastLaDeDa.Kernels.Tests/FastLaDeDa.Kernels.Tests.csproj -c Release --no-build \
   --logger "console;verbosity=detailed" --filter "FullyQualifiedName!~Asking_for_a_gpu_without_one"
 
+echo "gpu-check: CLI (detect --model ladeda --device gpu vs --device cpu on the shipped LaDeDa weights)"
+weights=weights/ladeda.safetensors
+if [ -f "$weights" ]; then
+  dotnet build src/FastLaDeDa.Cli/FastLaDeDa.Cli.csproj -c Release -v q -nologo
+  cli=src/FastLaDeDa.Cli/bin/Release/net10.0/fastladeda
+  tmp=$(mktemp -d)
+  # Two random 256x256 and 300x200 images as uncompressed TGA (18-byte header, BGR, top-left origin): no files needed.
+  for wh in "256 256" "300 200"; do
+    set -- $wh
+    { printf '\0\0\2\0\0\0\0\0\0\0\0\0'; printf "\\$(printf %o $(($1 % 256)))\\$(printf %o $(($1 / 256)))\\$(printf %o $(($2 % 256)))\\$(printf %o $(($2 / 256)))"; printf '\30\40'; head -c $(($1 * $2 * 3)) /dev/urandom; } > "$tmp/img$1x$2.tga"
+  done
+  logits() { "$cli" detect --json --model ladeda --device "$1" --weights "$weights" "$tmp"/*.tga | grep -o '"logit": *[-0-9.eE+]*' | sed 's/.*: *//'; }
+  paste <(logits gpu) <(logits cpu) | awk '{d = $1 - $2; if (d < 0) d = -d; printf "gpu-check: logit gpu %s cpu %s |diff| %.2e\n", $1, $2, d; if (d > 1e-3) bad = 1} END {exit bad}' \
+    || { echo "gpu-check: FAILED: --device gpu and --device cpu disagree by more than 1e-3" >&2; exit 1; }
+  rm -rf "$tmp"
+else
+  echo "gpu-check: (no $weights in this checkout: CLI step skipped)"
+fi
+
 echo "gpu-check: timing"
-dotnet kernels/FastLaDeDa.Kernels.Bench/bin/Release/net10.0/FastLaDeDa.Kernels.Bench.dll --device gpu "$@"
+dotnet kernels/FastLaDeDa.Kernels.Bench/bin/Release/net10.0/FastLaDeDa.Kernels.Bench.dll --device gpu "${bench_args[@]}"
 if python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
   echo "gpu-check: PyTorch on the same GPU, same network (for comparison)"
   python3 kernels/pytorch_timing.py 256 32 || echo "gpu-check: (PyTorch timing failed; not part of the check)"
