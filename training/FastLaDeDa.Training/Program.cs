@@ -10,6 +10,8 @@ var root = new RootCommand("FastLaDeDa.Training: TorchSharp reference models, we
     ConvertCommand.Create(),
     TrainLaDeDaCommand.Create(),
     TrainTinyCommand.Create(),
+    DistillCommand.Create(),
+    EvaluateCommand.Create(),
     BenchmarkCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -51,21 +51,38 @@ public sealed class ImageDataset
                 ? $"{folder}: {fake.Count} fake images and no real ones in 0_real/: training needs both classes"
                 : $"{folder}: {real.Count} real images and no fake ones in 1_fake/: training needs both classes");
 
-        var files = real.Select(f => (File: f, IsFake: false)).Concat(fake.Select(f => (File: f, IsFake: true))).ToArray();
-        var images = new DatasetImage[files.Length];
+        var files = real.Select(f => new LabeledImage(f.FullName, false)).Concat(fake.Select(f => new LabeledImage(f.FullName, true))).ToList();
+        return new ImageDataset(Path.GetFullPath(folder), Decode(folder, files, size));
+    }
+
+    /// <summary>
+    /// Decodes labelled files (e.g. an evaluation set found by <see cref="DatasetWalker"/>) at the input
+    /// size; one class is allowed. Unreadable files are a <see cref="DatasetException"/> naming each.
+    /// </summary>
+    public static ImageDataset FromFiles(string name, IReadOnlyList<LabeledImage> files, int size = ImageTensors.InputSize)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        if (files.Count == 0) throw new DatasetException($"{name}: no images");
+        return new ImageDataset(name, Decode(name, files, size));
+    }
+
+    private static DatasetImage[] Decode(string folder, IReadOnlyList<LabeledImage> files, int size)
+    {
+        var images = new DatasetImage[files.Count];
         var failures = new ConcurrentBag<(int Index, string Message)>();
-        Parallel.For(0, files.Length, i =>
+        Parallel.For(0, files.Count, i =>
         {
-            var (file, isFake) = files[i];
+            var (path, isFake) = files[i];
+            string fileName = Path.GetFileName(path);
             try
             {
-                var image = ImageTensors.Resize(FastLaDeDa.Imaging.ImageDecoder.Decode(file.FullName), size);
-                images[i] = new DatasetImage(file.FullName, $"{(isFake ? "1_fake" : "0_real")}/{file.Name}", DatasetImage.SourceOf(file.Name), isFake, image);
+                var image = ImageTensors.Resize(FastLaDeDa.Imaging.ImageDecoder.Decode(path), size);
+                images[i] = new DatasetImage(path, $"{(isFake ? "1_fake" : "0_real")}/{fileName}", DatasetImage.SourceOf(fileName), isFake, image);
             }
             catch (Exception ex) when (ex is FastLaDeDaException or IOException or UnauthorizedAccessException)
             {
                 // Decoder errors already read "FILE: cause"; I/O errors may not name the file.
-                failures.Add((i, ex is FastLaDeDaException ? ex.Message : $"{file.FullName}: {ex.Message}"));
+                failures.Add((i, ex is FastLaDeDaException ? ex.Message : $"{path}: {ex.Message}"));
             }
         });
         if (!failures.IsEmpty)
@@ -73,7 +90,7 @@ public sealed class ImageDataset
             var sorted = failures.OrderBy(f => f.Index).Select(f => f.Message).ToList();
             throw new DatasetException($"{folder}: {sorted.Count} image(s) cannot be read:" + Environment.NewLine + string.Join(Environment.NewLine, sorted.Select(m => "  " + m)));
         }
-        return new ImageDataset(Path.GetFullPath(folder), images);
+        return images;
     }
 
     /// <summary>A dataset made of already decoded images (tests, subsets). Both classes are required unless <paramref name="allowOneClass"/>.</summary>
