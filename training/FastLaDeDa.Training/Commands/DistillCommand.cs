@@ -46,7 +46,7 @@ internal static class DistillCommand
             Console.WriteLine($"teacher {teacher.DisplayName} ({teacher.Preprocess.ToName()}) from {path}; student {student.DisplayName} ({student.Preprocess.ToName()}); " +
                               $"crop {options.Crop}, batch {options.BatchSize}, patches {patchMode}, teacher passes {settings.TeacherPasses}, augmentation {options.Augmentation}");
             using var trainer = new DistillationTrainer(student, teacher, teacherSha, settings, options, train, validation, Console.Out);
-            trainer.Run(CommandLine.Metadata(
+            trainer.Run(CommandLine.Metadata(parse, 
                 ("teacher", Path.GetFileName(path)),
                 ("teacher_sha256", teacherSha),
                 ("teacher_model", teacher.DisplayName),

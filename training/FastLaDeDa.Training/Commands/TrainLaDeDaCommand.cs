@@ -32,7 +32,7 @@ internal static class TrainLaDeDaCommand
             using var net = ResNetInitialization.Apply(new LaDeDaNet(parse.GetValue(rf), kind));
             Console.WriteLine($"{net.DisplayName} ({net.Preprocess.ToName()}), {net.ParameterCount():N0} parameters; crop {options.Crop}, batch {options.BatchSize}, augmentation {options.Augmentation}");
             using var trainer = new ClassifierTrainer(Name, net, ImageLossKind.PooledBce, options, train, validation, Console.Out);
-            trainer.Run(CommandLine.Metadata());
+            trainer.Run(CommandLine.Metadata(parse));
             return 0;
         }));
         return command;

@@ -31,7 +31,7 @@ internal static class TrainTinyCommand
             var loss = parse.GetValue(patchLabels) ? ImageLossKind.PatchBce : ImageLossKind.PooledBce;
             Console.WriteLine($"{net.DisplayName} ({net.Preprocess.ToName()}), loss {loss}; crop {options.Crop}, batch {options.BatchSize}, augmentation {options.Augmentation}");
             using var trainer = new ClassifierTrainer(Name, net, loss, options, train, validation, Console.Out);
-            trainer.Run(CommandLine.Metadata());
+            trainer.Run(CommandLine.Metadata(parse));
             return 0;
         }));
         return command;

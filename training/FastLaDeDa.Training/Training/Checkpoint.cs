@@ -29,7 +29,8 @@ public sealed record CheckpointState(
     double BestAp,
     string TrainFileListSha256,
     double TrainingSeconds,
-    List<EpochMetrics> History);
+    List<EpochMetrics> History,
+    string? GitCommit = null);
 
 /// <summary>
 /// A training checkpoint in one file: a magic line, the <see cref="CheckpointState"/> as JSON, the

@@ -104,6 +104,8 @@ public abstract class EpochTrainer : IDisposable
         int firstEpoch = 1, bestEpoch = 0;
         double bestAccuracy = double.NegativeInfinity, bestAp = double.NegativeInfinity, priorSeconds = 0;
         string bestPath = Path.Combine(folder, BestFile);
+        // The revision the run was started from (a resumed run keeps the first session's, noting the current one when it differs).
+        string gitCommit = GitInfo.Commit();
 
         if (Options.Resume is { } resume)
         {
@@ -113,6 +115,9 @@ public abstract class EpochTrainer : IDisposable
             if (state.TrainFileListSha256 != Train.Summary.FileListSha256)
                 throw new CheckpointException(resume, "trained on a different training set (file-list hash differs)");
             scheduler.Restore(state.LearningRate, state.PlateauBest, state.EpochsWithoutGain);
+            if (state.GitCommit is null) gitCommit = $"unknown (resumed at {gitCommit})";
+            else if (state.GitCommit != gitCommit && !state.GitCommit.Contains(" (resumed at ", StringComparison.Ordinal)) gitCommit = $"{state.GitCommit} (resumed at {gitCommit})";
+            else gitCommit = state.GitCommit;
             history.AddRange(state.History);
             (firstEpoch, bestEpoch, bestAccuracy, bestAp, priorSeconds) = (state.Epoch + 1, state.BestEpoch, state.BestAccuracy, state.BestAp, state.TrainingSeconds);
             string resumedBest = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resume))!, BestFile);
@@ -155,7 +160,7 @@ public abstract class EpochTrainer : IDisposable
             Checkpoint.Save(Path.Combine(folder, CheckpointFile),
                 new CheckpointState(Task, Checkpoint.ModelName(Net), (Net as LaDeDaNet)?.ReceptiveField, Net.Preprocess.ToName(), epoch, Options.Seed,
                     Options.Crop, rate, plateauBest, without, bestEpoch, bestAccuracy, bestAp, Train.Summary.FileListSha256,
-                    priorSeconds + clock.Elapsed.TotalSeconds, history),
+                    priorSeconds + clock.Elapsed.TotalSeconds, history, gitCommit),
                 Net, Optimizer);
             MetricsCsv.Write(Path.Combine(folder, MetricsFile), history);
             TrainingCurves.Save(Path.Combine(folder, CurvesFile), $"{Task}: {Net.DisplayName}", history, LossLabel);
@@ -165,7 +170,8 @@ public abstract class EpochTrainer : IDisposable
                 break;
             }
         }
-        if (history.Count == 0) throw new InvalidOperationException($"nothing to train: the checkpoint already has {firstEpoch - 1} epochs and --max-epochs is {Options.MaxEpochs}");
+        if (history.Count == 0) throw new InvalidOperationException("no epoch was trained");
+        // Resuming with --max-epochs at or below the checkpoint's epoch trains nothing and only exports.
 
         // Export the best epoch's weights.
         TorchStateDict.Load(Net, SafeTensors.Read(bestPath));
@@ -192,7 +198,7 @@ public abstract class EpochTrainer : IDisposable
             ["training_files_sha256"] = Train.Summary.FileListSha256,
             ["training_seconds"] = totalSeconds.ToString("F0", CultureInfo.InvariantCulture),
             ["train_items_per_second"] = history.Average(h => h.TrainItemsPerSecond).ToString("F2", CultureInfo.InvariantCulture),
-            ["git_commit"] = GitInfo.Commit(),
+            ["git_commit"] = gitCommit,
         };
         string modelPath = Path.Combine(folder, ModelFile);
         TorchStateDict.Save(Net, modelPath, PoolingKind.Mean, Options.ExportFloat16, all);
