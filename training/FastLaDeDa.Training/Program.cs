@@ -1,12 +1,5 @@
-using System.CommandLine;
 using FastLaDeDa.Training.Commands;
 
 // The training project's command line. Launch it through training/run.sh, which sets the glibc
 // malloc thresholds TorchSharp needs to run at full speed (training/README.md).
-var root = new RootCommand("FastLaDeDa.Training: TorchSharp reference models, weight conversion and (later) training")
-{
-    NativeCheckCommand.Create(),
-    SummaryCommand.Create(),
-    ConvertCommand.Create(),
-};
-return root.Parse(args).Invoke();
+return TrainingCli.Create().Parse(args).Invoke();

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace FastLaDeDa.Training.Training;
+
+/// <summary>
+/// A per-epoch progress bar on stderr: items done, items/s, running loss and ETA. On a terminal it
+/// redraws one line (at most ten times a second); when stderr is redirected (nohup, CI) it prints a
+/// line at every tenth of the work instead.
+/// </summary>
+public sealed class ProgressBar
+{
+    private readonly string _label;
+    private readonly string _unit;
+    private readonly long _total;
+    private readonly TextWriter _output;
+    private readonly bool _interactive;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private int _lastTenth;
+    private long _lastDrawTicks = long.MinValue;
+
+    /// <summary>Starts a bar for <paramref name="total"/> items (images, patches).</summary>
+    public ProgressBar(string label, long total, string unit = "img", TextWriter? output = null, bool? interactive = null)
+    {
+        _label = label;
+        _unit = unit;
+        _total = Math.Max(total, 1);
+        _output = output ?? Console.Error;
+        _interactive = interactive ?? (output is null && !Console.IsErrorRedirected);
+    }
+
+    /// <summary>Seconds since the bar started.</summary>
+    public double ElapsedSeconds => _clock.Elapsed.TotalSeconds;
+
+    /// <summary>Reports <paramref name="done"/> items finished and the running mean loss.</summary>
+    public void Report(long done, double loss)
+    {
+        double seconds = _clock.Elapsed.TotalSeconds;
+        double rate = done / Math.Max(seconds, 1e-9);
+        string eta = done == 0 ? "?" : FormatDuration((_total - done) / rate);
+        string text = string.Create(CultureInfo.InvariantCulture, $"{done}/{_total} {rate:F1} {_unit}/s loss {loss:F4} ETA {eta}");
+        if (_interactive)
+        {
+            if (done < _total && _clock.ElapsedTicks - _lastDrawTicks < Stopwatch.Frequency / 10) return;
+            _lastDrawTicks = _clock.ElapsedTicks;
+            int filled = (int)(30 * Math.Min(done, _total) / _total);
+            _output.Write($"\r{_label} [{new string('#', filled)}{new string('.', 30 - filled)}] {text} ");
+            if (done >= _total) _output.WriteLine();
+        }
+        else
+        {
+            int tenth = (int)(10 * Math.Min(done, _total) / _total);
+            if (tenth <= _lastTenth) return;
+            _lastTenth = tenth;
+            _output.WriteLine($"{_label}: {100 * Math.Min(done, _total) / _total}% {text}");
+        }
+        _output.Flush();
+    }
+
+    /// <summary>h:mm:ss or m:ss.</summary>
+    public static string FormatDuration(double seconds)
+    {
+        if (double.IsNaN(seconds) || double.IsInfinity(seconds)) return "?";
+        var t = TimeSpan.FromSeconds(Math.Max(0, seconds));
+        return t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t.Minutes:D2}:{t.Seconds:D2}" : $"{t.Minutes}:{t.Seconds:D2}";
+    }
+}
