@@ -18,7 +18,7 @@ public static class BarChart
                 bars.Bars[i].Label = list[i].ImagesPerSecond.ToString(list[i].ImagesPerSecond < 100 ? "F1" : "F0", System.Globalization.CultureInfo.InvariantCulture);
             }
             plot.Axes.Bottom.SetTicks(Enumerable.Range(0, list.Count).Select(i => (double)i).ToArray(),
-                list.Select(r => $"{Short(r.Engine)}\n{r.Threads} thr").ToArray());
+                list.Select(r => $"{Short(r.Engine)}, {r.Threads} thr".Replace(" ", "\n", 1)).ToArray());
             plot.Title($"{group.Key} at 256×256: images/s (log10 axis), higher is better");
             plot.YLabel("log10(images/s)");
             plot.Axes.Margins(bottom: 0);
@@ -29,8 +29,14 @@ public static class BarChart
         return paths;
     }
 
+    // Two short lines per bar so neighbouring labels do not overlap ("ours\nv512", "ORT\n1.31.1").
     private static string Short(string engine) => engine
-        .Replace("FastLaDeDa ", "", StringComparison.Ordinal)
+        .Replace("FastLaDeDa ", "ours ", StringComparison.Ordinal)
+        .Replace("ladeda-cpu-", "", StringComparison.Ordinal)
+        .Replace("fused-", "", StringComparison.Ordinal)
+        .Replace("vector", "v", StringComparison.Ordinal)
+        .Replace(" (ScoreBatch)", " batch", StringComparison.Ordinal)
+        .Replace("ONNX Runtime", "ORT", StringComparison.Ordinal)
         .Replace(" (CPU EP)", "", StringComparison.Ordinal)
         .Replace(" (libtorch CPU)", "", StringComparison.Ordinal);
 }
