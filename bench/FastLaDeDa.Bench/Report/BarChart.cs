@@ -18,7 +18,7 @@ public static class BarChart
                 bars.Bars[i].Label = list[i].ImagesPerSecond.ToString(list[i].ImagesPerSecond < 100 ? "F1" : "F0", System.Globalization.CultureInfo.InvariantCulture);
             }
             plot.Axes.Bottom.SetTicks(Enumerable.Range(0, list.Count).Select(i => (double)i).ToArray(),
-                list.Select(r => $"{Short(r.Engine)}, {r.Threads} thr".Replace(" ", "\n", 1)).ToArray());
+                list.Select(r => FirstSpaceToNewline($"{Short(r.Engine)}, {r.Threads} thr")).ToArray());
             plot.Title($"{group.Key} at 256×256: images/s (log10 axis), higher is better");
             plot.YLabel("log10(images/s)");
             plot.Axes.Margins(bottom: 0);
@@ -39,4 +39,10 @@ public static class BarChart
         .Replace("ONNX Runtime", "ORT", StringComparison.Ordinal)
         .Replace(" (CPU EP)", "", StringComparison.Ordinal)
         .Replace(" (libtorch CPU)", "", StringComparison.Ordinal);
+
+    private static string FirstSpaceToNewline(string label)
+    {
+        int space = label.IndexOf(' ');
+        return space < 0 ? label : label[..space] + "\n" + label[(space + 1)..];
+    }
 }
