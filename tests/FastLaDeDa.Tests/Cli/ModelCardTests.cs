@@ -19,7 +19,8 @@ public class ModelCardTests
         Skip.IfNot(File.Exists(weights) && File.Exists(card), $"weights/{weightsFile} or weights/MODEL_CARD.md is not in this checkout");
         string test = SharedData.Require("data", "test");
 
-        var r = CliRunner.Run("eval", test, "--weights", weights, "--markdown");
+        // LaDeDa over 345 images takes ~1-2 minutes on 2 cores.
+        var r = CliRunner.RunWithTimeout(TimeSpan.FromMinutes(8), new Dictionary<string, string>(), "eval", test, "--weights", weights, "--markdown");
         Assert.True(r.ExitCode == 0, r.StdErr);
         string table = r.StdOut.Trim().ReplaceLineEndings("\n");
         Assert.StartsWith("| set |", table);

@@ -24,7 +24,11 @@ public static class CliRunner
     public static Result Run(params string[] args) => RunWithEnvironment(new Dictionary<string, string>(), args);
 
     /// <summary>Runs <c>fastladeda ARGS</c> with extra environment variables (e.g. DOTNET_EnableAVX512F=0).</summary>
-    public static Result RunWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Result RunWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunWithTimeout(TimeSpan.FromMinutes(1), environment, args);
+
+    /// <summary>Runs <c>fastladeda ARGS</c> and waits at most <paramref name="timeout"/> (long runs: LaDeDa over a data set).</summary>
+    public static Result RunWithTimeout(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         string dll = CliDll.Value;
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -35,10 +39,10 @@ public static class CliRunner
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(60_000))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException("fastladeda " + string.Join(' ', args) + " did not exit within a minute");
+            throw new TimeoutException($"fastladeda {string.Join(' ', args)} did not exit within {timeout.TotalMinutes:0.#} minute(s)");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }
