@@ -1,5 +1,6 @@
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Models;
+using FastLaDeDa.Tests.Support;
 using FastLaDeDa.Weights;
 
 namespace FastLaDeDa.Bench;
@@ -31,36 +32,8 @@ public static class BenchInputs
         return new StateDict(tensors);
     }
 
-    /// <summary>
-    /// A random LaDeDa state dict (receptive field <paramref name="receptiveField"/>): He-scaled conv weights and
-    /// BatchNorm statistics that keep activations O(1), as the tests' random models.
-    /// </summary>
-    public static StateDict LaDeDaStateDict(int receptiveField = 9, int seed = 42)
-    {
-        var spec = LaDeDaSpec.ForReceptiveField(receptiveField);
-        var rng = new Random(seed);
-        var tensors = new Dictionary<string, TensorData>();
-        foreach (var t in spec.Tensors.Where(t => t.Required))
-        {
-            var values = new float[t.Shape.Aggregate(1, (a, b) => a * b)];
-            double fanIn = t.Shape.Length == 4 ? t.Shape[1] * t.Shape[2] * t.Shape[3] : t.Shape.Length == 2 ? t.Shape[1] : 1;
-            bool batchNorm = t.Shape.Length == 1 && t.Name != "fc.bias";
-            for (int i = 0; i < values.Length; i++)
-                values[i] = t.Name.EndsWith("running_var", StringComparison.Ordinal) ? 0.5f + rng.NextSingle()
-                          : t.Name.EndsWith("running_mean", StringComparison.Ordinal) ? 0.2f * (rng.NextSingle() - 0.5f)
-                          : batchNorm ? (t.Name.EndsWith(".weight", StringComparison.Ordinal) ? 0.5f + 0.5f * rng.NextSingle() : 0.2f * (rng.NextSingle() - 0.5f))
-                          : (float)((rng.NextDouble() * 2 - 1) * Math.Sqrt(3.0 / fanIn));
-            tensors[t.Name] = TensorData.FromFloat32(values, t.Shape);
-        }
-        return new StateDict(tensors, new Dictionary<string, string>
-        {
-            ["model"] = "ladeda", ["preprocess"] = "npr", [LaDeDaSpec.ReceptiveFieldMetadataKey] = receptiveField.ToString(),
-        });
-    }
-
-    /// <summary>The model of <see cref="LaDeDaStateDict"/>.</summary>
-    public static LaDeDaModel LaDeDa(int receptiveField = 9, int seed = 42) =>
-        LaDeDaModel.FromStateDict(LaDeDaStateDict(receptiveField, seed));
+    /// <summary>A random LaDeDa9 (the tests' <c>RandomLaDeDa</c>: He-scaled convs, realistic BatchNorm statistics).</summary>
+    public static LaDeDaModel LaDeDa() => LaDeDaModel.FromStateDict(RandomLaDeDa.StateDict(42));
 
     /// <summary>A random RGB image.</summary>
     public static Rgb24Image Image(int width, int height, int seed = 1)

@@ -117,17 +117,14 @@ public class LaDeDaGpuEngineTests(CpuAccelerators cpu, ITestOutputHelper output)
 
     internal static void CheckParity(LaDeDaGpuNetwork network, LaDeDaModel model, PreprocessKind preprocess, int width, int height, int seed, ITestOutputHelper output)
     {
-        var rng = new Random(seed);
-        var pixels = new byte[width * height * 3];
-        rng.NextBytes(pixels);
-        var image = new Rgb24Image(width, height, pixels);
+        var image = RandomImages.Rgb(width, height, seed);
 
         var clock = Stopwatch.StartNew();
         PatchMap expected = LaDeDaReferenceEngine.Instance.Prepare(model, preprocess).RunMap(image);
         double referenceMs = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
         var map = new float[network.MapSize(width) * network.MapSize(height)];
-        PatchPooling pooled = network.Run(pixels, width, height, map);
+        PatchPooling pooled = network.Run(image.Pixels, width, height, map);
         double engineMs = clock.Elapsed.TotalMilliseconds;
 
         Assert.Equal(expected.Logits.Length, map.Length);

@@ -28,10 +28,7 @@ public class LaDeDaCpuEngineParityTests(ITestOutputHelper output)
     {
         var dict = RandomLaDeDa.StateDict(receptiveField * 100 + size, receptiveField);
         var model = LaDeDaModel.FromStateDict(dict);
-        var rng = new Random(size + receptiveField);
-        var pixels = new byte[size * size * 3];
-        rng.NextBytes(pixels);
-        var image = new Rgb24Image(size, size, pixels);
+        var image = RandomImages.Rgb(size, size, size + receptiveField);
 
         AssertParity(dict, model, image, preprocess, receptiveField);
     }
@@ -61,11 +58,7 @@ public class LaDeDaCpuEngineParityTests(ITestOutputHelper output)
         PatchMap engine = network.RunMap(image);
         PatchPooling pooling = network.Run(image.Pixels, size, size, default);
 
-        using var scope = NewDisposeScope();
-        using LaDeDaNet net = TorchStateDict.LoadLaDeDa(dict, preprocess);
-        net.eval();
-        using var noGrad = no_grad();
-        float[] torchMap = net.forward(ImageTensors.ToNormalizedBatch([image])).data<float>().ToArray();
+        float[] torchMap = TorchLaDeDa.Map(dict, preprocess, image);
 
         int mapSize = model.MapSize(size);
         Assert.Equal((size - receptiveField) / LaDeDaSpec.Stride + 1, mapSize);

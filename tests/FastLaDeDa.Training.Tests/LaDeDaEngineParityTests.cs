@@ -29,18 +29,10 @@ public class LaDeDaEngineParityTests(ITestOutputHelper output)
     {
         var dict = RandomLaDeDa.StateDict(receptiveField * 1000 + width, receptiveField);
         var model = LaDeDaModel.FromStateDict(dict);
-        var rng = new Random(width * height);
-        var pixels = new byte[width * height * 3];
-        rng.NextBytes(pixels);
-        var image = new Rgb24Image(width, height, pixels);
+        var image = RandomImages.Rgb(width, height, width * height);
 
         PatchMap engine = LaDeDaReferenceEngine.Instance.Prepare(model, PreprocessKind.Npr).RunMap(image);
-
-        using var scope = NewDisposeScope();
-        using LaDeDaNet net = TorchStateDict.LoadLaDeDa(dict, PreprocessKind.Npr);
-        net.eval();
-        using var noGrad = no_grad();
-        float[] torchMap = net.forward(ImageTensors.ToNormalizedBatch([image])).data<float>().ToArray();
+        float[] torchMap = TorchLaDeDa.Map(dict, PreprocessKind.Npr, image);
 
         Assert.Equal(model.MapSize(height) * model.MapSize(width), engine.Logits.Length);
         Assert.Equal(torchMap.Length, engine.Logits.Length);

@@ -16,6 +16,7 @@ public sealed class OnnxRuntimeComparator : IComparator
     private readonly OrtValue _input, _map, _mean, _max;
     private readonly float[] _mapBuffer;
     private readonly string[] _inputNames = ["input"], _outputNames = ["patch_logits", "mean_logit", "max_logit"];
+    private readonly OrtValue[] _inputs, _outputs; // built once: Run allocates nothing
     private readonly GCHandle[] _pins;
 
     public OnnxRuntimeComparator(byte[] onnxModel, ChwTensor input, int mapHeight, int mapWidth, int threads)
@@ -37,6 +38,8 @@ public sealed class OnnxRuntimeComparator : IComparator
         _map = OrtValue.CreateTensorValueFromMemory(_mapBuffer, [1, 1, mapHeight, mapWidth]);
         _mean = OrtValue.CreateTensorValueFromMemory(mean, [1, 1, 1, 1]);
         _max = OrtValue.CreateTensorValueFromMemory(max, [1, 1, 1, 1]);
+        _inputs = [_input];
+        _outputs = [_map, _mean, _max];
     }
 
     public string Engine => $"ONNX Runtime {typeof(InferenceSession).Assembly.GetName().Version?.ToString(3)} (CPU EP)";
@@ -49,7 +52,7 @@ public sealed class OnnxRuntimeComparator : IComparator
         return (float[])_mapBuffer.Clone();
     }
 
-    public void Run() => _session.Run(_runOptions, _inputNames, [_input], _outputNames, [_map, _mean, _max]);
+    public void Run() => _session.Run(_runOptions, _inputNames, _inputs, _outputNames, _outputs);
 
     public void Dispose()
     {

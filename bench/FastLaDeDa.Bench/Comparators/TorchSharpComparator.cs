@@ -28,6 +28,7 @@ public sealed class TorchSharpComparator : IComparator
     public int Threads { get; }
     public string Settings => $"eval + inference_mode, {Threads} thread(s), MALLOC_MMAP_THRESHOLD_={Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") ?? "unset (slow!)"}; input = normalized tensor";
 
+    /// <summary>Also sets libtorch's (process-wide) thread count for the timed runs that follow: the report always calls Map first.</summary>
     public float[] Map()
     {
         torch.set_num_threads(Threads);
@@ -38,7 +39,6 @@ public sealed class TorchSharpComparator : IComparator
 
     public void Run()
     {
-        torch.set_num_threads(Threads);
         using var mode = inference_mode();
         using Tensor map = _net.forward(_input);
         using Tensor mean = map.mean();

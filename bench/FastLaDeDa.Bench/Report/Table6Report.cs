@@ -10,6 +10,7 @@ using FastLaDeDa.Interop.Onnx;
 using FastLaDeDa.Kernels;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
+using FastLaDeDa.Tests.Support;
 using FastLaDeDa.Training.Export;
 using FastLaDeDa.Weights;
 
@@ -45,7 +46,7 @@ public static class Table6Report
         Rgb24Image image = BenchInputs.Image(256, 256);
         ChwTensor normalized = ImageNetNormalization.Normalize(image);
         var tinyCost = ModelCost.Tiny();
-        long tinyMacs = tinyCost.Sum(c => c.ExecutedMacs), tinyParams = 1297;
+        long tinyMacs = tinyCost.Sum(c => c.ExecutedMacs), tinyParams = tinyCost.Sum(c => c.Parameters);
 
         float[] reference = TinyLaDeDaEngines.Best.Prepare(tiny, PreprocessKind.RightDiag).RunMap(image).Logits;
         int tinyRuns = quick ? 300 : 2000;
@@ -55,7 +56,7 @@ public static class Table6Report
                 "from RGB bytes (normalization + filter inside), per-thread workspace", image));
         byte[] tinyOnnx = OnnxExporter.Export(tiny, PreprocessKind.RightDiag);
         foreach (int threads in new[] { 1, 2 })
-            tinyComparators.Add(new OnnxRuntimeComparator(tinyOnnx, normalized, 126, 126, threads));
+            tinyComparators.Add(new OnnxRuntimeComparator(tinyOnnx, normalized, TinyLaDeDaModel.MapSize(256), TinyLaDeDaModel.MapSize(256), threads));
         foreach (int threads in new[] { 1, 2 })
             tinyComparators.Add(new TorchSharpComparator(TorchStateDict.LoadTiny(tinyDict, PreprocessKind.RightDiag), normalized, threads));
         foreach (var c in tinyComparators)
@@ -73,7 +74,8 @@ public static class Table6Report
         rows.Add(Throughput(tinyDict, tinyMacs, tinyParams, quick));
 
         // LaDeDa: random weights with realistic BatchNorm statistics (no trained LaDeDa is needed to time it).
-        var ladeda = LaDeDaModel.FromStateDict(BenchInputs.LaDeDaStateDict());
+        StateDict ladedaDict = RandomLaDeDa.StateDict(42);
+        var ladeda = LaDeDaModel.FromStateDict(ladedaDict);
         var ladedaCost = ModelCost.LaDeDa(ladeda);
         float[]? ladedaReference = null;
         int ladedaRuns = quick ? 3 : 10;
@@ -93,9 +95,9 @@ public static class Table6Report
         else
             notes.Add($"LaDeDa9 on ILGPU: no CUDA device ({LaDeDaGpuEngine.CudaDescription}); the CPU accelerator row needs --ilgpu-cpu (reference only, ~2 minutes per image).");
         foreach (int threads in new[] { 1, 2 })
-            ladedaComparators.Add(new OnnxRuntimeComparator(ladedaOnnx, normalized, 31, 31, threads));
+            ladedaComparators.Add(new OnnxRuntimeComparator(ladedaOnnx, normalized, ladeda.MapSize(256), ladeda.MapSize(256), threads));
         foreach (int threads in new[] { 1, 2 })
-            ladedaComparators.Add(new TorchSharpComparator(TorchStateDict.LoadLaDeDa(BenchInputs.LaDeDaStateDict(), PreprocessKind.Npr), normalized, threads));
+            ladedaComparators.Add(new TorchSharpComparator(TorchStateDict.LoadLaDeDa(ladedaDict, PreprocessKind.Npr), normalized, threads));
         foreach (var c in ladedaComparators)
         {
             using (c)

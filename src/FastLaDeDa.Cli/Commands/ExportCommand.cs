@@ -33,8 +33,9 @@ internal static class ExportCommand
             {
                 StateDict dict = weightsPath is null ? DefaultWeights.Read() : WeightsFile.Load(weightsPath);
                 var (kind, metaPreprocess, _) = ModelMetadata.Parse(dict.Metadata, dict.SourcePath);
-                bool isLaDeDa = kind == ModelKind.LaDeDa || dict.Tensors.ContainsKey("layer4.0.conv1.weight");
-                PreprocessKind filter = parse.GetValue(preprocess) ?? metaPreprocess ?? (isLaDeDa ? PreprocessKind.Npr : PreprocessKind.RightDiag);
+                ModelKind architecture = ModelMetadata.KindOf(dict, kind);
+                bool isLaDeDa = architecture == ModelKind.LaDeDa;
+                PreprocessKind filter = parse.GetValue(preprocess) ?? metaPreprocess ?? ModelMetadata.DefaultPreprocess(architecture);
                 byte[] model;
                 if (isLaDeDa)
                 {

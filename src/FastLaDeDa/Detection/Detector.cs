@@ -85,7 +85,7 @@ public sealed class Detector : IDisposable
         ArgumentNullException.ThrowIfNull(dict);
         options ??= DetectorOptions.Default;
         var (model, preprocess, pooling) = ModelMetadata.Parse(dict.Metadata, dict.SourcePath);
-        ModelKind kind = model ?? (LooksLikeLaDeDa(dict) ? ModelKind.LaDeDa : ModelKind.TinyLaDeDa);
+        ModelKind kind = ModelMetadata.KindOf(dict, model);
         if (options.Model is { } expected && expected != kind)
             throw new ModelMismatchException(dict.SourcePath,
                 $"expected a {ModelMetadata.ModelName(expected)} model, but the file holds {ModelMetadata.ModelName(kind)}{(model is null ? " (recognised from its tensor names)" : "")}");
@@ -94,23 +94,18 @@ public sealed class Detector : IDisposable
         if (kind == ModelKind.LaDeDa)
         {
             var ladeda = LaDeDaModel.FromStateDict(dict);
-            var metadata = new ModelMetadata(ModelKind.LaDeDa, options.Preprocess ?? preprocess ?? PreprocessKind.Npr, pool);
+            var metadata = new ModelMetadata(ModelKind.LaDeDa, options.Preprocess ?? preprocess ?? ModelMetadata.DefaultPreprocess(ModelKind.LaDeDa), pool);
             var engine = options.LaDeDaEngine ?? LaDeDaEngines.Best;
             return new Detector(engine.Prepare(ladeda, metadata.Preprocess), metadata, assumed, dict.SourcePath, options);
         }
         else
         {
             var tiny = TinyLaDeDaModel.FromStateDict(dict);
-            var metadata = new ModelMetadata(ModelKind.TinyLaDeDa, options.Preprocess ?? preprocess ?? PreprocessKind.RightDiag, pool);
+            var metadata = new ModelMetadata(ModelKind.TinyLaDeDa, options.Preprocess ?? preprocess ?? ModelMetadata.DefaultPreprocess(ModelKind.TinyLaDeDa), pool);
             var engine = options.Engine ?? TinyLaDeDaEngines.Best;
             return new Detector(engine.Prepare(tiny, metadata.Preprocess), metadata, assumed, dict.SourcePath, options);
         }
     }
-
-    /// <summary>True when the tensor names are LaDeDa's (Tiny-LaDeDa stops at <c>layer1</c>).</summary>
-    private static bool LooksLikeLaDeDa(StateDict dict) =>
-        dict.Tensors.Keys.Any(name => name.StartsWith("layer2.", StringComparison.Ordinal) || name.StartsWith("layer3.", StringComparison.Ordinal)
-                                      || name.StartsWith("layer4.", StringComparison.Ordinal));
 
     /// <summary>Decodes and scores an image file.</summary>
     /// <exception cref="ImageDecodeException">The file cannot be decoded or exceeds the limits.</exception>

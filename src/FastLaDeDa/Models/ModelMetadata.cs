@@ -19,6 +19,22 @@ public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, P
     /// <summary>Metadata key naming the default pooling (<c>mean</c> or <c>max</c>).</summary>
     public const string PoolingKey = "pooling";
 
+    /// <summary>
+    /// The architecture of <paramref name="dict"/>: what its metadata declares (<paramref name="declared"/>,
+    /// from <see cref="Parse"/>), else recognised from the tensor names (Tiny-LaDeDa stops at <c>layer1</c>).
+    /// </summary>
+    public static ModelKind KindOf(Weights.StateDict dict, ModelKind? declared)
+    {
+        ArgumentNullException.ThrowIfNull(dict);
+        return declared ?? (dict.Tensors.Keys.Any(name => name.StartsWith("layer2.", StringComparison.Ordinal)
+                                                       || name.StartsWith("layer3.", StringComparison.Ordinal)
+                                                       || name.StartsWith("layer4.", StringComparison.Ordinal))
+            ? ModelKind.LaDeDa : ModelKind.TinyLaDeDa);
+    }
+
+    /// <summary>The official default preprocessing of an architecture when a file names none: npr for LaDeDa, right_diag for Tiny-LaDeDa.</summary>
+    public static PreprocessKind DefaultPreprocess(ModelKind kind) => kind == ModelKind.LaDeDa ? PreprocessKind.Npr : PreprocessKind.RightDiag;
+
     /// <summary>The metadata as safetensors strings.</summary>
     public Dictionary<string, string> ToDictionary() => new()
     {

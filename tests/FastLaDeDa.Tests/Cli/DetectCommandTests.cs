@@ -7,15 +7,6 @@ public class DetectCommandTests
 {
     private static string WildRf => Goldens.OfficialCheckpoint("WildRF_Tiny_LaDeDa.pth");
 
-    private static void AssertOneErrorLine(CliRunner.Result r, string path, string cause, int exitCode)
-    {
-        Assert.Equal(exitCode, r.ExitCode);
-        string[] lines = r.ErrorLines.Where(l => !l.StartsWith("note:")).ToArray();
-        Assert.Single(lines);
-        Assert.StartsWith($"error: {path}: ", lines[0]);
-        Assert.Contains(cause, lines[0]);
-        Assert.DoesNotContain("   at ", r.StdErr); // never a stack trace
-    }
 
     [SkippableFact]
     public void Prints_path_probability_and_label_per_image()
@@ -72,7 +63,7 @@ public class DetectCommandTests
         foreach (var (path, cause) in new[] { (empty, "empty"), (text, "not a recognised image format"), (truncated, "truncated"), (missing, "not found") })
         {
             var r = CliRunner.Run("detect", "--weights", WildRf, "--preprocess", "right_diag", path, good);
-            AssertOneErrorLine(r, path, cause, exitCode: 1);
+            CliAssert.OneErrorLine(r, path, cause, exitCode: 1);
             Assert.StartsWith(good + "\t", r.StdOut); // the good image after the bad one is still scored
         }
     }
@@ -82,7 +73,7 @@ public class DetectCommandTests
     {
         using var dir = new TempDirectory();
         string tiny = dir.Write("tiny.bmp", BmpWriter.Encode(5, 5, new byte[75]));
-        AssertOneErrorLine(CliRunner.Run("detect", "--no-resize", "--weights", WildRf, "--preprocess", "right_diag", tiny), tiny, "receptive field", exitCode: 1);
+        CliAssert.OneErrorLine(CliRunner.Run("detect", "--no-resize", "--weights", WildRf, "--preprocess", "right_diag", tiny), tiny, "receptive field", exitCode: 1);
         // Resized (the default), the same image is fine.
         Assert.Equal(0, CliRunner.Run("detect", "--weights", WildRf, "--preprocess", "right_diag", tiny).ExitCode);
     }
@@ -96,7 +87,7 @@ public class DetectCommandTests
         string bad = dir.Write("bad.safetensors", header);
         string image = dir.Write("img.bmp", BmpWriter.Encode(8, 8, new byte[192]));
         var r = CliRunner.Run("detect", "--weights", bad, image);
-        AssertOneErrorLine(r, bad, "header", exitCode: 2);
+        CliAssert.OneErrorLine(r, bad, "header", exitCode: 2);
     }
 
     [Fact]
@@ -108,6 +99,6 @@ public class DetectCommandTests
         if (File.Exists(Path.Combine(SharedData.RepoRoot, "weights", "tiny-ladeda.safetensors")))
             Assert.Equal(0, r.ExitCode);
         else
-            AssertOneErrorLine(r, "weights/tiny-ladeda.safetensors", "embedded default weights are missing", exitCode: 2);
+            CliAssert.OneErrorLine(r, "weights/tiny-ladeda.safetensors", "embedded default weights are missing", exitCode: 2);
     }
 }

@@ -32,15 +32,6 @@ public class HeatmapCommandTests
     private static CliRunner.Result Heatmap(params string[] args) =>
         CliRunner.Run(["heatmap", "--weights", WildRf, "--preprocess", "right_diag", .. args]);
 
-    private static void AssertOneErrorLine(CliRunner.Result r, string path, string cause, int exitCode)
-    {
-        Assert.Equal(exitCode, r.ExitCode);
-        string[] lines = r.ErrorLines.Where(l => !l.StartsWith("note:")).ToArray();
-        Assert.Single(lines);
-        Assert.StartsWith($"error: {path}: ", lines[0]);
-        Assert.Contains(cause, lines[0]);
-        Assert.DoesNotContain("   at ", r.StdErr); // never a stack trace
-    }
 
     private static (byte R, byte G, byte B) Pixel(Rgb24Image image, int x, int y)
     {
@@ -193,7 +184,7 @@ public class HeatmapCommandTests
     {
         using var dir = new TempDirectory();
         string missing = dir.File("missing.png"), output = dir.File("figure.png");
-        AssertOneErrorLine(Heatmap(missing, "-o", output), missing, "not found", exitCode: 1);
+        CliAssert.OneErrorLine(Heatmap(missing, "-o", output), missing, "not found", exitCode: 1);
         Assert.False(File.Exists(output));
     }
 
@@ -204,12 +195,12 @@ public class HeatmapCommandTests
         string image = Goldens.ImagePath(Image);
 
         string inMissingDir = Path.Combine(dir.Path, "no-such-dir", "figure.png");
-        AssertOneErrorLine(Heatmap(image, "-o", inMissingDir), inMissingDir, "does not exist", exitCode: 2);
+        CliAssert.OneErrorLine(Heatmap(image, "-o", inMissingDir), inMissingDir, "does not exist", exitCode: 2);
 
-        AssertOneErrorLine(Heatmap(image, "-o", dir.Path), dir.Path, "is a directory", exitCode: 2);
+        CliAssert.OneErrorLine(Heatmap(image, "-o", dir.Path), dir.Path, "is a directory", exitCode: 2);
 
         string strip = Path.Combine(dir.Path, "no-such-dir", "strip.png"), figure = dir.File("figure.png");
-        AssertOneErrorLine(Heatmap(image, "-o", figure, "--top", "3", "--top-output", strip), strip, "does not exist", exitCode: 2);
+        CliAssert.OneErrorLine(Heatmap(image, "-o", figure, "--top", "3", "--top-output", strip), strip, "does not exist", exitCode: 2);
         Assert.False(File.Exists(figure)); // refused before drawing anything
     }
 
@@ -222,7 +213,7 @@ public class HeatmapCommandTests
         string bad = dir.Write("bad.safetensors", header);
         string image = dir.Write("img.bmp", BmpWriter.Encode(8, 8, new byte[192]));
         var r = CliRunner.Run("heatmap", "--weights", bad, image, "-o", dir.File("figure.png"));
-        AssertOneErrorLine(r, bad, "header", exitCode: 2);
+        CliAssert.OneErrorLine(r, bad, "header", exitCode: 2);
     }
 
     [SkippableFact]

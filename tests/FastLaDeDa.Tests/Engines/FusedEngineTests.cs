@@ -26,19 +26,7 @@ public class FusedEngineTests(ITestOutputHelper output)
         return data;
     }
 
-    private static Rgb24Image RandomImage(int width, int height, int seed)
-    {
-        var rng = new Random(seed);
-        var pixels = new byte[width * height * 3];
-        rng.NextBytes(pixels);
-        return new Rgb24Image(width, height, pixels);
-    }
 
-    private static double MaxRelativeError(PatchMap expected, PatchMap actual)
-    {
-        Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
-        return Compare.MaxAbsDiff(expected.Logits, actual.Logits) / Math.Max(Compare.MaxAbs(expected.Logits), 1e-3);
-    }
 
     /// <summary>Widths 32..63 cover every remainder of the 16- and 32-pixel vector steps; heights are odd and even.</summary>
     [Theory]
@@ -55,8 +43,8 @@ public class FusedEngineTests(ITestOutputHelper output)
             for (int width = 32; width < 64; width++)
             {
                 int height = 5 + (width % 6) * 2 + (width & 1); // 5..16, odd and even
-                var image = RandomImage(width, height, width * 31 + (int)kind);
-                double error = MaxRelativeError(reference.RunMap(image), network.RunMap(image));
+                var image = RandomImages.Rgb(width, height, width * 31 + (int)kind);
+                double error = Compare.RelativeMapError(reference.RunMap(image), network.RunMap(image));
                 worst = Math.Max(worst, error);
                 Assert.True(error <= RelativeTolerance, $"{engineName} {kind} {width}x{height}: relative error {error:E2}");
             }
@@ -77,10 +65,10 @@ public class FusedEngineTests(ITestOutputHelper output)
                 Assert.Throws<ArgumentException>(() => engine.Prepare(model, PreprocessKind.RightDiag).Run(new byte[w * h * 3], w, h, default));
                 continue;
             }
-            var image = RandomImage(w, h, w * 100 + h);
+            var image = RandomImages.Rgb(w, h, w * 100 + h);
             foreach (var kind in new[] { PreprocessKind.RightDiag, PreprocessKind.Npr, PreprocessKind.Raw })
             {
-                double error = MaxRelativeError(TinyLaDeDaEngines.Reference.Prepare(model, kind).RunMap(image), engine.Prepare(model, kind).RunMap(image));
+                double error = Compare.RelativeMapError(TinyLaDeDaEngines.Reference.Prepare(model, kind).RunMap(image), engine.Prepare(model, kind).RunMap(image));
                 Assert.True(error <= RelativeTolerance, $"{engineName} {kind} {w}x{h}: {error:E2}");
             }
         }
@@ -92,7 +80,7 @@ public class FusedEngineTests(ITestOutputHelper output)
     {
         var model = TinyLaDeDaModel.FromStateDict(RandomTiny.StateDict(23));
         var network = TinyLaDeDaEngines.ByName(engineName)!.Prepare(model, PreprocessKind.RightDiag);
-        var image = RandomImage(97, 61, 5);
+        var image = RandomImages.Rgb(97, 61, 5);
         var map = new float[TinyLaDeDaModel.MapSize(97) * TinyLaDeDaModel.MapSize(61)];
         PatchPooling withMap = network.Run(image.Pixels, 97, 61, map);
         PatchPooling withoutMap = network.Run(image.Pixels, 97, 61, default);
@@ -111,9 +99,9 @@ public class FusedEngineTests(ITestOutputHelper output)
     {
         var model = TinyLaDeDaModel.FromStateDict(RandomTiny.StateDict(24));
         var network = TinyLaDeDaEngines.ByName(engineName)!.Prepare(model, PreprocessKind.LeftDiag);
-        var small = RandomImage(37, 19, 1);
+        var small = RandomImages.Rgb(37, 19, 1);
         float[] first = RunOnFreshThread(network, small);
-        network.RunMap(RandomImage(300, 40, 2)); // grows and dirties this thread's workspace
+        network.RunMap(RandomImages.Rgb(300, 40, 2)); // grows and dirties this thread's workspace
         Assert.Equal(first, network.RunMap(small).Logits);
     }
 
@@ -143,7 +131,7 @@ public class FusedEngineTests(ITestOutputHelper output)
                 PatchMap map = network.RunMap(image);
                 float[] golden = Goldens.Floats($"{name}.{key}.map");
                 double goldenError = Compare.MaxAbsDiff(golden, map.Logits) / Compare.MaxAbs(golden);
-                double referenceError = MaxRelativeError(reference.RunMap(image), map);
+                double referenceError = Compare.RelativeMapError(reference.RunMap(image), map);
                 worstGolden = Math.Max(worstGolden, goldenError);
                 worstReference = Math.Max(worstReference, referenceError);
                 Assert.True(goldenError <= 1e-4, $"{name} {key}: {goldenError:E2} of max|map| vs golden");

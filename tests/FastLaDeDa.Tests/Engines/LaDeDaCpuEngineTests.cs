@@ -209,7 +209,7 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
         {
             if (ReferenceCache.TryGetValue((rf, width, height), out var cached)) return cached;
             var model = LaDeDaModel.FromStateDict(RandomLaDeDa.StateDict(rf * 1000 + width, rf));
-            var image = RandomImage(width, height, width * height + rf);
+            var image = RandomImages.Rgb(width, height, width * height + rf);
             var network = LaDeDaEngines.Reference.Prepare(model, PreprocessKind.Npr);
             var map = network.RunMap(image);
             var pooling = network.Run(image.Pixels, width, height, default);
@@ -217,19 +217,7 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
         }
     }
 
-    private static Rgb24Image RandomImage(int width, int height, int seed)
-    {
-        var rng = new Random(seed);
-        var pixels = new byte[width * height * 3];
-        rng.NextBytes(pixels);
-        return new Rgb24Image(width, height, pixels);
-    }
 
-    private static double RelativeMapError(PatchMap expected, PatchMap actual)
-    {
-        Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
-        return Compare.MaxAbsDiff(expected.Logits, actual.Logits) / Math.Max(Compare.MaxAbs(expected.Logits), 1e-3);
-    }
 
     /// <summary>
     /// Random weights with non-trivial BatchNorm, receptive fields 5/9/17/33, each on two of 32×32,
@@ -247,7 +235,7 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
             var network = engine.Prepare(model, PreprocessKind.Npr);
             PatchMap actual = network.RunMap(image);
             PatchPooling pooling = network.Run(image.Pixels, width, height, default);
-            double mapError = RelativeMapError(expected, actual);
+            double mapError = Compare.RelativeMapError(expected, actual);
             double logitError = Math.Max(Math.Abs(pooling.Mean - expectedPooling.Mean), Math.Abs(pooling.Max - expectedPooling.Max));
             output.WriteLine($"LaDeDa{rf} {width}x{height}: map {actual.Width}x{actual.Height}, relative map error {mapError:E2}, |Δ logit| {logitError:E2}");
             Assert.True(mapError <= MapTolerance, $"LaDeDa{rf} {width}x{height}: relative map error {mapError:E2}");
@@ -316,13 +304,13 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
     public void Bands_match_the_reference(PreprocessKind kind)
     {
         var model = LaDeDaModel.FromStateDict(RandomLaDeDa.StateDict(77, 9));
-        var image = RandomImage(35, 45, 5);
+        var image = RandomImages.Rgb(35, 45, 5);
         var expected = LaDeDaEngines.Reference.Prepare(model, kind).RunMap(image);
         var network = LaDeDaCpuEngine.Best.WithMaxThreads(2).PrepareNetwork(model, kind);
         network.BandBudgetFloats = 1;
         var actual = network.RunMap(image);
         Assert.Equal(5, actual.Height);
-        double error = RelativeMapError(expected, actual);
+        double error = Compare.RelativeMapError(expected, actual);
         output.WriteLine($"{kind}: 5 bands, relative map error {error:E2}");
         Assert.True(error <= MapTolerance, $"relative map error {error:E2}");
     }
@@ -370,7 +358,7 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => network.Run(new byte[16 * 40 * 3], 16, 40, default));
         Assert.Throws<ArgumentException>(() => network.Run(new byte[17 * 17 * 3 - 1], 17, 17, default));
         Assert.Throws<ArgumentException>(() => network.Run(new byte[25 * 17 * 3], 25, 17, new float[1]));
-        var image = RandomImage(17, 17, 1);
+        var image = RandomImages.Rgb(17, 17, 1);
         Assert.Single(network.RunMap(image).Logits);
     }
 
@@ -395,7 +383,7 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
         var (model, image, expected, _) = Reference(9, 40, 48);
         var network = LaDeDaCpuEngine.Best.Prepare(model, PreprocessKind.Npr);
         var maps = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => network.RunMap(image))));
-        foreach (var map in maps) Assert.True(RelativeMapError(expected, map) <= MapTolerance);
+        foreach (var map in maps) Assert.True(Compare.RelativeMapError(expected, map) <= MapTolerance);
     }
 
     [Fact]
@@ -419,7 +407,7 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
     public void Detector_recognises_ladeda_by_metadata_or_tensor_names()
     {
         var dict = RandomLaDeDa.StateDict(11, 9);
-        var image = RandomImage(40, 48, 3);
+        var image = RandomImages.Rgb(40, 48, 3);
         var options = new DetectorOptions { Resize = false };
         using var byNames = Detector.FromStateDict(dict, options);
         Assert.Equal(ModelKind.LaDeDa, byNames.Metadata.Model);
@@ -475,7 +463,7 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
     public void Detector_rejects_images_smaller_than_the_receptive_field_at_native_size()
     {
         using var detector = Detector.FromStateDict(RandomLaDeDa.StateDict(14, 33), new DetectorOptions { Resize = false });
-        var error = Assert.Throws<ImageTooSmallException>(() => detector.Score(RandomImage(40, 32, 1)));
+        var error = Assert.Throws<ImageTooSmallException>(() => detector.Score(RandomImages.Rgb(40, 32, 1)));
         Assert.Contains("33x33", error.Message);
     }
 
@@ -496,7 +484,7 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
     {
         using var dir = new TempDirectory();
         string weights = WriteLaDeDa(dir, 15, 9);
-        var image = RandomImage(41, 33, 9);
+        var image = RandomImages.Rgb(41, 33, 9);
         string png = WritePng(dir, "small.png", image);
         var r = CliRunner.Run("detect", "--json", "--model", "ladeda", "--weights", weights, "--no-resize", "--threads-per-image", "2", png);
         Assert.True(r.ExitCode == 0, r.StdErr);
@@ -518,7 +506,7 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
     {
         using var dir = new TempDirectory();
         string weights = WriteLaDeDa(dir, 16, 9);
-        string tiny = WritePng(dir, "tiny.png", RandomImage(8, 12, 1));
+        string tiny = WritePng(dir, "tiny.png", RandomImages.Rgb(8, 12, 1));
         var small = CliRunner.Run("detect", "--weights", weights, "--no-resize", tiny);
         Assert.NotEqual(0, small.ExitCode);
         Assert.Contains("smaller than the model's 9x9 receptive field", small.StdErr);
@@ -571,7 +559,7 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
 
         using var dir = new TempDirectory();
         string weights = WriteLaDeDa(dir, 17, 5);
-        var image = RandomImage(33, 41, 2);
+        var image = RandomImages.Rgb(33, 41, 2);
         string png = WritePng(dir, "x.png", image);
         var r = CliRunner.RunWithEnvironment(environment, "detect", "--json", "--weights", weights, "--no-resize", png);
         Assert.True(r.ExitCode == 0, r.StdErr);

@@ -13,12 +13,6 @@ public sealed class ResamplerTests
 {
     public static TheoryData<string> Resamplers() => Implementations.SupportedNames(Resampler.All);
 
-    private static Rgb24Image RandomImage(int width, int height, int seed)
-    {
-        var pixels = new byte[width * height * 3];
-        new Random(seed).NextBytes(pixels);
-        return new Rgb24Image(width, height, pixels);
-    }
 
     private static void AssertSameAsScalar(Resampler resampler, Rgb24Image source, int width, int height)
     {
@@ -64,7 +58,7 @@ public sealed class ResamplerTests
     [MemberData(nameof(NamedSizes))]
     public void Resize_equals_the_scalar_reference(string implementation, int inWidth, int inHeight, int outWidth, int outHeight)
     {
-        Rgb24Image source = RandomImage(inWidth, inHeight, inWidth * 7919 + inHeight);
+        Rgb24Image source = RandomImages.Rgb(inWidth, inHeight, inWidth * 7919 + inHeight);
         AssertSameAsScalar(Implementations.Resampler(implementation), source, outWidth, outHeight);
     }
 
@@ -79,7 +73,7 @@ public sealed class ResamplerTests
             // Mostly small sizes (every remainder), some 1-pixel sides, some large ratios.
             int Side() => random.Next(6) switch { 0 => 1, 1 => random.Next(2, 8), 2 => random.Next(200, 700), _ => random.Next(8, 200) };
             int inWidth = Side(), inHeight = Side(), outWidth = Side(), outHeight = Side();
-            AssertSameAsScalar(resampler, RandomImage(inWidth, inHeight, i), outWidth, outHeight);
+            AssertSameAsScalar(resampler, RandomImages.Rgb(inWidth, inHeight, i), outWidth, outHeight);
         }
     }
 
@@ -100,7 +94,7 @@ public sealed class ResamplerTests
     public void Passes_write_only_their_output(string implementation)
     {
         Resampler resampler = Implementations.Resampler(implementation);
-        Rgb24Image source = RandomImage(103, 29, 5);
+        Rgb24Image source = RandomImages.Rgb(103, 29, 5);
         const byte Sentinel = 0xA5;
 
         // Horizontal: rows 3..27 of the source, into a slice with guard bytes on both sides.
@@ -131,7 +125,7 @@ public sealed class ResamplerTests
     public void Resize_matches_a_plain_transcription_of_pillow(string implementation)
     {
         // Independent of the scalar passes: the test-side transcription of Resample.c.
-        Rgb24Image source = RandomImage(123, 77, 77);
+        Rgb24Image source = RandomImages.Rgb(123, 77, 77);
         Rgb24Image resized = PillowResize.Bilinear(source, 64, 200, Implementations.Resampler(implementation));
         Assert.Equal(ReferencePillowBilinear.Resize(source.Pixels, 123, 77, 64, 200), resized.Pixels);
     }

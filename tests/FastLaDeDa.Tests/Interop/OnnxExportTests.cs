@@ -56,7 +56,7 @@ public class OnnxExportTests(ITestOutputHelper output)
     public void Tiny_exports_match_the_reference_engine_for_every_preprocessing(PreprocessKind preprocess, int width, int height)
     {
         var model = TinyLaDeDaModel.FromStateDict(RandomTiny.StateDict(51));
-        var image = RandomImage(width, height, 52);
+        var image = RandomImages.Rgb(width, height, 52);
         var (map, _, _) = RunOrt(OnnxExporter.Export(model, preprocess, height, width), ImageNetNormalization.Normalize(image));
         double error = RelativeError(TinyLaDeDaEngines.Reference.Prepare(model, preprocess).RunMap(image).Logits, map);
         Assert.True(error <= 1e-5, $"{preprocess}: {error:E2}");
@@ -68,19 +68,13 @@ public class OnnxExportTests(ITestOutputHelper output)
     public void LaDeDa_exports_match_the_reference_engine(int receptiveField, int width, int height)
     {
         var model = LaDeDaModel.FromStateDict(RandomLaDeDa.StateDict(53, receptiveField));
-        var image = RandomImage(width, height, 54);
+        var image = RandomImages.Rgb(width, height, 54);
         var (map, _, _) = RunOrt(OnnxExporter.Export(model, PreprocessKind.Npr, height, width), ImageNetNormalization.Normalize(image));
         double error = RelativeError(LaDeDaReferenceEngine.Instance.Prepare(model, PreprocessKind.Npr).RunMap(image).Logits, map);
         output.WriteLine($"LaDeDa{receptiveField} {width}x{height}: ORT vs reference {error:E2}");
         Assert.True(error <= 1e-4, $"{error:E2}");
     }
 
-    private static Rgb24Image RandomImage(int width, int height, int seed)
-    {
-        var pixels = new byte[width * height * 3];
-        new Random(seed).NextBytes(pixels);
-        return new Rgb24Image(width, height, pixels);
-    }
 }
 
 public class ExportCommandTests

@@ -1,3 +1,5 @@
+using FastLaDeDa.Models;
+
 namespace FastLaDeDa.Tests.Support;
 
 /// <summary>Array comparisons that report the size of the difference.</summary>
@@ -18,5 +20,12 @@ public static class Compare
         double max = 0;
         foreach (float v in a) max = Math.Max(max, Math.Abs(v));
         return max;
+    }
+
+    /// <summary>max |Δ logit| between two maps of the same shape, relative to the expected map's largest |logit| (at least 1e-3).</summary>
+    public static double RelativeMapError(PatchMap expected, PatchMap actual)
+    {
+        Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
+        return MaxAbsDiff(expected.Logits, actual.Logits) / Math.Max(MaxAbs(expected.Logits), 1e-3);
     }
 }

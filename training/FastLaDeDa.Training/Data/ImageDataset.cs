@@ -76,7 +76,7 @@ public sealed class ImageDataset
             string fileName = Path.GetFileName(path);
             try
             {
-                var image = ImageTensors.Resize(FastLaDeDa.Imaging.ImageDecoder.Decode(path), size);
+                var image = ImageTensors.LoadResized(path, size);
                 images[i] = new DatasetImage(path, $"{(isFake ? "1_fake" : "0_real")}/{fileName}", DatasetImage.SourceOf(fileName), isFake, image);
             }
             catch (Exception ex) when (ex is FastLaDeDaException or IOException or UnauthorizedAccessException)
