@@ -15,6 +15,30 @@ public static class ImageNetNormalization
     /// <summary>Per-channel standard deviations (R, G, B) as float32.</summary>
     public static ReadOnlySpan<float> Std => [0.229f, 0.224f, 0.225f];
 
+    /// <summary>
+    /// Whether <see cref="ReciprocalDivisor"/> reproduces both divisions bit for bit for every byte
+    /// value and channel — checked once, over all 3 × 256 inputs; kernels that divide by multiplying
+    /// fall back to division when it is false (it is true for the ImageNet constants).
+    /// </summary>
+    internal static bool ReciprocalDivisionIsExact { get; } = CheckReciprocalDivision();
+
+    private static bool CheckReciprocalDivision()
+    {
+        var by255 = new ReciprocalDivisor(255f);
+        for (int c = 0; c < 3; c++)
+        {
+            var byStd = new ReciprocalDivisor(Std[c]);
+            for (int v = 0; v < 256; v++)
+            {
+                float q = v / 255f, fast = by255.Divide(v);
+                if (BitConverter.SingleToInt32Bits(fast) != BitConverter.SingleToInt32Bits(q)) return false;
+                float d = q - Mean[c];
+                if (BitConverter.SingleToInt32Bits(byStd.Divide(d)) != BitConverter.SingleToInt32Bits(d / Std[c])) return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>Converts interleaved RGB bytes into a normalized 3×H×W tensor.</summary>
     public static ChwTensor Normalize(Rgb24Image image)
     {

@@ -27,4 +27,33 @@ public class NormalizationTests
         Assert.Equal(expected.Length, t.Data.Length);
         Assert.Equal(0, Compare.MaxAbsDiff(expected, t.Data));
     }
+
+    [Fact]
+    public void Reciprocal_division_equals_IEEE_division_for_every_byte_value_and_channel()
+    {
+        // The fused kernel divides by multiplying when this holds: check it independently of the
+        // library's own self-check, bit for bit, over the whole input domain.
+        Assert.True(ImageNetNormalization.ReciprocalDivisionIsExact);
+        var by255 = new ReciprocalDivisor(255f);
+        for (int c = 0; c < 3; c++)
+        {
+            var byStd = new ReciprocalDivisor(ImageNetNormalization.Std[c]);
+            for (int v = 0; v < 256; v++)
+            {
+                float scaled = v / 255f;
+                Assert.Equal(BitConverter.SingleToInt32Bits(scaled), BitConverter.SingleToInt32Bits(by255.Divide(v)));
+                float centred = scaled - ImageNetNormalization.Mean[c];
+                Assert.Equal(BitConverter.SingleToInt32Bits(centred / ImageNetNormalization.Std[c]), BitConverter.SingleToInt32Bits(byStd.Divide(centred)));
+            }
+        }
+    }
+
+    [Fact]
+    public void Reciprocal_division_alone_is_not_exact_which_is_why_the_correction_step_exists()
+    {
+        // A plain multiplication by 1/255 misses IEEE division for about half the byte values.
+        float reciprocal = 1f / 255f;
+        int misses = Enumerable.Range(0, 256).Count(v => v * reciprocal != v / 255f);
+        Assert.InRange(misses, 1, 255);
+    }
 }

@@ -109,64 +109,96 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
                 Unsafe.Add(ref g, x) = Unsafe.Add(ref src, 3 * x + 1);
                 Unsafe.Add(ref b, x) = Unsafe.Add(ref src, 3 * x + 2);
             }
-            Normalize(ref r, 0);
-            Normalize(ref g, 1);
-            Normalize(ref b, 2);
+            NormalizeRow(ref r, ref g, ref b);
         }
 
         /// <summary>
-        /// (v / 255 − mean) / std in float32, the very operations torchvision performs (IEEE
-        /// division is exact in every width, so the values are bit-identical to the reference's).
-        /// Then the zero padding right of the row (index 0, left of it, is never written).
+        /// (v / 255 − mean) / std in float32, the very operations torchvision performs, so the
+        /// values are bit-identical to the reference's: each division is a multiplication by the
+        /// reciprocal plus one FMA correction step (<see cref="Preprocessing.ReciprocalDivisor"/>),
+        /// exact for these 256 inputs per channel, and far cheaper than a vector division; IEEE
+        /// division where that check failed. The three channels share one loop (three independent
+        /// chains). Then the zero padding right of the row (index 0, left of it, is never written).
         /// </summary>
-        private void Normalize(ref float row, int channel)
+        private void NormalizeRow(ref float r, ref float g, ref float b)
         {
             int n = TOps.Count;
-            TVec scale = TOps.Broadcast(255f);
-            TVec mean = TOps.Broadcast(Preprocessing.ImageNetNormalization.Mean[channel]);
-            TVec std = TOps.Broadcast(Preprocessing.ImageNetNormalization.Std[channel]);
-            for (int x = 0; x < _width; x += n)
+            var mean = Preprocessing.ImageNetNormalization.Mean;
+            var std = Preprocessing.ImageNetNormalization.Std;
+            TVec mean0 = TOps.Broadcast(mean[0]), mean1 = TOps.Broadcast(mean[1]), mean2 = TOps.Broadcast(mean[2]);
+            if (Preprocessing.ImageNetNormalization.ReciprocalDivisionIsExact)
             {
-                ref float v = ref Unsafe.Add(ref row, x);
-                TOps.Store(ref v, TOps.Divide(TOps.Subtract(TOps.Divide(TOps.Load(ref v), scale), mean), std));
+                var by255 = new Preprocessing.ReciprocalDivisor(255f);
+                var byStd0 = new Preprocessing.ReciprocalDivisor(std[0]);
+                var byStd1 = new Preprocessing.ReciprocalDivisor(std[1]);
+                var byStd2 = new Preprocessing.ReciprocalDivisor(std[2]);
+                TVec r255 = TOps.Broadcast(by255.Reciprocal), n255 = TOps.Broadcast(by255.NegatedDivisor);
+                TVec rs0 = TOps.Broadcast(byStd0.Reciprocal), ns0 = TOps.Broadcast(byStd0.NegatedDivisor);
+                TVec rs1 = TOps.Broadcast(byStd1.Reciprocal), ns1 = TOps.Broadcast(byStd1.NegatedDivisor);
+                TVec rs2 = TOps.Broadcast(byStd2.Reciprocal), ns2 = TOps.Broadcast(byStd2.NegatedDivisor);
+                for (int x = 0; x < _width; x += n)
+                {
+                    ref float vr = ref Unsafe.Add(ref r, x), vg = ref Unsafe.Add(ref g, x), vb = ref Unsafe.Add(ref b, x);
+                    TOps.Store(ref vr, Divide(TOps.Subtract(Divide(TOps.Load(ref vr), r255, n255), mean0), rs0, ns0));
+                    TOps.Store(ref vg, Divide(TOps.Subtract(Divide(TOps.Load(ref vg), r255, n255), mean1), rs1, ns1));
+                    TOps.Store(ref vb, Divide(TOps.Subtract(Divide(TOps.Load(ref vb), r255, n255), mean2), rs2, ns2));
+                }
+            }
+            else
+            {
+                TVec scale = TOps.Broadcast(255f), std0 = TOps.Broadcast(std[0]), std1 = TOps.Broadcast(std[1]), std2 = TOps.Broadcast(std[2]);
+                for (int x = 0; x < _width; x += n)
+                {
+                    ref float vr = ref Unsafe.Add(ref r, x), vg = ref Unsafe.Add(ref g, x), vb = ref Unsafe.Add(ref b, x);
+                    TOps.Store(ref vr, TOps.Divide(TOps.Subtract(TOps.Divide(TOps.Load(ref vr), scale), mean0), std0));
+                    TOps.Store(ref vg, TOps.Divide(TOps.Subtract(TOps.Divide(TOps.Load(ref vg), scale), mean1), std1));
+                    TOps.Store(ref vb, TOps.Divide(TOps.Subtract(TOps.Divide(TOps.Load(ref vb), scale), mean2), std2));
+                }
             }
             // The vector loop may have written past the row: restore the zero padding.
-            for (int x = _width; x < _width + n; x++) Unsafe.Add(ref row, x) = 0;
+            for (int x = _width; x < _width + n; x++)
+            {
+                Unsafe.Add(ref r, x) = 0;
+                Unsafe.Add(ref g, x) = 0;
+                Unsafe.Add(ref b, x) = 0;
+            }
+        }
+
+        /// <summary>a / d as q = a·(1/d), q + (a − q·d)·(1/d) (see <see cref="Preprocessing.ReciprocalDivisor"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TVec Divide(TVec a, TVec reciprocal, TVec negatedDivisor)
+        {
+            TVec q = TOps.Multiply(a, reciprocal);
+            return TOps.MultiplyAdd(TOps.MultiplyAdd(q, negatedDivisor, a), reciprocal, q);
         }
 
         /// <summary>The preprocessing filter for row y, float for float as the reference <see cref="Preprocessing.Preprocessor"/> computes it.</summary>
         public void FilterRow(int y)
         {
+            if (_w.Preprocess is not (Preprocessing.PreprocessKind.Npr or Preprocessing.PreprocessKind.NprTwoThirds or Preprocessing.PreprocessKind.Raw))
+            {
+                Gradient(y);
+                return;
+            }
             int n = TOps.Count;
             for (int c = 0; c < 3; c++)
             {
                 ref float q = ref FilteredRow(y, c);
-                switch (_w.Preprocess)
+                ref float row = ref Unsafe.Add(ref InputRow(y, c), 1);
+                if (_w.Preprocess == Preprocessing.PreprocessKind.Raw)
                 {
-                    case Preprocessing.PreprocessKind.Npr or Preprocessing.PreprocessKind.NprTwoThirds:
-                    {
-                        // Q = (x − x[2⌊y/2⌋, 2⌊x/2⌋]) · scale, scale 1 or 2/3 (× 1 changes nothing).
-                        TVec scale = TOps.Broadcast(_w.Preprocess == Preprocessing.PreprocessKind.Npr ? 1f : 2f / 3f);
-                        ref float row = ref Unsafe.Add(ref InputRow(y, c), 1);
-                        ref float anchorRow = ref Unsafe.Add(ref InputRow(y & ~1, c), 1);
-                        for (int x = 0; x < _width; x += 2 * n)
-                        {
-                            TOps.DuplicateEven(TOps.Load(ref Unsafe.Add(ref anchorRow, x)), TOps.Load(ref Unsafe.Add(ref anchorRow, x + n)), out var a0, out var a1);
-                            TOps.Store(ref Unsafe.Add(ref q, x), TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref row, x)), a0), scale));
-                            TOps.Store(ref Unsafe.Add(ref q, x + n), TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref row, x + n)), a1), scale));
-                        }
-                        break;
-                    }
-                    case Preprocessing.PreprocessKind.Raw:
-                    {
-                        ref float row = ref Unsafe.Add(ref InputRow(y, c), 1);
-                        for (int x = 0; x < _width; x += n)
-                            TOps.Store(ref Unsafe.Add(ref q, x), TOps.Load(ref Unsafe.Add(ref row, x)));
-                        break;
-                    }
-                    default:
-                        Gradient(y, c, ref q);
-                        break;
+                    for (int x = 0; x < _width; x += n)
+                        TOps.Store(ref Unsafe.Add(ref q, x), TOps.Load(ref Unsafe.Add(ref row, x)));
+                    continue;
+                }
+                // Q = (x − x[2⌊y/2⌋, 2⌊x/2⌋]) · scale, scale 1 or 2/3 (× 1 changes nothing).
+                TVec scale = TOps.Broadcast(_w.Preprocess == Preprocessing.PreprocessKind.Npr ? 1f : 2f / 3f);
+                ref float anchorRow = ref Unsafe.Add(ref InputRow(y & ~1, c), 1);
+                for (int x = 0; x < _width; x += 2 * n)
+                {
+                    TOps.DuplicateEven(TOps.Load(ref Unsafe.Add(ref anchorRow, x)), TOps.Load(ref Unsafe.Add(ref anchorRow, x + n)), out var a0, out var a1);
+                    TOps.Store(ref Unsafe.Add(ref q, x), TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref row, x)), a0), scale));
+                    TOps.Store(ref Unsafe.Add(ref q, x + n), TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref row, x + n)), a1), scale));
                 }
             }
         }
@@ -174,13 +206,15 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
         /// <summary>
         /// The 3×3 gradient with zero padding: acc = 0, then acc + k·x for every non-zero tap, row by
         /// row — a multiply then an add, never fused, exactly as the scalar reference (a padded
-        /// zero adds +0, which leaves acc unchanged, so padding equals skipping).
+        /// zero adds +0, which leaves acc unchanged, so padding equals skipping). The three channels
+        /// share one loop: three independent chains of six dependent adds.
         /// </summary>
-        private void Gradient(int y, int c, ref float q)
+        private void Gradient(int y)
         {
             // Each of the four gradient filters has exactly six non-zero taps (MODEL.md); take them
             // out of the loop, in the reference's row-major order. Input index x + v holds column
-            // x + v − 1, so tap (u, v) of output x reads row y + u − 1 at index x + v.
+            // x + v − 1, so tap (u, v) of output x reads row y + u − 1 at index x + v; channel c
+            // adds c · stride, in the input rows as in the filtered ones.
             ReadOnlySpan<float> taps = _w.GradientTaps;
             Span<int> offset = stackalloc int[6];
             Span<float> weight = stackalloc float[6];
@@ -189,12 +223,13 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
                 for (int v = 0; v < 3; v++)
                     if (taps[u * 3 + v] != 0)
                     {
-                        offset[count] = (InputSlot(y + u - 1) * 3 + c) * _stride + v;
+                        offset[count] = InputSlot(y + u - 1) * 3 * _stride + v;
                         weight[count++] = taps[u * 3 + v];
                     }
             if (count != 6) throw new InvalidOperationException("gradient filters have six non-zero taps");
 
-            int n = TOps.Count;
+            int n = TOps.Count, s1 = _stride, s2 = 2 * _stride;
+            ref float q = ref FilteredRow(y, 0);
             ref float input = ref MemoryMarshal.GetReference(_work.Input);
             ref float i0 = ref Unsafe.Add(ref input, offset[0]), i1 = ref Unsafe.Add(ref input, offset[1]), i2 = ref Unsafe.Add(ref input, offset[2]);
             ref float i3 = ref Unsafe.Add(ref input, offset[3]), i4 = ref Unsafe.Add(ref input, offset[4]), i5 = ref Unsafe.Add(ref input, offset[5]);
@@ -203,14 +238,27 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
             for (int x = 0; x < _width; x += n)
             {
                 // 0 + k·x, then + k·x per tap: a multiply then an add, as the scalar code does.
-                TVec acc = TOps.Add(TOps.Zero, TOps.Multiply(k0, TOps.Load(ref Unsafe.Add(ref i0, x))));
-                acc = TOps.Add(acc, TOps.Multiply(k1, TOps.Load(ref Unsafe.Add(ref i1, x))));
-                acc = TOps.Add(acc, TOps.Multiply(k2, TOps.Load(ref Unsafe.Add(ref i2, x))));
-                acc = TOps.Add(acc, TOps.Multiply(k3, TOps.Load(ref Unsafe.Add(ref i3, x))));
-                acc = TOps.Add(acc, TOps.Multiply(k4, TOps.Load(ref Unsafe.Add(ref i4, x))));
-                acc = TOps.Add(acc, TOps.Multiply(k5, TOps.Load(ref Unsafe.Add(ref i5, x))));
-                TOps.Store(ref Unsafe.Add(ref q, x), acc);
+                TVec a = TOps.Add(TOps.Zero, TOps.Multiply(k0, TOps.Load(ref Unsafe.Add(ref i0, x))));
+                TVec b = TOps.Add(TOps.Zero, TOps.Multiply(k0, TOps.Load(ref Unsafe.Add(ref i0, x + s1))));
+                TVec c = TOps.Add(TOps.Zero, TOps.Multiply(k0, TOps.Load(ref Unsafe.Add(ref i0, x + s2))));
+                Tap(k1, ref Unsafe.Add(ref i1, x), s1, ref a, ref b, ref c);
+                Tap(k2, ref Unsafe.Add(ref i2, x), s1, ref a, ref b, ref c);
+                Tap(k3, ref Unsafe.Add(ref i3, x), s1, ref a, ref b, ref c);
+                Tap(k4, ref Unsafe.Add(ref i4, x), s1, ref a, ref b, ref c);
+                Tap(k5, ref Unsafe.Add(ref i5, x), s1, ref a, ref b, ref c);
+                TOps.Store(ref Unsafe.Add(ref q, x), a);
+                TOps.Store(ref Unsafe.Add(ref q, x + s1), b);
+                TOps.Store(ref Unsafe.Add(ref q, x + s2), c);
             }
+        }
+
+        /// <summary>One gradient tap for the three channels (rows <paramref name="channelStride"/> apart): acc_c += k · x_c.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Tap(TVec k, ref float x, int channelStride, ref TVec a, ref TVec b, ref TVec c)
+        {
+            a = TOps.Add(a, TOps.Multiply(k, TOps.Load(ref x)));
+            b = TOps.Add(b, TOps.Multiply(k, TOps.Load(ref Unsafe.Add(ref x, channelStride))));
+            c = TOps.Add(c, TOps.Multiply(k, TOps.Load(ref Unsafe.Add(ref x, 2 * channelStride))));
         }
 
         private ref float TransformedRow(int y, int c) => ref _work.Transformed[((y % 3) * 3 + c) * 4 * _halfStride];
