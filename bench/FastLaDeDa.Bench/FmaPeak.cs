@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
+using FastLaDeDa.Engines.Cpu;
 
 namespace FastLaDeDa.Bench;
 
@@ -15,48 +15,32 @@ public static class FmaPeak
     /// <summary>Lane-FMAs per second, single thread, with the widest vectors this CPU runs (0 where neither width is accelerated).</summary>
     public static double LaneFmasPerSecond(bool wide = true)
     {
-        if (wide && Avx512F.IsSupported) return Measure512();
-        return Fma.IsSupported ? Measure256() : 0;
+        if (wide && Vector512Ops.IsSupported) return Time(Vector512Ops.Count, Chains<Vector512Ops, Vector512<float>>);
+        return Vector256Ops.IsSupported ? Time(Vector256Ops.Count, Chains<Vector256Ops, Vector256<float>>) : 0;
     }
-
-    private static double Measure512() => Time(Vector512<float>.Count, Chains512);
-
-    private static double Measure256() => Time(Vector256<float>.Count, Chains256);
 
     // The accumulators are locals of one method (a lambda would hoist them into a heap object,
-    // turning every FMA into a load and a store).
-    private static float Chains512(long iterations)
+    // turning every FMA into a load and a store); the fused kernel's ops give one body for both widths.
+    private static float Chains<TOps, TVec>(long iterations)
+        where TOps : struct, ISimdOps<TVec>
+        where TVec : struct
     {
-        var m = Vector512.Create(0.9999999f);
-        var c = Vector512.Create(1e-7f);
-        Vector512<float> a0 = Vector512<float>.One, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        TVec m = TOps.Broadcast(0.9999999f), c = TOps.Broadcast(1e-7f);
+        TVec a0 = TOps.Broadcast(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
         for (long i = 0; i < iterations; i++)
         {
-            a0 = Avx512F.FusedMultiplyAdd(a0, m, c); a1 = Avx512F.FusedMultiplyAdd(a1, m, c);
-            a2 = Avx512F.FusedMultiplyAdd(a2, m, c); a3 = Avx512F.FusedMultiplyAdd(a3, m, c);
-            a4 = Avx512F.FusedMultiplyAdd(a4, m, c); a5 = Avx512F.FusedMultiplyAdd(a5, m, c);
-            a6 = Avx512F.FusedMultiplyAdd(a6, m, c); a7 = Avx512F.FusedMultiplyAdd(a7, m, c);
-            a8 = Avx512F.FusedMultiplyAdd(a8, m, c); a9 = Avx512F.FusedMultiplyAdd(a9, m, c);
-            a10 = Avx512F.FusedMultiplyAdd(a10, m, c); a11 = Avx512F.FusedMultiplyAdd(a11, m, c);
+            a0 = TOps.MultiplyAdd(a0, m, c); a1 = TOps.MultiplyAdd(a1, m, c);
+            a2 = TOps.MultiplyAdd(a2, m, c); a3 = TOps.MultiplyAdd(a3, m, c);
+            a4 = TOps.MultiplyAdd(a4, m, c); a5 = TOps.MultiplyAdd(a5, m, c);
+            a6 = TOps.MultiplyAdd(a6, m, c); a7 = TOps.MultiplyAdd(a7, m, c);
+            a8 = TOps.MultiplyAdd(a8, m, c); a9 = TOps.MultiplyAdd(a9, m, c);
+            a10 = TOps.MultiplyAdd(a10, m, c); a11 = TOps.MultiplyAdd(a11, m, c);
         }
-        return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11).ToScalar();
-    }
-
-    private static float Chains256(long iterations)
-    {
-        var m = Vector256.Create(0.9999999f);
-        var c = Vector256.Create(1e-7f);
-        Vector256<float> a0 = Vector256<float>.One, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        for (long i = 0; i < iterations; i++)
-        {
-            a0 = Fma.MultiplyAdd(a0, m, c); a1 = Fma.MultiplyAdd(a1, m, c);
-            a2 = Fma.MultiplyAdd(a2, m, c); a3 = Fma.MultiplyAdd(a3, m, c);
-            a4 = Fma.MultiplyAdd(a4, m, c); a5 = Fma.MultiplyAdd(a5, m, c);
-            a6 = Fma.MultiplyAdd(a6, m, c); a7 = Fma.MultiplyAdd(a7, m, c);
-            a8 = Fma.MultiplyAdd(a8, m, c); a9 = Fma.MultiplyAdd(a9, m, c);
-            a10 = Fma.MultiplyAdd(a10, m, c); a11 = Fma.MultiplyAdd(a11, m, c);
-        }
-        return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11).ToScalar();
+        TVec sum = TOps.Add(TOps.Add(TOps.Add(a0, a1), TOps.Add(a2, a3)), TOps.Add(TOps.Add(a4, a5), TOps.Add(a6, a7)));
+        sum = TOps.Add(sum, TOps.Add(TOps.Add(a8, a9), TOps.Add(a10, a11)));
+        float[] lanes = new float[TOps.Count];
+        TOps.Store(ref lanes[0], sum); // keeps the chains alive
+        return lanes[0];
     }
 
     /// <summary>The best of five 0.1 s rounds (other tenants only ever slow a round down).</summary>
