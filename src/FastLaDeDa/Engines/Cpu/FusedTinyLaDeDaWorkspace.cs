@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace FastLaDeDa.Engines.Cpu;
 
 /// <summary>
@@ -12,7 +9,7 @@ internal sealed class FusedTinyLaDeDaWorkspace
 {
     [ThreadStatic] private static FusedTinyLaDeDaWorkspace? _current;
 
-    private readonly float[] _buffer;
+    private readonly AlignedFloatBuffer _buffer;
     private readonly int _input, _filtered, _transformed, _hidden, _stem, _products, _mapRow;
 
     private FusedTinyLaDeDaWorkspace(int width)
@@ -23,8 +20,8 @@ internal sealed class FusedTinyLaDeDaWorkspace
         HalfStride = (RowStride / 2 + 32 + 15) & ~15;
         Capacity = width;
 
-        // One pinned buffer (it never moves), every part starting on a 64-byte boundary, so the
-        // vector loads of the transformed rows and the scratch never straddle two cache lines.
+        // One aligned buffer, every part starting on a 64-byte boundary, so the vector loads of
+        // the transformed rows and the scratch never straddle two cache lines.
         int length = 0;
         int Part(int floats) { int start = length; length += (floats + 15) & ~15; return start; }
         _input = Part(4 * 3 * RowStride); // 3 rolling rows + 1 row of zeros (above/below the image)
@@ -34,15 +31,7 @@ internal sealed class FusedTinyLaDeDaWorkspace
         _stem = Part(8 * 64);
         _products = Part(4 * 4 * 32);
         _mapRow = Part(RowStride);
-        _buffer = GC.AllocateArray<float>(length + 15, pinned: true);
-        int skip = AlignmentSkip(_buffer);
-        _input += skip; _filtered += skip; _transformed += skip; _hidden += skip; _stem += skip; _products += skip; _mapRow += skip;
-    }
-
-    private static unsafe int AlignmentSkip(float[] pinned)
-    {
-        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
-        return (int)((64 - (address & 63)) & 63) / sizeof(float);
+        _buffer = new AlignedFloatBuffer(length);
     }
 
     /// <summary>The calling thread's workspace, big enough for <paramref name="width"/>.</summary>
@@ -63,23 +52,23 @@ internal sealed class FusedTinyLaDeDaWorkspace
     public int HalfStride { get; }
 
     /// <summary>3 rolling rows (+ a zero row) × 3 channels of byte values as floats, column x at index x + 1 (index 0 is the zero padding).</summary>
-    public Span<float> Input => _buffer.AsSpan(_input, 4 * 3 * RowStride);
+    public Span<float> Input => _buffer.Span.Slice(_input, 4 * 3 * RowStride);
 
     /// <summary>3 rows × 3 channels of the preprocessing filter's output (Q).</summary>
-    public Span<float> Filtered => _buffer.AsSpan(_filtered, 3 * 3 * RowStride);
+    public Span<float> Filtered => _buffer.Span.Slice(_filtered, 3 * 3 * RowStride);
 
     /// <summary>3 rows × 3 channels × 4 rows of Q's Winograd input transform, one value per column pair.</summary>
-    public Span<float> Transformed => _buffer.AsSpan(_transformed, 3 * 3 * 4 * HalfStride);
+    public Span<float> Transformed => _buffer.Span.Slice(_transformed, 3 * 3 * 4 * HalfStride);
 
     /// <summary>3 rows × 8 channels × (even columns, odd columns) of the pointwise layer's output.</summary>
-    public Span<float> Hidden => _buffer.AsSpan(_hidden, 3 * 8 * 2 * HalfStride);
+    public Span<float> Hidden => _buffer.Span.Slice(_hidden, 3 * 8 * 2 * HalfStride);
 
     /// <summary>The stem's 8 channels for one vector step (even then odd columns, up to 2 × 2 × 16 pixels each).</summary>
-    public Span<float> Stem => _buffer.AsSpan(_stem, 8 * 64);
+    public Span<float> Stem => _buffer.Span.Slice(_stem, 8 * 64);
 
     /// <summary>The stem's 4 Winograd products for 4 channels and one vector step (up to 2 × 16 column pairs each).</summary>
-    public Span<float> Products => _buffer.AsSpan(_products, 4 * 4 * 32);
+    public Span<float> Products => _buffer.Span.Slice(_products, 4 * 4 * 32);
 
     /// <summary>One row of patch logits, padded to whole vector steps.</summary>
-    public Span<float> MapRow => _buffer.AsSpan(_mapRow, RowStride);
+    public Span<float> MapRow => _buffer.Span.Slice(_mapRow, RowStride);
 }

@@ -8,9 +8,9 @@ namespace FastLaDeDa.Engines.Cpu;
 /// </summary>
 internal sealed unsafe class LaDeDaCpuWorkspace
 {
-    private readonly LaDeDaAlignedBuffer?[] _slots = new LaDeDaAlignedBuffer?[LaDeDaCpuPlan.SlotCount];
-    private LaDeDaAlignedBuffer? _planes;
-    private readonly LaDeDaAlignedBuffer _scratch = new(ScratchRow * LaDeDaStepJob.MaxItems);
+    private readonly AlignedFloatBuffer?[] _slots = new AlignedFloatBuffer?[LaDeDaCpuPlan.SlotCount];
+    private AlignedFloatBuffer? _planes;
+    private readonly AlignedFloatBuffer _scratch = new(ScratchRow * LaDeDaStepJob.MaxItems);
 
     /// <summary>Floats of scratch per work item (the widest panel).</summary>
     public const int ScratchRow = 64;
@@ -32,13 +32,13 @@ internal sealed unsafe class LaDeDaCpuWorkspace
     {
         for (int s = 0; s < LaDeDaCpuPlan.SlotCount; s++)
             if (_slots[s] is not { } buffer || buffer.Length < plan.SlotFloats[s])
-                _slots[s] = new LaDeDaAlignedBuffer(plan.SlotFloats[s], SlotPageOffset(s));
-        if (_planes is null || _planes.Length < planeFloats) _planes = new LaDeDaAlignedBuffer(planeFloats);
+                _slots[s] = new AlignedFloatBuffer(plan.SlotFloats[s], SlotPageOffset(s));
+        if (_planes is null || _planes.Length < planeFloats) _planes = new AlignedFloatBuffer(planeFloats);
     }
 
     /// <summary>
     /// Where buffer <paramref name="slot"/> starts within a 4 KB page: 13 cache lines apart, so no two
-    /// buffers' pixels line up modulo 4 KB (see <see cref="LaDeDaAlignedBuffer"/> on 4K aliasing).
+    /// buffers' pixels line up modulo 4 KB (see <see cref="AlignedFloatBuffer"/> on 4K aliasing).
     /// </summary>
     private static int SlotPageOffset(int slot) => SpreadSlots ? slot * 13 * 64 % 4096 : 0;
 

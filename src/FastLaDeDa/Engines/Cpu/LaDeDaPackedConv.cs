@@ -16,7 +16,7 @@ namespace FastLaDeDa.Engines.Cpu;
 /// </remarks>
 internal sealed unsafe class LaDeDaPackedConv
 {
-    private readonly LaDeDaAlignedBuffer _weights, _scale, _shift;
+    private readonly AlignedFloatBuffer _weights, _scale, _shift;
 
     public LaDeDaPackedConv(LaDeDaConv conv, int panelWidth, int inputPitch)
         : this(conv.OutChannels, conv.InChannels, conv.Kernel, conv.Stride, conv.Weights, conv.Scale, conv.Shift, panelWidth, inputPitch) { }
@@ -33,7 +33,7 @@ internal sealed unsafe class LaDeDaPackedConv
         Panels = (outChannels + panelWidth - 1) / panelWidth;
         PanelFloats = (long)Taps * Run * panelWidth;
 
-        _weights = new LaDeDaAlignedBuffer(Panels * PanelFloats);
+        _weights = new AlignedFloatBuffer(Panels * PanelFloats);
         Span<float> packed = _weights.Span;
         for (int o = 0; o < outChannels; o++)
         {
@@ -49,8 +49,8 @@ internal sealed unsafe class LaDeDaPackedConv
                         packed[(int)(panel + ((long)tap * Run + k) * panelWidth + lane)] = weights[((o * inChannels + i) * kernel + ky) * kernel + kx];
                     }
         }
-        _scale = new LaDeDaAlignedBuffer(Panels * panelWidth);
-        _shift = new LaDeDaAlignedBuffer(Panels * panelWidth);
+        _scale = new AlignedFloatBuffer(Panels * panelWidth);
+        _shift = new AlignedFloatBuffer(Panels * panelWidth);
         for (int o = 0; o < outChannels; o++)
         {
             _scale.Span[o] = (float)scale[o];

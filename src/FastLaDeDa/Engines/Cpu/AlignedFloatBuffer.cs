@@ -15,24 +15,24 @@ namespace FastLaDeDa.Engines.Cpu;
 /// like it may depend on the store before it (4K aliasing) and waits. Activation buffers get
 /// distinct offsets so that never happens.
 /// </remarks>
-internal sealed unsafe class LaDeDaAlignedBuffer
+internal sealed unsafe class AlignedFloatBuffer
 {
     private readonly float[] _array;
     private readonly int _start;
 
     /// <summary>Allocates <paramref name="length"/> floats, zeroed, 64-byte aligned.</summary>
-    public LaDeDaAlignedBuffer(long length) : this(length, -1) { }
+    public AlignedFloatBuffer(long length) : this(length, -1) { }
 
     /// <summary>
     /// Allocates <paramref name="length"/> floats, zeroed, starting <paramref name="pageOffset"/> bytes
     /// (a multiple of 64, below 4096) past a 4 KB boundary; −1: any 64-byte boundary.
     /// </summary>
-    public LaDeDaAlignedBuffer(long length, int pageOffset)
+    public AlignedFloatBuffer(long length, int pageOffset)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (pageOffset >= 4096 || pageOffset % 64 != 0 && pageOffset != -1) throw new ArgumentOutOfRangeException(nameof(pageOffset));
         int slack = pageOffset < 0 ? 16 : 1024 + 16;
-        if (length > Array.MaxLength - slack) throw new OutOfMemoryException($"a LaDeDa buffer of {length} floats is too large");
+        if (length > Array.MaxLength - slack) throw new OutOfMemoryException($"an aligned buffer of {length} floats is too large");
         _array = GC.AllocateArray<float>((int)length + slack, pinned: true);
         nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_array));
         nuint alignment = pageOffset < 0 ? 64u : 4096u;
