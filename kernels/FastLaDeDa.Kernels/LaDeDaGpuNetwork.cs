@@ -149,7 +149,7 @@ public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
             var ws = WorkspaceFor(width, height, count);
             Execute(ws, rgb, null);
             if (!maps.IsEmpty) ws.Logits.View.AsContiguous().CopyToCPU(maps);
-            var results = new double[2 * count];
+            double[] results = ws.PooledOnHost;
             ws.Pooled.View.AsContiguous().CopyToCPU(results.AsSpan());
             for (int b = 0; b < count; b++) pooled[b] = new PatchPooling(results[2 * b], results[2 * b + 1]);
         }
@@ -192,38 +192,44 @@ public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
     private void Execute(Workspace ws, ReadOnlySpan<byte> rgb, List<LayerTiming>? timings)
     {
         var stream = _gpu.Accelerator.DefaultStream;
-        var marks = new List<(string Name, long Macs, ProfilingMarker Start, ProfilingMarker End)>();
-        void Timed(string name, long macs, Action launch)
+        // Markers only when profiling; local functions (never delegates) so a plain run allocates nothing.
+        var marks = timings is null ? null : new List<(string Name, long Macs, ProfilingMarker Start, ProfilingMarker End)>();
+        ProfilingMarker? Begin() => marks is null ? null : stream.AddProfilingMarker();
+        void End(string name, long macs, ProfilingMarker? start)
         {
-            if (timings is null) { launch(); return; }
-            var start = stream.AddProfilingMarker();
-            launch();
-            marks.Add((name, macs, start, stream.AddProfilingMarker()));
+            if (marks is not null) marks.Add((name, macs, start!, stream.AddProfilingMarker()));
         }
 
         ws.Rgb.View.AsContiguous().CopyFromCPU(rgb);
         var pre = new PreprocessShape { Batch = ws.Batch, Height = ws.Height, Width = ws.Width, Mode = (int)_mode, Scale = _preScale };
-        Timed("preprocess", 0, () => _gpu.Preprocess(3 * ws.Batch * ws.Height * ws.Width, ws.Rgb.View, _table.View, _taps.View, ws.Activations[0].View, pre));
+        var mark = Begin();
+        _gpu.Preprocess(3 * ws.Batch * ws.Height * ws.Width, ws.Rgb.View, _table.View, _taps.View, ws.Activations[0].View, pre);
+        End("preprocess", 0, mark);
         foreach (var step in ws.Steps)
         {
             var slot = step.Slot;
             int k = step.Shape.K, n = step.Shape.OutChannels;
-            Timed(slot.Name, step.Shape.MultiplyAdds, () => _gpu.LaunchConv(
+            mark = Begin();
+            _gpu.LaunchConv(
                 ws.Activations[step.Input].View,
                 _weights.View.SubView(slot.WeightOffset, (long)k * n),
                 _scale.View.SubView(slot.ChannelOffset, n),
                 _shift.View.SubView(slot.ChannelOffset, n),
                 step.Residual < 0 ? _none.View : ws.Activations[step.Residual].View,
                 ws.Activations[step.Output].View,
-                step.Shape));
+                step.Shape);
+            End(slot.Name, step.Shape.MultiplyAdds, mark);
         }
         int positions = ws.Batch * ws.MapHeight * ws.MapWidth;
-        Timed("fc", (long)positions * LaDeDaSpec.FeatureChannels, () =>
-            _gpu.LaunchFc(ws.Activations[ws.Features].View, _fc.View, _fcBias.View, ws.Logits.View, LaDeDaSpec.FeatureChannels, positions));
-        Timed("pool", 0, () => _gpu.Pool(new KernelConfig(ws.Batch, _gpu.PoolThreads), ws.Logits.View, ws.Pooled.View, ws.MapHeight * ws.MapWidth));
+        mark = Begin();
+        _gpu.LaunchFc(ws.Activations[ws.Features].View, _fc.View, _fcBias.View, ws.Logits.View, LaDeDaSpec.FeatureChannels, positions);
+        End("fc", (long)positions * LaDeDaSpec.FeatureChannels, mark);
+        mark = Begin();
+        _gpu.Pool(new KernelConfig(ws.Batch, _gpu.PoolThreads), ws.Logits.View, ws.Pooled.View, ws.MapHeight * ws.MapWidth);
+        End("pool", 0, mark);
         _gpu.Accelerator.Synchronize();
 
-        if (timings is null) return;
+        if (timings is null || marks is null) return;
         foreach (var (name, macs, start, end) in marks)
         {
             timings.Add(new LayerTiming(name, (end - start).TotalMilliseconds, macs));
@@ -362,6 +368,9 @@ public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
         public MemoryBuffer1D<float, Stride1D.Dense>[] Activations { get; } = new MemoryBuffer1D<float, Stride1D.Dense>[4];
         public MemoryBuffer1D<float, Stride1D.Dense> Logits { get; private set; } = null!;
         public MemoryBuffer1D<double, Stride1D.Dense> Pooled { get; private set; } = null!;
+
+        /// <summary>Host copy of <see cref="Pooled"/> (mean, max per image), reused by every run.</summary>
+        public double[] PooledOnHost { get; } = new double[2 * batch];
 
         public void Allocate(Accelerator accelerator, long activationLength)
         {

@@ -42,6 +42,32 @@ public class LaDeDaGpuEngineTests(CpuAccelerators cpu, ITestOutputHelper output)
     }
 
     [Fact]
+    public void Profiling_times_every_launch_in_order_and_leaves_the_results_unchanged()
+    {
+        const int width = 33, height = 34;
+        var model = LaDeDaModel.FromStateDict(RandomLaDeDa.StateDict(78));
+        using var network = (LaDeDaGpuNetwork)cpu.Engine.Prepare(model, PreprocessKind.Npr);
+        var rgb = new byte[width * height * 3];
+        new Random(3).NextBytes(rgb);
+        var before = new float[network.MapSize(width) * network.MapSize(height)];
+        PatchPooling pooled = network.Run(rgb, width, height, before);
+
+        var timings = network.Profile(rgb, 1, width, height);
+        // preprocessing, the fused stem, 3 convs per bottleneck (+ the projection of each layer's first block), fc, pooling
+        int convs = 1 + model.Blocks.Sum(b => b.Downsample is null ? 3 : 4);
+        Assert.Equal(convs + 3, timings.Count);
+        Assert.Equal("preprocess", timings[0].Name);
+        Assert.Equal("stem (conv1·conv2 fused)", timings[1].Name);
+        Assert.Equal(["fc", "pool"], timings.Skip(timings.Count - 2).Select(t => t.Name));
+        Assert.All(timings, t => Assert.True(t.Milliseconds >= 0, t.Name));
+        Assert.Equal(model.MultiplyAdds(height, width, fusedStem: true), timings.Sum(t => t.MultiplyAdds));
+
+        var after = new float[before.Length];
+        Assert.Equal(pooled, network.Run(rgb, width, height, after));
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
     public void Reports_its_name_and_the_patch_grid()
     {
         var model = LaDeDaModel.FromStateDict(RandomLaDeDa.StateDict(5));
