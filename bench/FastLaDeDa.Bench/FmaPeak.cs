@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.Intrinsics;
-using FastLaDeDa.Engines.Cpu;
+using FastLaDeDa.Simd;
 
 namespace FastLaDeDa.Bench;
 

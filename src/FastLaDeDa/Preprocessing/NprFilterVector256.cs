@@ -1,48 +1,13 @@
 using System.Runtime.Intrinsics;
+using FastLaDeDa.Simd;
 
 namespace FastLaDeDa.Preprocessing;
 
-/// <summary>
-/// NPR with 256-bit vectors: per row, one vector of columns at a time (blocks start at even
-/// columns, so the anchor values are the block's anchor-row values with every even lane duplicated
-/// into the odd lane after it); the columns after the last whole block use the scalar formula.
-/// </summary>
-internal sealed class NprFilterVector256 : NprFilter
+/// <summary>NPR with 256-bit vectors (see <see cref="NprFilterSimd{TOps, TVec}"/>).</summary>
+internal sealed class NprFilterVector256 : NprFilterSimd<Vector256Ops, Vector256<float>>
 {
     /// <summary>The single instance.</summary>
     public static NprFilterVector256 Instance { get; } = new();
 
     private NprFilterVector256() { }
-
-    /// <inheritdoc/>
-    public override string Isa => "Vector256";
-
-    /// <inheritdoc/>
-    public override bool IsSupported => Vector256.IsHardwareAccelerated;
-
-    /// <inheritdoc/>
-    public override unsafe void Apply(ReadOnlySpan<float> src, Span<float> dst, int height, int width, float scale)
-    {
-        CheckSizes(src, dst, height, width);
-        int lanes = Vector256<float>.Count;
-        Vector256<float> factor = Vector256.Create(scale);
-        fixed (float* source = src, destination = dst)
-        {
-            for (int y = 0; y < height; y++)
-            {
-                float* row = source + (long)y * width;
-                float* anchorRow = source + (long)(y & ~1) * width;
-                float* output = destination + (long)y * width;
-                int x = 0;
-                for (; x <= width - lanes; x += lanes)
-                {
-                    // Duplicate the even lanes (constant indices: one permute instruction).
-                    Vector256<float> anchor = Vector256.Shuffle(Vector256.Load(anchorRow + x), Vector256.Create(0, 0, 2, 2, 4, 4, 6, 6));
-                    // dst[y,x] = (src[y,x] - src[anchorRow, x & ~1]) * scale
-                    ((Vector256.Load(row + x) - anchor) * factor).Store(output + x);
-                }
-                NprFilterScalar.Row(src, dst, width, y, x, scale);
-            }
-        }
-    }
 }

@@ -17,7 +17,7 @@ internal readonly record struct ReciprocalDivisor(float Divisor)
     /// <summary>−d, so the residual is one FMA: fma(q, −d, a).</summary>
     public float NegatedDivisor => -Divisor;
 
-    /// <summary>a / d by the two-step method above (scalar; the SIMD kernels inline the same three operations).</summary>
+    /// <summary>a / d by the two-step method above (scalar; <see cref="ChannelNormalization{TOps, TVec}"/> does the same on vectors).</summary>
     public float Divide(float a)
     {
         float q = a * Reciprocal;

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using FastLaDeDa.Simd;
 
 namespace FastLaDeDa.Engines.Cpu;
 
@@ -113,47 +114,23 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
         }
 
         /// <summary>
-        /// (v / 255 − mean) / std in float32, the very operations torchvision performs, so the
-        /// values are bit-identical to the reference's: each division is a multiplication by the
-        /// reciprocal plus one FMA correction step (<see cref="Preprocessing.ReciprocalDivisor"/>),
-        /// exact for these 256 inputs per channel, and far cheaper than a vector division; IEEE
-        /// division where that check failed. The three channels share one loop (three independent
-        /// chains). Then the zero padding right of the row (index 0, left of it, is never written).
+        /// (v / 255 − mean) / std in float32, bit-identical to the reference's values
+        /// (<see cref="Preprocessing.ChannelNormalization{TOps, TVec}"/>); the three channels share
+        /// one loop (three independent chains). Then the zero padding right of the row (index 0,
+        /// left of it, is never written).
         /// </summary>
         private void NormalizeRow(ref float r, ref float g, ref float b)
         {
             int n = TOps.Count;
-            var mean = Preprocessing.ImageNetNormalization.Mean;
-            var std = Preprocessing.ImageNetNormalization.Std;
-            TVec mean0 = TOps.Broadcast(mean[0]), mean1 = TOps.Broadcast(mean[1]), mean2 = TOps.Broadcast(mean[2]);
-            if (Preprocessing.ImageNetNormalization.ReciprocalDivisionIsExact)
+            var red = new Preprocessing.ChannelNormalization<TOps, TVec>(0);
+            var green = new Preprocessing.ChannelNormalization<TOps, TVec>(1);
+            var blue = new Preprocessing.ChannelNormalization<TOps, TVec>(2);
+            for (int x = 0; x < _width; x += n)
             {
-                var by255 = new Preprocessing.ReciprocalDivisor(255f);
-                var byStd0 = new Preprocessing.ReciprocalDivisor(std[0]);
-                var byStd1 = new Preprocessing.ReciprocalDivisor(std[1]);
-                var byStd2 = new Preprocessing.ReciprocalDivisor(std[2]);
-                TVec r255 = TOps.Broadcast(by255.Reciprocal), n255 = TOps.Broadcast(by255.NegatedDivisor);
-                TVec rs0 = TOps.Broadcast(byStd0.Reciprocal), ns0 = TOps.Broadcast(byStd0.NegatedDivisor);
-                TVec rs1 = TOps.Broadcast(byStd1.Reciprocal), ns1 = TOps.Broadcast(byStd1.NegatedDivisor);
-                TVec rs2 = TOps.Broadcast(byStd2.Reciprocal), ns2 = TOps.Broadcast(byStd2.NegatedDivisor);
-                for (int x = 0; x < _width; x += n)
-                {
-                    ref float vr = ref Unsafe.Add(ref r, x), vg = ref Unsafe.Add(ref g, x), vb = ref Unsafe.Add(ref b, x);
-                    TOps.Store(ref vr, Divide(TOps.Subtract(Divide(TOps.Load(ref vr), r255, n255), mean0), rs0, ns0));
-                    TOps.Store(ref vg, Divide(TOps.Subtract(Divide(TOps.Load(ref vg), r255, n255), mean1), rs1, ns1));
-                    TOps.Store(ref vb, Divide(TOps.Subtract(Divide(TOps.Load(ref vb), r255, n255), mean2), rs2, ns2));
-                }
-            }
-            else
-            {
-                TVec scale = TOps.Broadcast(255f), std0 = TOps.Broadcast(std[0]), std1 = TOps.Broadcast(std[1]), std2 = TOps.Broadcast(std[2]);
-                for (int x = 0; x < _width; x += n)
-                {
-                    ref float vr = ref Unsafe.Add(ref r, x), vg = ref Unsafe.Add(ref g, x), vb = ref Unsafe.Add(ref b, x);
-                    TOps.Store(ref vr, TOps.Divide(TOps.Subtract(TOps.Divide(TOps.Load(ref vr), scale), mean0), std0));
-                    TOps.Store(ref vg, TOps.Divide(TOps.Subtract(TOps.Divide(TOps.Load(ref vg), scale), mean1), std1));
-                    TOps.Store(ref vb, TOps.Divide(TOps.Subtract(TOps.Divide(TOps.Load(ref vb), scale), mean2), std2));
-                }
+                ref float vr = ref Unsafe.Add(ref r, x), vg = ref Unsafe.Add(ref g, x), vb = ref Unsafe.Add(ref b, x);
+                TOps.Store(ref vr, red.Apply(TOps.Load(ref vr)));
+                TOps.Store(ref vg, green.Apply(TOps.Load(ref vg)));
+                TOps.Store(ref vb, blue.Apply(TOps.Load(ref vb)));
             }
             // The vector loop may have written past the row: restore the zero padding.
             for (int x = _width; x < _width + n; x++)
@@ -162,14 +139,6 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
                 Unsafe.Add(ref g, x) = 0;
                 Unsafe.Add(ref b, x) = 0;
             }
-        }
-
-        /// <summary>a / d as q = a·(1/d), q + (a − q·d)·(1/d) (see <see cref="Preprocessing.ReciprocalDivisor"/>).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TVec Divide(TVec a, TVec reciprocal, TVec negatedDivisor)
-        {
-            TVec q = TOps.Multiply(a, reciprocal);
-            return TOps.MultiplyAdd(TOps.MultiplyAdd(q, negatedDivisor, a), reciprocal, q);
         }
 
         /// <summary>The preprocessing filter for row y, float for float as the reference <see cref="Preprocessing.Preprocessor"/> computes it.</summary>

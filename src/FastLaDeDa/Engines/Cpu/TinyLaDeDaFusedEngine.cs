@@ -1,5 +1,6 @@
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
+using FastLaDeDa.Simd;
 
 namespace FastLaDeDa.Engines.Cpu;
 

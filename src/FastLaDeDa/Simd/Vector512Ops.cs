@@ -2,13 +2,14 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace FastLaDeDa.Engines.Cpu;
+namespace FastLaDeDa.Simd;
 
 /// <summary>16 floats per register (AVX-512F).</summary>
 internal readonly struct Vector512Ops : ISimdOps<Vector512<float>>
 {
 
     public static int Count => Vector512<float>.Count;
+    public static string Isa => "Vector512";
     public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(ref float source) => Vector512.LoadUnsafe(ref source);

@@ -2,12 +2,13 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace FastLaDeDa.Engines.Cpu;
+namespace FastLaDeDa.Simd;
 
 /// <summary>8 floats per register (AVX2 + FMA).</summary>
 internal readonly struct Vector256Ops : ISimdOps<Vector256<float>>
 {
     public static int Count => Vector256<float>.Count;
+    public static string Isa => "Vector256";
     public static bool IsSupported => Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(ref float source) => Vector256.LoadUnsafe(ref source);

@@ -1,11 +1,12 @@
 using System.Runtime.CompilerServices;
 
-namespace FastLaDeDa.Engines.Cpu;
+namespace FastLaDeDa.Simd;
 
 /// <summary>One float per "register": the portable fallback, same algorithm as the SIMD widths.</summary>
 internal readonly struct ScalarOps : ISimdOps<float>
 {
     public static int Count => 1;
+    public static string Isa => "Scalar";
     public static bool IsSupported => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Load(ref float source) => source;
