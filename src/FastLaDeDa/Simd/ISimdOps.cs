@@ -37,6 +37,13 @@ internal interface ISimdOps<TVec> where TVec : struct
     static abstract TVec Odd(TVec low, TVec high);
 
     /// <summary>
+    /// The inverse of <see cref="Even"/>/<see cref="Odd"/>: <paramref name="even"/> and
+    /// <paramref name="odd"/> zipped into 2·Count consecutive values e0, o0, e1, o1, …
+    /// (<paramref name="low"/> then <paramref name="high"/>).
+    /// </summary>
+    static abstract void Interleave(TVec even, TVec odd, out TVec low, out TVec high);
+
+    /// <summary>
     /// For 2·Count consecutive pixels starting at an even position, each pixel's even neighbour:
     /// p0, p0, p2, p2, … (NPR's anchor column).
     /// </summary>

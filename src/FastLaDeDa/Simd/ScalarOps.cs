@@ -24,6 +24,9 @@ internal readonly struct ScalarOps : ISimdOps<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Odd(float low, float high) => high;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Interleave(float even, float odd, out float low, out float high) { low = even; high = odd; }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DuplicateEven(float low, float high, out float lowAnchors, out float highAnchors) { lowAnchors = low; highAnchors = low; }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -31,6 +31,15 @@ internal readonly struct Vector256Ops : ISimdOps<Vector256<float>>
     public static Vector256<float> Odd(Vector256<float> low, Vector256<float> high) =>
         Avx2.Permute4x64(Avx.Shuffle(low, high, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
 
+    // unpacklo/hi zip within 128-bit lanes (e0 o0 e1 o1 | e4 o4 e5 o5); permute2x128 puts the lanes in order.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Interleave(Vector256<float> even, Vector256<float> odd, out Vector256<float> low, out Vector256<float> high)
+    {
+        Vector256<float> a = Avx.UnpackLow(even, odd), b = Avx.UnpackHigh(even, odd);
+        low = Avx.Permute2x128(a, b, 0x20);
+        high = Avx.Permute2x128(a, b, 0x31);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DuplicateEven(Vector256<float> low, Vector256<float> high, out Vector256<float> lowAnchors, out Vector256<float> highAnchors)
     {

@@ -33,6 +33,13 @@ internal readonly struct Vector512Ops : ISimdOps<Vector512<float>>
         Avx512F.PermuteVar16x32x2(low, Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), high);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Interleave(Vector512<float> even, Vector512<float> odd, out Vector512<float> low, out Vector512<float> high)
+    {
+        low = Avx512F.PermuteVar16x32x2(even, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), odd);
+        high = Avx512F.PermuteVar16x32x2(even, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), odd);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DuplicateEven(Vector512<float> low, Vector512<float> high, out Vector512<float> lowAnchors, out Vector512<float> highAnchors)
     {
         lowAnchors = Avx512F.Shuffle(low, low, 0b10_10_00_00);

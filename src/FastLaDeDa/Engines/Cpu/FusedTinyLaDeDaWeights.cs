@@ -18,6 +18,8 @@ namespace FastLaDeDa.Engines.Cpu;
 /// <see cref="BatchNormFolding"/> for why they are not multiplied into the weights).</item>
 /// <item>The stem runs as Winograd F(2,3) along x (4 multiplies per 2 outputs instead of 6), its
 /// transformed weights computed in double.</item>
+/// <item>The strided conv runs as polyphase Winograd F(2,2) along x (5 multiplies per pair of
+/// outputs and kernel row instead of 6).</item>
 /// <item>Weights are stored tap-major, output channel minor, so one tap's 8 weights are adjacent.</item>
 /// </list>
 /// </summary>
@@ -57,11 +59,19 @@ internal sealed class FusedTinyLaDeDaWeights
         PointwiseScale = ToFloat(model.PointwiseScale);
         PointwiseShift = ToFloat(model.PointwiseShift);
 
-        StridedWeights = new float[Channels * 9 * Channels];
+        // Polyphase Winograd F(2,2) along x: per (c, ky) the taps w0, w1, w2 become w0, w1, w2 and
+        // w0 + w2 (the product both outputs of a pair share), the sum in double, rounded once.
+        StridedWeights = new float[Channels * 3 * 4 * Channels];
         for (int o = 0; o < Channels; o++)
             for (int c = 0; c < Channels; c++)
-                for (int k = 0; k < 9; k++)
-                    StridedWeights[(c * 9 + k) * Channels + o] = (float)model.Strided[(o * Channels + c) * 9 + k];
+                for (int ky = 0; ky < 3; ky++)
+                {
+                    int k = (o * Channels + c) * 9 + ky * 3, row = (c * 3 + ky) * 4;
+                    StridedWeights[(row + 0) * Channels + o] = (float)model.Strided[k];
+                    StridedWeights[(row + 1) * Channels + o] = (float)model.Strided[k + 1];
+                    StridedWeights[(row + 2) * Channels + o] = (float)model.Strided[k + 2];
+                    StridedWeights[(row + 3) * Channels + o] = (float)(model.Strided[k] + model.Strided[k + 2]);
+                }
         StridedScale = ToFloat(model.StridedScale);
         StridedShift = ToFloat(model.StridedShift);
         Fc = ToFloat(model.Fc);
@@ -95,7 +105,7 @@ internal sealed class FusedTinyLaDeDaWeights
 
     public float[] PointwiseShift { get; }
 
-    /// <summary>[(c·9 + ky·3 + kx)·8 + o].</summary>
+    /// <summary>[((c·3 + ky)·4 + q)·8 + o], q: w[kx = 0], w[1], w[2], w[0] + w[2].</summary>
     public float[] StridedWeights { get; }
 
     public float[] StridedScale { get; }

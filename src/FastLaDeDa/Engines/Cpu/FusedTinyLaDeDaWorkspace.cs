@@ -18,6 +18,7 @@ internal sealed class FusedTinyLaDeDaWorkspace
         // column of zero padding on the left of the input rows. Strides are whole cache lines.
         RowStride = (width + 2 + 64 + 15) & ~15;
         HalfStride = (RowStride / 2 + 32 + 15) & ~15;
+        QuarterStride = (RowStride / 4 + 32 + 15) & ~15;
         Capacity = width;
 
         // One aligned buffer, every part starting on a 64-byte boundary, so the vector loads of
@@ -27,7 +28,7 @@ internal sealed class FusedTinyLaDeDaWorkspace
         _input = Part(4 * 3 * RowStride); // 3 rolling rows + 1 row of zeros (above/below the image)
         _filtered = Part(3 * 3 * RowStride);
         _transformed = Part(3 * 3 * 4 * HalfStride);
-        _hidden = Part(3 * 8 * 2 * HalfStride);
+        _hidden = Part(3 * 8 * 4 * QuarterStride);
         _stem = Part(8 * 64);
         _products = Part(4 * 4 * 32);
         _mapRow = Part(RowStride);
@@ -48,8 +49,11 @@ internal sealed class FusedTinyLaDeDaWorkspace
     /// <summary>Floats per row in <see cref="Input"/> and <see cref="Filtered"/>.</summary>
     public int RowStride { get; }
 
-    /// <summary>Floats per even- or odd-column half row in <see cref="Hidden"/>.</summary>
+    /// <summary>Floats per row of <see cref="Transformed"/> (one value per column pair).</summary>
     public int HalfStride { get; }
+
+    /// <summary>Floats per phase row of <see cref="Hidden"/> (one value per column ≡ k mod 4).</summary>
+    public int QuarterStride { get; }
 
     /// <summary>3 rolling rows (+ a zero row) × 3 channels of byte values as floats, column x at index x + 1 (index 0 is the zero padding).</summary>
     public Span<float> Input => _buffer.Span.Slice(_input, 4 * 3 * RowStride);
@@ -60,8 +64,8 @@ internal sealed class FusedTinyLaDeDaWorkspace
     /// <summary>3 rows × 3 channels × 4 rows of Q's Winograd input transform, one value per column pair.</summary>
     public Span<float> Transformed => _buffer.Span.Slice(_transformed, 3 * 3 * 4 * HalfStride);
 
-    /// <summary>3 rows × 8 channels × (even columns, odd columns) of the pointwise layer's output.</summary>
-    public Span<float> Hidden => _buffer.Span.Slice(_hidden, 3 * 8 * 2 * HalfStride);
+    /// <summary>3 rows × 8 channels × 4 phases (columns ≡ 0, 1, 2, 3 mod 4) of the pointwise layer's output.</summary>
+    public Span<float> Hidden => _buffer.Span.Slice(_hidden, 3 * 8 * 4 * QuarterStride);
 
     /// <summary>The stem's 8 channels for one vector step (even then odd columns, up to 2 × 2 × 16 pixels each).</summary>
     public Span<float> Stem => _buffer.Span.Slice(_stem, 8 * 64);
