@@ -32,6 +32,20 @@ namespace FastLaDeDa.Kernels;
 /// </remarks>
 internal static class ConvKernel
 {
+    /// <summary>
+    /// PyTorch weights [N][K] (K = in channels × kernel²) into the K × N layout the kernels read
+    /// (one row of N output channels per reduction step).
+    /// </summary>
+    public static void TransposeToKxN(ReadOnlySpan<float> weights, int outChannels, Span<float> destination)
+    {
+        int n = outChannels, k = weights.Length / n;
+        if (k * n != weights.Length || destination.Length != weights.Length)
+            throw new ArgumentException($"{weights.Length} weights are not {n} rows, or the destination holds {destination.Length}");
+        for (int o = 0; o < n; o++)
+            for (int i = 0; i < k; i++)
+                destination[i * n + o] = weights[o * k + i];
+    }
+
     /// <summary>Reduction steps staged in shared memory per iteration.</summary>
     public const int TileK = 16;
 

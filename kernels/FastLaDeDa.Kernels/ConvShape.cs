@@ -47,6 +47,10 @@ public struct ConvShape
     /// <summary>1: ReLU after the epilogue; 0: none.</summary>
     public int Relu;
 
+    /// <summary>The shape of <paramref name="conv"/> (its channels, kernel and stride) on a batch of <paramref name="inHeight"/>×<paramref name="inWidth"/> maps.</summary>
+    public static ConvShape For(Models.LaDeDaConv conv, int batch, int inHeight, int inWidth, bool relu) =>
+        Create(batch, conv.InChannels, inHeight, inWidth, conv.OutChannels, conv.Kernel, conv.Stride, relu);
+
     /// <summary>The shape of a <paramref name="kernel"/>×<paramref name="kernel"/> convolution with stride <paramref name="stride"/> on a batch of <paramref name="inHeight"/>×<paramref name="inWidth"/> maps.</summary>
     public static ConvShape Create(int batch, int inChannels, int inHeight, int inWidth, int outChannels, int kernel, int stride, bool relu)
     {

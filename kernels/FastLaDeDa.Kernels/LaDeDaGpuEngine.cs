@@ -61,10 +61,25 @@ public sealed class LaDeDaGpuEngine : ILaDeDaEngine, IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_gpu is null) throw new GpuUnavailableException($"{Name}: {CudaDescription}; use --device cpu or auto");
-            var network = new LaDeDaGpuNetwork(_gpu, Name, model, preprocess);
+            var network = new LaDeDaGpuNetwork(_gpu, Name, model, preprocess, Forget);
             _networks.Add(network);
             return network;
         }
+    }
+
+    /// <summary>The accelerator (null without a device), for tests that launch kernels on the engine's own.</summary>
+    internal GpuAccelerator? Gpu => _gpu;
+
+    /// <summary>Networks prepared and not yet disposed.</summary>
+    internal int LiveNetworks
+    {
+        get { lock (_gate) return _networks.Count; }
+    }
+
+    /// <summary>A network disposed on its own stops being tracked, so its model's host weights can go.</summary>
+    private void Forget(LaDeDaGpuNetwork network)
+    {
+        lock (_gate) _networks.Remove(network);
     }
 
     /// <summary>Releases every prepared network, then the accelerator and the ILGPU context.</summary>
@@ -74,7 +89,8 @@ public sealed class LaDeDaGpuEngine : ILaDeDaEngine, IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            foreach (var network in _networks) network.Dispose();
+            // Each network forgets itself as it goes (same thread, re-entrant lock): iterate a copy.
+            foreach (var network in _networks.ToArray()) network.Dispose();
             _networks.Clear();
             _gpu?.Dispose();
         }

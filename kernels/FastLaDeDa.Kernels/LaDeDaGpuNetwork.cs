@@ -33,6 +33,7 @@ public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
     private readonly List<BlockSlots> _blocks = [];
     private readonly List<Workspace> _workspaces = [];
     private readonly object _gate = new();
+    private readonly Action<LaDeDaGpuNetwork>? _disposedCallback;
     private bool _disposed;
 
     /// <summary>Where one convolution's weights and BatchNorm live in the device buffers.</summary>
@@ -43,30 +44,23 @@ public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
     /// <summary>One convolution of a run: shape and buffers (0–3: activation buffers; −1: no residual).</summary>
     private sealed record ConvStep(ConvSlot Slot, ConvShape Shape, int Input, int Output, int Residual);
 
-    internal LaDeDaGpuNetwork(GpuAccelerator gpu, string engineName, LaDeDaModel model, PreprocessKind preprocess)
+    internal LaDeDaGpuNetwork(GpuAccelerator gpu, string engineName, LaDeDaModel model, PreprocessKind preprocess, Action<LaDeDaGpuNetwork>? disposed = null)
     {
         _gpu = gpu;
+        _disposedCallback = disposed;
         _model = model;
         EngineName = engineName;
         Preprocess = preprocess;
         (_mode, _preScale, float[] taps) = PreprocessKernel.Describe(preprocess);
 
-        // Lay every convolution out in one weight buffer (K × N each) and one scale/shift pair.
-        var weights = new List<float>();
-        var scale = new List<double>();
-        var shift = new List<double>();
+        // Lay every convolution out in one weight buffer (K × N each) and one scale/shift pair:
+        // slots first (offsets are running sums), then one array of each, filled in place.
+        int weightCount = 0, channelCount = 0;
         ConvSlot Add(string name, LaDeDaConv conv)
         {
-            var slot = new ConvSlot(name, conv, weights.Count, scale.Count);
-            int n = conv.OutChannels, k = conv.InChannels * conv.Kernel * conv.Kernel;
-            ReadOnlySpan<float> w = conv.Weights;
-            var transposed = new float[k * n];
-            for (int o = 0; o < n; o++)
-                for (int i = 0; i < k; i++)
-                    transposed[i * n + o] = w[o * k + i];
-            weights.AddRange(transposed);
-            scale.AddRange(conv.Scale.ToArray());
-            shift.AddRange(conv.Shift.ToArray());
+            var slot = new ConvSlot(name, conv, weightCount, channelCount);
+            weightCount += conv.Weights.Length;
+            channelCount += conv.OutChannels;
             return slot;
         }
         _stem = Add("stem (conv1·conv2 fused)", model.FusedStem);
@@ -75,13 +69,24 @@ public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
                 Add(block.Name + ".conv3", block.Conv3), block.Downsample is { } d ? Add(block.Name + ".downsample", d) : null));
 
         var allocated = new List<IDisposable>();
+        long bytes = weightCount * 4L + channelCount * 16L + (256 * 3 + 9 + LaDeDaSpec.FeatureChannels + 1) * 4L + 8;
         try
         {
-            long bytes = weights.Count * 4L + scale.Count * 16L + (256 * 3 + 9 + LaDeDaSpec.FeatureChannels + 1) * 4L + 8;
             CheckFits(bytes, "the LaDeDa weights");
-            _weights = Upload(weights.ToArray(), allocated);
-            _scale = Upload(scale.ToArray(), allocated);
-            _shift = Upload(shift.ToArray(), allocated);
+            var weights = new float[weightCount];
+            var scale = new double[channelCount];
+            var shift = new double[channelCount];
+            foreach (var slot in Slots())
+            {
+                var conv = slot.Conv;
+                int n = conv.OutChannels;
+                ConvKernel.TransposeToKxN(conv.Weights, n, weights.AsSpan(slot.WeightOffset, conv.Weights.Length));
+                conv.Scale.CopyTo(scale.AsSpan(slot.ChannelOffset, n));
+                conv.Shift.CopyTo(shift.AsSpan(slot.ChannelOffset, n));
+            }
+            _weights = Upload(weights, allocated);
+            _scale = Upload(scale, allocated);
+            _shift = Upload(shift, allocated);
             _table = Upload(PreprocessKernel.NormalizationTable(), allocated);
             _taps = Upload(taps, allocated);
             _fc = Upload(model.Fc.ToArray(), allocated);
@@ -91,8 +96,21 @@ public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
         catch (Exception e)
         {
             foreach (var buffer in allocated) buffer.Dispose();
-            if (IsOutOfMemory(e)) throw OutOfMemory("the LaDeDa weights", weights.Count * 4L, e);
+            if (IsOutOfMemory(e)) throw OutOfMemory("the LaDeDa weights", bytes, e);
             throw;
+        }
+    }
+
+    /// <summary>Every convolution slot, stem first.</summary>
+    private IEnumerable<ConvSlot> Slots()
+    {
+        yield return _stem;
+        foreach (var b in _blocks)
+        {
+            yield return b.Conv1;
+            yield return b.Conv2;
+            yield return b.Conv3;
+            if (b.Downsample is { } d) yield return d;
         }
     }
 
@@ -122,7 +140,7 @@ public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
     {
         this.Validate(rgb, width, height, map);
         Span<PatchPooling> pooled = stackalloc PatchPooling[1];
-        RunBatch(rgb, 1, width, height, map, pooled);
+        RunChecked(rgb, 1, width, height, map, pooled);
         return pooled[0];
     }
 
@@ -134,15 +152,26 @@ public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
     /// </summary>
     public void RunBatch(ReadOnlySpan<byte> rgb, int count, int width, int height, Span<float> maps, Span<PatchPooling> pooled)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ValidateBatch(rgb.Length, count, width, height);
         if (pooled.Length != count) throw new ArgumentException($"pooled must hold {count} values, got {pooled.Length}", nameof(pooled));
+        int cells = MapSize(width) * MapSize(height);
+        if (!maps.IsEmpty && maps.Length != (long)cells * count) throw new ArgumentException($"maps must hold {(long)cells * count} values (or be empty), got {maps.Length}", nameof(maps));
+        RunChecked(rgb, count, width, height, maps, pooled);
+    }
+
+    /// <summary>The checks a batch's sizes must pass (a single run's are <see cref="PatchNetworkExtensions.Validate"/>).</summary>
+    private void ValidateBatch(long rgbLength, int count, int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         int min = MinimumInputSize;
         if (width < min || height < min) throw new ArgumentException($"{EngineName} needs at least {min}x{min} pixels, got {width}x{height}");
         long imageBytes = (long)width * height * 3;
-        if (rgb.Length != imageBytes * count) throw new ArgumentException($"expected {imageBytes * count} RGB bytes for {count} images of {width}x{height}, got {rgb.Length}", nameof(rgb));
-        int cells = MapSize(width) * MapSize(height);
-        if (!maps.IsEmpty && maps.Length != (long)cells * count) throw new ArgumentException($"maps must hold {(long)cells * count} values (or be empty), got {maps.Length}", nameof(maps));
+        if (rgbLength != imageBytes * count) throw new ArgumentException($"expected {imageBytes * count} RGB bytes for {count} images of {width}x{height}, got {rgbLength}", "rgb");
+    }
 
+    /// <summary>One run on arguments already checked.</summary>
+    private void RunChecked(ReadOnlySpan<byte> rgb, int count, int width, int height, Span<float> maps, Span<PatchPooling> pooled)
+    {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -175,7 +204,7 @@ public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
     /// </summary>
     public IReadOnlyList<LayerTiming> Profile(ReadOnlySpan<byte> rgb, int count, int width, int height)
     {
-        if (rgb.Length != (long)width * height * 3 * count) throw new ArgumentException("rgb does not match count × width × height × 3", nameof(rgb));
+        ValidateBatch(rgb.Length, count, width, height);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -245,7 +274,7 @@ public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
     {
         var steps = new List<ConvStep>();
         long largest = 3L * batch * height * width;
-        var stem = ConvShape.Create(batch, 3, height, width, _stem.Conv.OutChannels, 3, 1, relu: true);
+        var stem = ConvShape.For(_stem.Conv, batch, height, width, relu: true);
         steps.Add(new ConvStep(_stem, stem, 0, 1, -1));
         largest = Math.Max(largest, stem.OutputLength);
         int x = 1, h = stem.OutHeight, w = stem.OutWidth;
@@ -254,14 +283,14 @@ public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
             // Four buffers: x (block input), t1, t2 and the downsampled residual; the block output reuses t1.
             int[] free = [.. Enumerable.Range(0, 4).Where(i => i != x)];
             int t1 = free[0], t2 = free[1], residual = x;
-            var c1 = ConvShape.Create(batch, b.Conv1.Conv.InChannels, h, w, b.Conv1.Conv.OutChannels, 1, 1, relu: true);
-            var c2 = ConvShape.Create(batch, c1.OutChannels, h, w, b.Conv2.Conv.OutChannels, b.Conv2.Conv.Kernel, b.Conv2.Conv.Stride, relu: true);
-            var c3 = ConvShape.Create(batch, c2.OutChannels, c2.OutHeight, c2.OutWidth, b.Conv3.Conv.OutChannels, 1, 1, relu: true);
+            var c1 = ConvShape.For(b.Conv1.Conv, batch, h, w, relu: true);
+            var c2 = ConvShape.For(b.Conv2.Conv, batch, h, w, relu: true);
+            var c3 = ConvShape.For(b.Conv3.Conv, batch, c2.OutHeight, c2.OutWidth, relu: true);
             int resH = h, resW = w;
             if (b.Downsample is { } ds)
             {
                 residual = free[2];
-                var d = ConvShape.Create(batch, ds.Conv.InChannels, h, w, ds.Conv.OutChannels, 1, ds.Conv.Stride, relu: false);
+                var d = ConvShape.For(ds.Conv, batch, h, w, relu: false);
                 steps.Add(new ConvStep(ds, d, x, residual, -1));
                 (resH, resW) = (d.OutHeight, d.OutWidth);
                 largest = Math.Max(largest, d.OutputLength);
@@ -282,10 +311,11 @@ public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
 
     private Workspace WorkspaceFor(int width, int height, int batch)
     {
-        int index = _workspaces.FindIndex(w => w.Width == width && w.Height == height && w.Batch == batch);
-        if (index >= 0)
+        // A plain loop, not FindIndex: a capturing lambda would allocate on every run.
+        for (int index = 0; index < _workspaces.Count; index++)
         {
             var hit = _workspaces[index];
+            if (hit.Width != width || hit.Height != height || hit.Batch != batch) continue;
             _workspaces.RemoveAt(index);
             _workspaces.Insert(0, hit);
             return hit;
@@ -352,6 +382,8 @@ public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
             _workspaces.Clear();
             foreach (var buffer in new MemoryBuffer[] { _weights, _scale, _shift, _table, _taps, _fc, _fcBias, _none }) buffer.Dispose();
         }
+        // Outside this network's lock: the engine takes its own (never the other way round).
+        _disposedCallback?.Invoke(this);
     }
 
     /// <summary>The device buffers and launch plan of one (width, height, batch).</summary>

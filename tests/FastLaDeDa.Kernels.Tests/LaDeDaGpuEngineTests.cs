@@ -68,6 +68,22 @@ public class LaDeDaGpuEngineTests(CpuAccelerators cpu, ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_disposed_network_is_released_by_its_engine()
+    {
+        // The engine keeps what it prepared only until it is disposed, so a long-lived engine
+        // (the CLI's) does not hold every model's host weights.
+        using var engine = new LaDeDaGpuEngine(GpuDevicePreference.Cpu);
+        var model = LaDeDaModel.FromStateDict(RandomLaDeDa.StateDict(7));
+        var first = engine.Prepare(model, PreprocessKind.Npr);
+        using var second = engine.Prepare(model, PreprocessKind.Npr);
+        Assert.Equal(2, engine.LiveNetworks);
+        first.Dispose();
+        Assert.Equal(1, engine.LiveNetworks);
+        Assert.Throws<ObjectDisposedException>(() => first.Run(new byte[16 * 16 * 3], 16, 16, default));
+        Assert.True(double.IsFinite(second.Run(new byte[16 * 16 * 3], 16, 16, default).Mean));
+    }
+
+    [Fact]
     public void Reports_its_name_and_the_patch_grid()
     {
         var model = LaDeDaModel.FromStateDict(RandomLaDeDa.StateDict(5));

@@ -40,7 +40,7 @@ internal static class ExportCommand
                 if (isLaDeDa)
                 {
                     var ladeda = LaDeDaModel.FromStateDict(dict);
-                    if (ladeda.MapSize(side) < 1) return TooSmall(side, ladeda.Spec.ReceptiveField);
+                    if (side < ladeda.Spec.ReceptiveField) return TooSmall(side, ladeda.Spec.ReceptiveField);
                     model = OnnxExporter.Export(ladeda, filter, side, side);
                 }
                 else

@@ -7,7 +7,7 @@ namespace FastLaDeDa.Preprocessing;
 /// <summary>
 /// Normalization with vectors of one width (<typeparamref name="TOps"/>), written once: 2·Count
 /// pixels at a time, de-interleaved into the three planes as byte values, then normalized in place
-/// (<see cref="ChannelNormalization{TOps, TVec}"/>, bit-identical to the scalar formula); the last
+/// (<see cref="RgbNormalization{TOps, TVec}"/>, bit-identical to the scalar formula); the last
 /// block overlaps the one before it. <see cref="ImageNetNormalizerVector256"/> and
 /// <see cref="ImageNetNormalizerVector512"/> are its named instances.
 /// </summary>
@@ -32,9 +32,7 @@ internal abstract class ImageNetNormalizerSimd<TOps, TVec> : ImageNetNormalizer
             ImageNetNormalizerScalar.Instance.Normalize(rgb, planes);
             return;
         }
-        var red = new ChannelNormalization<TOps, TVec>(0);
-        var green = new ChannelNormalization<TOps, TVec>(1);
-        var blue = new ChannelNormalization<TOps, TVec>(2);
+        var normalization = RgbNormalization<TOps, TVec>.Create();
         ref byte source = ref MemoryMarshal.GetReference(rgb);
         ref float r = ref MemoryMarshal.GetReference(planes);
         ref float g = ref Unsafe.Add(ref r, pixels);
@@ -46,12 +44,7 @@ internal abstract class ImageNetNormalizerSimd<TOps, TVec> : ImageNetNormalizer
             if (i > pixels - block) i = pixels - block;
             TOps.DeinterleaveRgb(ref Unsafe.Add(ref source, 3 * i), ref Unsafe.Add(ref r, i), ref Unsafe.Add(ref g, i), ref Unsafe.Add(ref b, i));
             for (int k = i; k < i + block; k += n)
-            {
-                ref float vr = ref Unsafe.Add(ref r, k), vg = ref Unsafe.Add(ref g, k), vb = ref Unsafe.Add(ref b, k);
-                TOps.Store(ref vr, red.Apply(TOps.Load(ref vr)));
-                TOps.Store(ref vg, green.Apply(TOps.Load(ref vg)));
-                TOps.Store(ref vb, blue.Apply(TOps.Load(ref vb)));
-            }
+                normalization.Apply(ref Unsafe.Add(ref r, k), ref Unsafe.Add(ref g, k), ref Unsafe.Add(ref b, k));
             if (i == pixels - block) break;
         }
     }

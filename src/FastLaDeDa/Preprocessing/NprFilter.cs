@@ -16,6 +16,9 @@ internal abstract class NprFilter : SimdImplementation
     /// <summary>The widest implementation this process supports.</summary>
     public static NprFilter Best { get; } = Widest<NprFilter>([.. All]);
 
+    /// <summary>The factor NPR is scaled by: 2/3 for <see cref="PreprocessKind.NprTwoThirds"/>, else 1.</summary>
+    public static float Scale(PreprocessKind kind) => kind == PreprocessKind.NprTwoThirds ? 2f / 3f : 1f;
+
     /// <summary>
     /// Filters the <paramref name="height"/> × <paramref name="width"/> plane <paramref name="src"/>
     /// into <paramref name="dst"/> (same size, not overlapping).

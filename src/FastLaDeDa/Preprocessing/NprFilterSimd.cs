@@ -34,15 +34,26 @@ internal abstract class NprFilterSimd<TOps, TVec> : NprFilter
             ref float row = ref Unsafe.Add(ref source, (nint)y * width);
             ref float anchorRow = ref Unsafe.Add(ref source, (nint)(y & ~1) * width);
             ref float output = ref Unsafe.Add(ref destination, (nint)y * width);
-            int x = 0;
-            for (; x <= width - 2 * n; x += 2 * n)
-            {
-                TOps.DuplicateEven(TOps.Load(ref Unsafe.Add(ref anchorRow, x)), TOps.Load(ref Unsafe.Add(ref anchorRow, x + n)), out TVec low, out TVec high);
-                // dst[y,x] = (src[y,x] - src[anchorRow, x & ~1]) * scale
-                TOps.Store(ref Unsafe.Add(ref output, x), TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref row, x)), low), factor));
-                TOps.Store(ref Unsafe.Add(ref output, x + n), TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref row, x + n)), high), factor));
-            }
-            NprFilterScalar.Row(src, dst, width, y, x, scale);
+            int whole = width / (2 * n) * (2 * n);
+            Blocks(ref row, ref anchorRow, ref output, whole, factor);
+            NprFilterScalar.Row(src, dst, width, y, whole, scale);
+        }
+    }
+
+    /// <summary>
+    /// NPR of columns 0 .. <paramref name="end"/> (a multiple of 2·Count) of one row, given its
+    /// anchor row: out[x] = (row[x] − anchor[x &amp; ~1]) · factor. Shared with the fused Tiny-LaDeDa kernel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Blocks(ref float row, ref float anchorRow, ref float output, int end, TVec factor)
+    {
+        int n = TOps.Count;
+        for (int x = 0; x < end; x += 2 * n)
+        {
+            // Duplicating the even lanes gives each pixel its anchor (blocks start at even columns).
+            TOps.DuplicateEven(TOps.Load(ref Unsafe.Add(ref anchorRow, x)), TOps.Load(ref Unsafe.Add(ref anchorRow, x + n)), out TVec low, out TVec high);
+            TOps.Store(ref Unsafe.Add(ref output, x), TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref row, x)), low), factor));
+            TOps.Store(ref Unsafe.Add(ref output, x + n), TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref row, x + n)), high), factor));
         }
     }
 }

@@ -24,8 +24,7 @@ public static class Preprocessor
             switch (kind)
             {
                 case PreprocessKind.Raw: src.CopyTo(dst); break;
-                case PreprocessKind.Npr: npr.Apply(src, dst, input.Height, input.Width, 1f); break;
-                case PreprocessKind.NprTwoThirds: npr.Apply(src, dst, input.Height, input.Width, 2f / 3f); break;
+                case PreprocessKind.Npr or PreprocessKind.NprTwoThirds: npr.Apply(src, dst, input.Height, input.Width, NprFilter.Scale(kind)); break;
                 default: gradient.Apply(GradientKernels.Taps(kind), src, dst, input.Height, input.Width); break;
             }
         }

@@ -17,8 +17,8 @@ public sealed class CpuAccelerators : IDisposable
     private readonly Lazy<GpuAccelerator> _wide = new(() => GpuAccelerator.Create(GpuDevicePreference.Cpu, 16)!);
     private readonly Lazy<GpuAccelerator> _pairs = new(() => GpuAccelerator.Create(GpuDevicePreference.Cpu, 2)!);
 
-    /// <summary>The engine's own CPU configuration: one thread per group, 4 × 4 tiles.</summary>
-    internal GpuAccelerator Small { get; } = GpuAccelerator.Create(GpuDevicePreference.Cpu, 1)!;
+    /// <summary>The engine's own CPU configuration: one thread per group, 4 × 4 tiles (the engine's accelerator: its kernels are compiled once).</summary>
+    internal GpuAccelerator Small => Engine.Gpu!;
 
     /// <summary>2 × 2 threads, 8 × 8 tiles: fewer threads than tile columns, with barriers.</summary>
     internal GpuAccelerator Pairs => _pairs.Value;
@@ -32,7 +32,6 @@ public sealed class CpuAccelerators : IDisposable
     public void Dispose()
     {
         Engine.Dispose();
-        Small.Dispose();
         if (_wide.IsValueCreated) _wide.Value.Dispose();
         if (_pairs.IsValueCreated) _pairs.Value.Dispose();
     }
@@ -46,9 +45,6 @@ public static class Cuda
 
     private static readonly Lazy<LaDeDaGpuEngine?> LazyEngine = new(() =>
         LaDeDaGpuEngine.IsCudaAvailable ? new LaDeDaGpuEngine(GpuDevicePreference.Gpu) : null);
-
-    private static readonly Lazy<GpuAccelerator?> LazyAccelerator = new(() =>
-        LaDeDaGpuEngine.IsCudaAvailable ? GpuAccelerator.Create(GpuDevicePreference.Gpu) : null);
 
     /// <summary>
     /// Skips the calling test without a CUDA device — or fails it when <c>FASTLADEDA_REQUIRE_CUDA=1</c>
@@ -64,6 +60,6 @@ public static class Cuda
     /// <summary>The shared CUDA engine (call <see cref="Require"/> first).</summary>
     public static LaDeDaGpuEngine Engine => LazyEngine.Value!;
 
-    /// <summary>A shared CUDA accelerator for the per-kernel tests.</summary>
-    internal static GpuAccelerator Accelerator => LazyAccelerator.Value!;
+    /// <summary>The CUDA engine's accelerator, for the per-kernel tests (one context, kernels compiled once).</summary>
+    internal static GpuAccelerator Accelerator => Engine.Gpu!;
 }

@@ -10,11 +10,8 @@ internal static class KernelRunner
     public static float[] Conv(GpuAccelerator gpu, ConvShape s, float[] input, float[] weights, double[] scale, double[] shift, float[]? residual, int? perThread = null)
     {
         var acc = gpu.Accelerator;
-        int k = s.K, n = s.OutChannels;
-        var transposed = new float[k * n];
-        for (int o = 0; o < n; o++)
-            for (int i = 0; i < k; i++)
-                transposed[i * n + o] = weights[o * k + i];
+        var transposed = new float[weights.Length];
+        ConvKernel.TransposeToKxN(weights, s.OutChannels, transposed);
         using var dIn = acc.Allocate1D(input);
         using var dW = acc.Allocate1D(transposed);
         using var dScale = acc.Allocate1D(scale);

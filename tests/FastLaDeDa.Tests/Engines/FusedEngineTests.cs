@@ -116,6 +116,52 @@ public class FusedEngineTests(ITestOutputHelper output)
         return result;
     }
 
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Values_the_current_image_did_not_write_never_reach_the_map(string engineName)
+    {
+        // The kernel reads a little past what it wrote for this image (whole vectors of column
+        // pairs, the polyphase conv's next quad) and relies on those lanes feeding only outputs
+        // it discards. Poison the whole workspace with NaN (except what must stay zero: each
+        // input row's left padding and the zero row) before every run: any leak shows as NaN or
+        // as a difference from the reference.
+        var engine = TinyLaDeDaEngines.ByName(engineName)!;
+        var model = TinyLaDeDaModel.FromStateDict(RandomTiny.StateDict(25));
+        var networks = new[] { PreprocessKind.RightDiag, PreprocessKind.Npr, PreprocessKind.Raw }
+            .Select(kind => (kind, fused: engine.Prepare(model, kind), reference: TinyLaDeDaEngines.Reference.Prepare(model, kind))).ToArray();
+        int[] widths = [.. Enumerable.Range(5, 76), 255, 256, 257, 517];
+        var work = FusedTinyLaDeDaWorkspace.ForCurrentThread(widths.Max());
+        double worst = 0;
+        foreach (int w in widths)
+            foreach (int h in new[] { 9, 10 })
+            {
+                var image = RandomImages.Rgb(w, h, w * 31 + h);
+                foreach (var (kind, fused, reference) in networks)
+                {
+                    Poison(work);
+                    PatchMap map = fused.RunMap(image);
+                    Assert.DoesNotContain(map.Logits, float.IsNaN);
+                    double error = Compare.RelativeMapError(reference.RunMap(image), map);
+                    worst = Math.Max(worst, error);
+                    Assert.True(error <= RelativeTolerance, $"{engineName} {kind} {w}x{h}: {error:E2}");
+                }
+            }
+        output.WriteLine($"{engineName}: worst {worst:E2} over {widths.Length} widths x 2 heights x 3 preprocessings, NaN-poisoned workspace");
+    }
+
+    private static void Poison(FusedTinyLaDeDaWorkspace work)
+    {
+        for (int slot = 0; slot < 3; slot++) // input slot 3 is the zero row
+            for (int c = 0; c < 3; c++)
+                work.Input.Slice((slot * 3 + c) * work.RowStride + 1, work.RowStride - 1).Fill(float.NaN);
+        work.Filtered.Fill(float.NaN);
+        work.Transformed.Fill(float.NaN);
+        work.Hidden.Fill(float.NaN);
+        work.Stem.Fill(float.NaN);
+        work.Products.Fill(float.NaN);
+        work.MapRow.Fill(float.NaN);
+    }
+
     [SkippableTheory]
     [MemberData(nameof(Engines))]
     public void Matches_the_official_golden_maps(string engineName)

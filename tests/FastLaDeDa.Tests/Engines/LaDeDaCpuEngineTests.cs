@@ -288,7 +288,7 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
                 layerByLayer ??= map.Logits;
                 Assert.Equal(layerByLayer, map.Logits);
             }
-        double error = Compare.MaxAbsDiff(expected.Logits, layerByLayer!) / Math.Max(Compare.MaxAbs(expected.Logits), 1e-3);
+        double error = Compare.RelativeError(expected.Logits, layerByLayer!);
         Assert.True(error <= MapTolerance, $"relative map error {error:E2}");
     }
 

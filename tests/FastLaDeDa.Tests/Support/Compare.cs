@@ -26,6 +26,10 @@ public static class Compare
     public static double RelativeMapError(PatchMap expected, PatchMap actual)
     {
         Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
-        return MaxAbsDiff(expected.Logits, actual.Logits) / Math.Max(MaxAbs(expected.Logits), 1e-3);
+        return RelativeError(expected.Logits, actual.Logits);
     }
+
+    /// <summary>max |a[i] − b[i]| relative to the expected values' largest magnitude (at least 1e-3).</summary>
+    public static double RelativeError(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual) =>
+        MaxAbsDiff(expected, actual) / Math.Max(MaxAbs(expected), 1e-3);
 }

@@ -118,23 +118,17 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
 
         /// <summary>
         /// (v / 255 − mean) / std in float32, bit-identical to the reference's values
-        /// (<see cref="Preprocessing.ChannelNormalization{TOps, TVec}"/>); the three channels share
-        /// one loop (three independent chains). Then the zero padding right of the row (index 0,
+        /// (<see cref="Preprocessing.RgbNormalization{TOps, TVec}"/>, three independent chains). Then the zero padding right of the row (index 0,
         /// left of it, is never written).
         /// </summary>
         private void NormalizeRow(ref float r, ref float g, ref float b)
         {
             int n = TOps.Count;
-            var red = new Preprocessing.ChannelNormalization<TOps, TVec>(0);
-            var green = new Preprocessing.ChannelNormalization<TOps, TVec>(1);
-            var blue = new Preprocessing.ChannelNormalization<TOps, TVec>(2);
+            // A local per row rather than a field of this ref struct: measured ~4 % faster over
+            // the whole kernel (the JIT keeps a local's constants in registers).
+            var normalization = Preprocessing.RgbNormalization<TOps, TVec>.Create();
             for (int x = 0; x < _width; x += n)
-            {
-                ref float vr = ref Unsafe.Add(ref r, x), vg = ref Unsafe.Add(ref g, x), vb = ref Unsafe.Add(ref b, x);
-                TOps.Store(ref vr, red.Apply(TOps.Load(ref vr)));
-                TOps.Store(ref vg, green.Apply(TOps.Load(ref vg)));
-                TOps.Store(ref vb, blue.Apply(TOps.Load(ref vb)));
-            }
+                normalization.Apply(ref Unsafe.Add(ref r, x), ref Unsafe.Add(ref g, x), ref Unsafe.Add(ref b, x));
             // The vector loop may have written past the row: restore the zero padding.
             for (int x = _width; x < _width + n; x++)
             {
@@ -147,12 +141,13 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
         /// <summary>The preprocessing filter for row y, float for float as the reference <see cref="Preprocessing.Preprocessor"/> computes it.</summary>
         public void FilterRow(int y)
         {
-            if (_w.Preprocess is not (Preprocessing.PreprocessKind.Npr or Preprocessing.PreprocessKind.NprTwoThirds or Preprocessing.PreprocessKind.Raw))
+            if (_w.GradientTaps.Length != 0)
             {
                 Gradient(y);
                 return;
             }
-            int n = TOps.Count;
+            int n = TOps.Count, end = (_width + 2 * n - 1) / (2 * n) * (2 * n);
+            TVec scale = TOps.Broadcast(_w.NprScale);
             for (int c = 0; c < 3; c++)
             {
                 ref float q = ref FilteredRow(y, c);
@@ -163,15 +158,9 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
                         TOps.Store(ref Unsafe.Add(ref q, x), TOps.Load(ref Unsafe.Add(ref row, x)));
                     continue;
                 }
-                // Q = (x − x[2⌊y/2⌋, 2⌊x/2⌋]) · scale, scale 1 or 2/3 (× 1 changes nothing).
-                TVec scale = TOps.Broadcast(_w.Preprocess == Preprocessing.PreprocessKind.Npr ? 1f : 2f / 3f);
-                ref float anchorRow = ref Unsafe.Add(ref InputRow(y & ~1, c), 1);
-                for (int x = 0; x < _width; x += 2 * n)
-                {
-                    TOps.DuplicateEven(TOps.Load(ref Unsafe.Add(ref anchorRow, x)), TOps.Load(ref Unsafe.Add(ref anchorRow, x + n)), out var a0, out var a1);
-                    TOps.Store(ref Unsafe.Add(ref q, x), TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref row, x)), a0), scale));
-                    TOps.Store(ref Unsafe.Add(ref q, x + n), TOps.Multiply(TOps.Subtract(TOps.Load(ref Unsafe.Add(ref row, x + n)), a1), scale));
-                }
+                // Q = (x − x[2⌊y/2⌋, 2⌊x/2⌋]) · scale (× 1 changes nothing); whole blocks, reading
+                // into the row's padding (the rows are wide enough).
+                Preprocessing.NprFilterSimd<TOps, TVec>.Blocks(ref row, ref Unsafe.Add(ref InputRow(y & ~1, c), 1), ref q, end, scale);
             }
         }
 
@@ -183,30 +172,18 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
         /// </summary>
         private void Gradient(int y)
         {
-            // Each of the four gradient filters has exactly six non-zero taps (MODEL.md); take them
-            // out of the loop, in the reference's row-major order. Input index x + v holds column
-            // x + v − 1, so tap (u, v) of output x reads row y + u − 1 at index x + v; channel c
-            // adds c · stride, in the input rows as in the filtered ones.
-            ReadOnlySpan<float> taps = _w.GradientTaps;
-            Span<int> offset = stackalloc int[6];
-            Span<float> weight = stackalloc float[6];
-            int count = 0;
-            for (int u = 0; u < 3; u++)
-                for (int v = 0; v < 3; v++)
-                    if (taps[u * 3 + v] != 0)
-                    {
-                        offset[count] = InputSlot(y + u - 1) * 3 * _stride + v;
-                        weight[count++] = taps[u * 3 + v];
-                    }
-            if (count != 6) throw new InvalidOperationException("gradient filters have six non-zero taps");
-
+            // The six taps come resolved from the weights, in the reference's row-major order.
+            // Input index x + v holds column x + v − 1, so tap (u, v) of output x reads row
+            // y + u − 1 at index x + v; channel c adds c · stride, in the input rows as in the
+            // filtered ones.
+            var taps = _w.GradientTaps;
             int n = TOps.Count, s1 = _stride, s2 = 2 * _stride;
             ref float q = ref FilteredRow(y, 0);
             ref float input = ref MemoryMarshal.GetReference(_work.Input);
-            ref float i0 = ref Unsafe.Add(ref input, offset[0]), i1 = ref Unsafe.Add(ref input, offset[1]), i2 = ref Unsafe.Add(ref input, offset[2]);
-            ref float i3 = ref Unsafe.Add(ref input, offset[3]), i4 = ref Unsafe.Add(ref input, offset[4]), i5 = ref Unsafe.Add(ref input, offset[5]);
-            TVec k0 = TOps.Broadcast(weight[0]), k1 = TOps.Broadcast(weight[1]), k2 = TOps.Broadcast(weight[2]);
-            TVec k3 = TOps.Broadcast(weight[3]), k4 = TOps.Broadcast(weight[4]), k5 = TOps.Broadcast(weight[5]);
+            ref float i0 = ref TapRow(ref input, y, taps[0]), i1 = ref TapRow(ref input, y, taps[1]), i2 = ref TapRow(ref input, y, taps[2]);
+            ref float i3 = ref TapRow(ref input, y, taps[3]), i4 = ref TapRow(ref input, y, taps[4]), i5 = ref TapRow(ref input, y, taps[5]);
+            TVec k0 = TOps.Broadcast(taps[0].Weight), k1 = TOps.Broadcast(taps[1].Weight), k2 = TOps.Broadcast(taps[2].Weight);
+            TVec k3 = TOps.Broadcast(taps[3].Weight), k4 = TOps.Broadcast(taps[4].Weight), k5 = TOps.Broadcast(taps[5].Weight);
             for (int x = 0; x < _width; x += n)
             {
                 // 0 + k·x, then + k·x per tap: a multiply then an add, as the scalar code does.
@@ -223,6 +200,10 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
                 TOps.Store(ref Unsafe.Add(ref q, x + s2), c);
             }
         }
+
+        /// <summary>Where tap (u, v) of output row y reads channel 0 (input row y + u − 1, index x + v for output x).</summary>
+        private ref float TapRow(ref float input, int y, (int Row, int Column, float Weight) tap) =>
+            ref Unsafe.Add(ref input, InputSlot(y + tap.Row - 1) * 3 * _stride + tap.Column);
 
         /// <summary>One gradient tap for the three channels (rows <paramref name="channelStride"/> apart): acc_c += k · x_c.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -30,7 +30,18 @@ internal sealed class FusedTinyLaDeDaWeights
     public FusedTinyLaDeDaWeights(TinyLaDeDaModel model, PreprocessKind preprocess)
     {
         Preprocess = preprocess;
-        GradientTaps = GradientKernels.IsGradient(preprocess) ? GradientKernels.Taps(preprocess).ToArray() : [];
+        NprScale = NprFilter.Scale(preprocess);
+        // The gradient's non-zero taps, in the reference's row-major order, resolved once here
+        // rather than per row: every gradient filter has exactly six (MODEL.md).
+        var taps = new List<(int Row, int Column, float Weight)>();
+        if (GradientKernels.IsGradient(preprocess))
+        {
+            ReadOnlySpan<float> all = GradientKernels.Taps(preprocess);
+            for (int t = 0; t < 9; t++)
+                if (all[t] != 0) taps.Add((t / 3, t % 3, all[t]));
+            if (taps.Count != 6) throw new InvalidOperationException($"{preprocess}: the fused kernel expects six non-zero gradient taps, got {taps.Count}");
+        }
+        GradientTaps = [.. taps];
 
         // Winograd F(2,3) along x: per (c, ky) the 3 taps g become 4 transformed weights
         // U = [g0, (g0+g1+g2)/2, (g0−g1+g2)/2, g2], from the fused taps in double, rounded once.
@@ -87,8 +98,11 @@ internal sealed class FusedTinyLaDeDaWeights
 
     public PreprocessKind Preprocess { get; }
 
-    /// <summary>The 9 taps of the gradient filter (empty for NPR and raw).</summary>
-    public float[] GradientTaps { get; }
+    /// <summary>The six non-zero taps of the gradient filter as (row, column, weight), row-major (empty for NPR and raw).</summary>
+    public (int Row, int Column, float Weight)[] GradientTaps { get; }
+
+    /// <summary>NPR's factor (1, or 2/3 for npr_2_3).</summary>
+    public float NprScale { get; }
 
     /// <summary>[(k·9 + c·3 + ky)·8 + o]: fused conv1∘conv2, Winograd-transformed along x (k = 0..3).</summary>
     public float[] StemWinograd { get; }

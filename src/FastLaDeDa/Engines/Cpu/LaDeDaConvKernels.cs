@@ -39,9 +39,9 @@ internal static class LaDeDaConvKernels
     /// <summary>Every width, widest first (supported or not).</summary>
     public static IReadOnlyList<ILaDeDaConvKernels> All { get; } =
     [
-        new LaDeDaConvKernels<Vector512Ops, Vector512<float>>("Vector512", wide: true),
-        new LaDeDaConvKernels<Vector256Ops, Vector256<float>>("Vector256", wide: Avx512F.VL.IsSupported && Vector512.IsHardwareAccelerated),
-        new LaDeDaConvKernels<ScalarOps, float>("Scalar", wide: false),
+        new LaDeDaConvKernels<Vector512Ops, Vector512<float>>(wide: true),
+        new LaDeDaConvKernels<Vector256Ops, Vector256<float>>(wide: Avx512F.VL.IsSupported && Vector512.IsHardwareAccelerated),
+        new LaDeDaConvKernels<ScalarOps, float>(wide: false),
     ];
 
     /// <summary>The implementation for <paramref name="isa"/>.</summary>
@@ -62,7 +62,7 @@ internal static class LaDeDaConvKernels
     internal static bool PrefetchOutputs { get; set; } = true;
 
     /// <summary>A Vector256 kernel with the given tile (tests pin both shapes).</summary>
-    internal static ILaDeDaConvKernels Vector256(bool wide) => new LaDeDaConvKernels<Vector256Ops, Vector256<float>>("Vector256", wide);
+    internal static ILaDeDaConvKernels Vector256(bool wide) => new LaDeDaConvKernels<Vector256Ops, Vector256<float>>(wide);
 }
 
 /// <summary>
@@ -75,11 +75,11 @@ internal static class LaDeDaConvKernels
 /// Vector256 too, through the EVEX encoding). AVX2 machines have 16, so their Vector256 kernel
 /// uses the narrow tile (6 × 2), as does the scalar one.
 /// </remarks>
-internal sealed unsafe class LaDeDaConvKernels<TOps, TVec>(string isa, bool wide) : ILaDeDaConvKernels
+internal sealed unsafe class LaDeDaConvKernels<TOps, TVec>(bool wide) : ILaDeDaConvKernels
     where TOps : struct, ISimdOps<TVec>
     where TVec : struct
 {
-    public string Isa => isa;
+    public string Isa => TOps.Isa;
 
     public bool IsSupported => TOps.IsSupported;
 

@@ -210,8 +210,7 @@ public sealed class LaDeDaCpuNetwork : IPatchNetwork
             switch (kind)
             {
                 case PreprocessKind.Raw: src.CopyTo(dst); break;
-                case PreprocessKind.Npr: NprFilter.Best.Apply(src, dst, rows, width, 1f); break;
-                case PreprocessKind.NprTwoThirds: NprFilter.Best.Apply(src, dst, rows, width, 2f / 3f); break;
+                case PreprocessKind.Npr or PreprocessKind.NprTwoThirds: NprFilter.Best.Apply(src, dst, rows, width, NprFilter.Scale(kind)); break;
                 default: GradientFilter.Best.Apply(GradientKernels.Taps(kind), src, dst, rows, width); break;
             }
         }

@@ -14,9 +14,11 @@ namespace FastLaDeDa.Interop.Onnx;
 public static class OnnxExporter
 {
     /// <summary>The ONNX model of <paramref name="model"/> for a <paramref name="height"/> × <paramref name="width"/> input.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The input is smaller than the 7×7 receptive field.</exception>
     public static byte[] Export(TinyLaDeDaModel model, PreprocessKind preprocess, int height = 256, int width = 256)
     {
         ArgumentNullException.ThrowIfNull(model);
+        CheckSize(height, width, TinyLaDeDaModel.ReceptiveField);
         var g = new OnnxGraph();
         g.Input("input", 1, 3, height, width);
         string x = Preprocess(g, "input", preprocess, height, width);
@@ -29,9 +31,11 @@ public static class OnnxExporter
     }
 
     /// <summary>The ONNX model of LaDeDa for a <paramref name="height"/> × <paramref name="width"/> input (stem as written: conv1 then conv2).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The input is smaller than the model's receptive field.</exception>
     public static byte[] Export(LaDeDaModel model, PreprocessKind preprocess, int height = 256, int width = 256)
     {
         ArgumentNullException.ThrowIfNull(model);
+        CheckSize(height, width, model.Spec.ReceptiveField);
         var g = new OnnxGraph();
         g.Input("input", 1, 3, height, width);
         string x = Preprocess(g, "input", preprocess, height, width);
@@ -54,6 +58,13 @@ public static class OnnxExporter
         return g.ToModel($"ladeda{model.Spec.ReceptiveField}", "FastLaDeDa");
     }
 
+    /// <summary>A map needs at least one patch: both sides at least the receptive field.</summary>
+    private static void CheckSize(int height, int width, int receptiveField)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, receptiveField);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, receptiveField);
+    }
+
     private static string Preprocess(OnnxGraph g, string input, PreprocessKind kind, int height, int width)
     {
         if (kind == PreprocessKind.Raw) return input;
@@ -71,7 +82,7 @@ public static class OnnxExporter
             ("mode", "nearest"), ("coordinate_transformation_mode", "asymmetric"), ("nearest_mode", "floor"));
         string anchor = g.Node("Slice", [repeated, g.Int64Constant(g.Name("starts"), 0, 0), g.Int64Constant(g.Name("ends"), height, width), g.Int64Constant(g.Name("axes"), 2, 3)]);
         string npr = g.Node("Sub", [input, anchor]);
-        return kind == PreprocessKind.NprTwoThirds ? g.Node("Mul", [npr, g.Constant(g.Name("two_thirds"), [2f / 3f])]) : npr;
+        return kind == PreprocessKind.NprTwoThirds ? g.Node("Mul", [npr, g.Constant(g.Name("two_thirds"), [NprFilter.Scale(kind)])]) : npr;
     }
 
     private static string Conv(OnnxGraph g, string x, LaDeDaConv conv) =>
