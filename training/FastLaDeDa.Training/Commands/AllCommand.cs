@@ -45,15 +45,18 @@ internal static class AllCommand
             string other = Path.Combine(outFolder, ShippedWithJpeg ? "ladeda-plain" : "ladeda-jpeg");
             string distill = Path.Combine(outFolder, "distill");
             string tiny = Path.Combine(outFolder, "tiny-no-teacher");
+            bool compareJpeg = parse.GetValue(compare);
+            // The runs evaluated and whose curves are copied.
+            string[] runs = compareJpeg ? [ladeda, other, distill, tiny] : [ladeda, distill, tiny];
 
             Step("train-ladeda", ladeda, [.. LaDeDaArguments, .. shippedAugmentation, "--data", root]);
-            if (parse.GetValue(compare)) Step("train-ladeda", other, [.. LaDeDaArguments, .. (ShippedWithJpeg ? Array.Empty<string>() : JpegArguments), "--data", root]);
+            if (compareJpeg) Step("train-ladeda", other, [.. LaDeDaArguments, .. (ShippedWithJpeg ? Array.Empty<string>() : JpegArguments), "--data", root]);
             // The teacher is the best epoch's F32 weights (the shipped ladeda.safetensors is the same model stored as F16).
             Step("distill", distill, [.. DistillArguments, .. shippedAugmentation, "--teacher", Path.Combine(ladeda, EpochTrainer.BestFile), "--data", root]);
             Step("train-tiny", tiny, [.. TinyArguments, .. shippedAugmentation, "--data", root]);
 
             string test = Path.Combine(root, "test");
-            foreach (string run in parse.GetValue(compare) ? new[] { ladeda, other, distill, tiny } : [ladeda, distill, tiny])
+            foreach (string run in runs)
             {
                 Console.WriteLine($"== evaluate {run} on {test}");
                 using var writer = new StringWriter();
@@ -72,7 +75,7 @@ internal static class AllCommand
             File.Copy(Path.Combine(ladeda, EpochTrainer.ModelFile), Path.Combine(weightsFolder, "ladeda.safetensors"), overwrite: true);
             string curves = Path.Combine(weightsFolder, "training");
             Directory.CreateDirectory(curves);
-            foreach (string run in parse.GetValue(compare) ? new[] { ladeda, other, distill, tiny } : [ladeda, distill, tiny])
+            foreach (string run in runs)
             {
                 string name = Path.GetFileName(run);
                 File.Copy(Path.Combine(run, EpochTrainer.MetricsFile), Path.Combine(curves, $"{name}.csv"), overwrite: true);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using FastLaDeDa.Training.Data;
+using FastLaDeDa.Training.Distillation;
 using FastLaDeDa.Training.Models;
 using FastLaDeDa.Training.Training;
 using TorchSharp;
@@ -84,7 +85,7 @@ internal static class BenchmarkCommand
         return Time(steps, () =>
         {
             using var scope = NewDisposeScope();
-            Tensor loss = nn.functional.mse_loss(PatchLogitNet.Pool(net.Head(net.Features(patches))), targets);
+            Tensor loss = nn.functional.mse_loss(StudentPatches.Logits(net, patches, StudentPatchMode.Exact), targets);
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();

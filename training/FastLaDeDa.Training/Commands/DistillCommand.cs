@@ -38,7 +38,7 @@ internal static class DistillCommand
             var options = common.Read(parse, defaultBatchSize: 729, float16: false);
             string path = parse.GetValue(teacherPath)!;
             using var teacher = TorchStateDict.LoadLaDeDa(WeightsFile.Load(path));
-            string teacherSha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+            string teacherSha = Sha256Hex(path);
             var (train, validation) = common.LoadData(parse, Console.Out);
             TrainingSeeds.SeedInitialWeights(options.Seed);
             using var student = ResNetInitialization.Apply(new TinyLaDeDaNet(kind));
@@ -55,5 +55,12 @@ internal static class DistillCommand
             return 0;
         }));
         return command;
+    }
+
+    // Streamed: the teacher file was already read once to load it, no need to hold a second copy in memory.
+    private static string Sha256Hex(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

@@ -57,9 +57,12 @@ public sealed class DistillationTrainer(TinyLaDeDaNet student, LaDeDaNet teacher
     {
         var data = _train ?? throw new InvalidOperationException("Prepare was not called");
         long total = data.Count;
-        var order = new int[total];
+        var order = new long[total];
         for (int i = 0; i < order.Length; i++) order[i] = i;
+        // Fisher–Yates draws depend only on the length, so shuffling int64 indices gives the same order.
         SeededRandom.For(Options.Seed, RandomStreams.PatchOrder, epoch).Shuffle(order.AsSpan());
+        // One int64 tensor per epoch (what index_select takes); each batch is a view of it.
+        using Tensor permutation = tensor(order);
         var bar = new ProgressBar($"epoch {epoch}", total, "patch");
         var clock = Stopwatch.StartNew();
         double lossSum = 0;
@@ -69,7 +72,7 @@ public sealed class DistillationTrainer(TinyLaDeDaNet student, LaDeDaNet teacher
             using var scope = NewDisposeScope();
             int count = (int)Math.Min(Options.BatchSize, total - start);
             if (count < 2) break; // BatchNorm cannot train on one sample
-            using Tensor index = tensor(order.AsSpan((int)start, count).ToArray(), dtype: ScalarType.Int32).to_type(ScalarType.Int64);
+            using Tensor index = permutation.narrow(0, start, count);
             Tensor inputs = data.Inputs.index_select(0, index);
             Tensor targets = data.Targets.index_select(0, index);
             Tensor loss = nn.functional.mse_loss(StudentPatches.Logits(Student, inputs, settings.PatchMode), targets);

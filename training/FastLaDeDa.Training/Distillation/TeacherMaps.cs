@@ -85,7 +85,7 @@ public sealed class TeacherMaps
             });
             Tensor maps = teacher.forward(TorchPreprocessing.Normalize(tensor(pixels, [count, crop, crop, 3])));
             maps.flatten().data<float>().CopyTo(values.AsSpan(start * perCrop, count * perCrop));
-            bar.Report(start + count, 0);
+            bar.Report(start + count, loss: null); // inference: there is no loss to show
         }
         return new TeacherMaps(key, total, perCrop, values);
     }

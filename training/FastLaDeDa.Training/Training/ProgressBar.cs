@@ -4,41 +4,40 @@ using System.Globalization;
 namespace FastLaDeDa.Training.Training;
 
 /// <summary>
-/// A per-epoch progress bar on stderr: items done, items/s, running loss and ETA. On a terminal it
-/// redraws one line (at most ten times a second); when stderr is redirected (nohup, CI) it prints a
-/// line at every tenth of the work instead.
+/// A per-epoch progress bar on stderr: items done, items/s, running loss (when there is one) and ETA.
+/// On a terminal it redraws one line (at most ten times a second); when stderr is redirected (nohup,
+/// CI) it prints a line at every tenth of the work instead.
 /// </summary>
 public sealed class ProgressBar
 {
     private readonly string _label;
     private readonly string _unit;
     private readonly long _total;
-    private readonly TextWriter _output;
-    private readonly bool _interactive;
+    private readonly TextWriter _output = Console.Error;
+    private readonly bool _interactive = !Console.IsErrorRedirected;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _lastTenth;
     private long _lastDrawTicks = long.MinValue;
 
     /// <summary>Starts a bar for <paramref name="total"/> items (images, patches).</summary>
-    public ProgressBar(string label, long total, string unit = "img", TextWriter? output = null, bool? interactive = null)
+    public ProgressBar(string label, long total, string unit = "img")
     {
         _label = label;
         _unit = unit;
         _total = Math.Max(total, 1);
-        _output = output ?? Console.Error;
-        _interactive = interactive ?? (output is null && !Console.IsErrorRedirected);
     }
 
     /// <summary>Seconds since the bar started.</summary>
     public double ElapsedSeconds => _clock.Elapsed.TotalSeconds;
 
-    /// <summary>Reports <paramref name="done"/> items finished and the running mean loss.</summary>
-    public void Report(long done, double loss)
+    /// <summary>Reports <paramref name="done"/> items finished and the running mean loss (null: no loss to show, e.g. inference only).</summary>
+    public void Report(long done, double? loss)
     {
         double seconds = _clock.Elapsed.TotalSeconds;
         double rate = done / Math.Max(seconds, 1e-9);
         string eta = done == 0 ? "?" : FormatDuration((_total - done) / rate);
-        string text = string.Create(CultureInfo.InvariantCulture, $"{done}/{_total} {rate:F1} {_unit}/s loss {loss:F4} ETA {eta}");
+        string lossText = loss is { } l ? " loss " + l.ToString("F4", CultureInfo.InvariantCulture) : "";
+        string text = string.Create(CultureInfo.InvariantCulture, $"{done}/{_total} {rate:F1} {_unit}/s{lossText} ETA {eta}");
         if (_interactive)
         {
             if (done < _total && _clock.ElapsedTicks - _lastDrawTicks < Stopwatch.Frequency / 10) return;

@@ -1,3 +1,5 @@
+using FastLaDeDa.Cli.Rendering;
+
 namespace FastLaDeDa.Training.Training;
 
 /// <summary>
