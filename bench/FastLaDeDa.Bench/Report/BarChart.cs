@@ -1,3 +1,5 @@
+using FastLaDeDa.Cli.Rendering;
+
 namespace FastLaDeDa.Bench.Report;
 
 /// <summary>Images per second per engine and thread count as a bar chart (log scale), one PNG per model.</summary>
@@ -11,6 +13,7 @@ public static class BarChart
         {
             var list = group.ToList();
             var plot = new ScottPlot.Plot();
+            plot.Font.Set(FigureFont.Family);
             var bars = plot.Add.Bars(list.Select(r => Math.Log10(r.ImagesPerSecond)).ToArray());
             for (int i = 0; i < list.Count; i++)
             {
