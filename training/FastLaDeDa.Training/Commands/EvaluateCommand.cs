@@ -15,8 +15,8 @@ namespace FastLaDeDa.Training.Commands;
 /// <c>evaluate ROOT --weights W [--model ladeda] [--preprocess K]</c>: scores every set under ROOT
 /// (WildRF layout) with the TorchSharp model — decode, Pillow BILINEAR resize to 256×256, the whole
 /// image, the file's pooling (mean when it names none), exactly the inference protocol — and prints
-/// the Markdown table of <c>fastladeda eval --markdown</c>. This is how LaDeDa is evaluated until the
-/// library has a LaDeDa engine; for Tiny-LaDeDa use the inference engine (<c>fastladeda eval</c>).
+/// the Markdown table of <c>fastladeda eval --markdown</c>: an independent cross-check of the
+/// inference engines, which <c>fastladeda eval</c> runs (and which the model card's numbers come from).
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -27,7 +27,7 @@ internal static class EvaluateCommand
         var model = new Option<string?>("--model") { Description = "tiny or ladeda (default: the file's metadata, else recognised from the tensor names).", HelpName = "tiny|ladeda" };
         var preprocess = new Option<string?>("--preprocess") { Description = "Override the preprocessing (needed for .pth files).", HelpName = "kind" };
         var size = new Option<int>("--size") { Description = "Input side the images are resized to.", DefaultValueFactory = _ => ImageTensors.InputSize };
-        var command = new Command("evaluate", "Score test sets with the TorchSharp model (LaDeDa has no inference engine yet); prints a Markdown table.") { root, weights, model, preprocess, size };
+        var command = new Command("evaluate", "Score test sets with the TorchSharp model (a cross-check of fastladeda eval); prints a Markdown table.") { root, weights, model, preprocess, size };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
             StateDict dict = WeightsFile.Load(parse.GetValue(weights)!);
