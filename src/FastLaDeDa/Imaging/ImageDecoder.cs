@@ -62,11 +62,8 @@ public static class ImageDecoder
         };
     }
 
-    private static Rgb24Image DecodeJpeg(ReadOnlySpan<byte> data, string? source, ImageLimits limits)
-    {
-        JpegStructure jpeg = JpegStructure.Read(data, limits, source);
-        return ExpectSize(StbImageBridge.DecodeRgb(data, ImageFormat.Jpeg, source), jpeg.Width, jpeg.Height, source);
-    }
+    private static Rgb24Image DecodeJpeg(ReadOnlySpan<byte> data, string? source, ImageLimits limits) =>
+        Jpeg.JpegDecoder.Decode(data, limits, source);
 
     private static Rgb24Image DecodePng(ReadOnlySpan<byte> data, string? source, ImageLimits limits)
     {

@@ -1,0 +1,41 @@
+namespace FastLaDeDa.Imaging.Jpeg;
+
+/// <summary>
+/// Receives a decoded image row by row, top to bottom, as interleaved RGB: the decoder asks for
+/// the row's storage, fills all of it, then reports it done. Lets the decoder write straight into
+/// the final image, or feed a resampler without ever holding the whole image.
+/// </summary>
+internal interface IJpegRowSink
+{
+    /// <summary>Called once before the first row.</summary>
+    void Start(int width, int height);
+
+    /// <summary>Storage for row <paramref name="y"/>: width × 3 bytes, completely overwritten by the decoder.</summary>
+    Span<byte> RowBuffer(int y);
+
+    /// <summary>Row <paramref name="y"/> is complete.</summary>
+    void RowDone(int y);
+}
+
+/// <summary>Collects the rows into an <see cref="Rgb24Image"/>.</summary>
+internal sealed class JpegImageSink : IJpegRowSink
+{
+    private byte[] _pixels = [];
+    private int _width, _height;
+
+    /// <inheritdoc/>
+    public void Start(int width, int height)
+    {
+        (_width, _height) = (width, height);
+        _pixels = new byte[(long)width * height * 3];
+    }
+
+    /// <inheritdoc/>
+    public Span<byte> RowBuffer(int y) => _pixels.AsSpan(y * _width * 3, _width * 3);
+
+    /// <inheritdoc/>
+    public void RowDone(int y) { }
+
+    /// <summary>The decoded image (after every row was written).</summary>
+    public Rgb24Image Image => new(_width, _height, _pixels);
+}

@@ -1,0 +1,328 @@
+namespace FastLaDeDa.Imaging.Jpeg;
+
+internal sealed partial class JpegDecoder
+{
+    private enum ProgressivePass { DcFirst, DcRefine, AcFirst, AcRefine }
+
+    private ProgressivePass _progressivePass;
+
+    private void StartSequentialScan()
+    {
+        // Ss/Se/Ah/Al other than 0/63/0/0 only earn a warning from libjpeg.
+        for (int i = 0; i < _componentsInScan; i++)
+        {
+            JpegComponent c = _scanComponents[i];
+            _dcTables[c.DcTable] = BuildTable(isDc: true, c.DcTable);
+            _acTables[c.AcTable] = BuildTable(isDc: false, c.AcTable);
+        }
+    }
+
+    private JpegHuffmanTable BuildTable(bool isDc, int slot)
+    {
+        byte[]? counts = slot < 4 ? (isDc ? _dcCounts : _acCounts)[slot] : null;
+        byte[]? symbols = slot < 4 ? (isDc ? _dcSymbols : _acSymbols)[slot] : null;
+        if (counts is null || symbols is null) throw Corrupt($"Huffman table {slot} is not defined");
+        return JpegHuffmanTable.Build(counts, symbols, isDc, _source);
+    }
+
+    /// <summary>libjpeg's <c>start_pass_phuff_decoder</c>: validates the progression and records which bits of which coefficients are known.</summary>
+    private void StartProgressiveScan()
+    {
+        bool dcBand = _spectralStart == 0;
+        bool bad = dcBand
+            ? _spectralEnd != 0
+            : _spectralStart > _spectralEnd || _spectralEnd >= 64 || _componentsInScan != 1;
+        if (_approximationHigh != 0 && _approximationLow != _approximationHigh - 1) bad = true;
+        if (_approximationLow > 13) bad = true;
+        if (bad)
+            throw Corrupt($"invalid progressive parameters Ss={_spectralStart} Se={_spectralEnd} Ah={_approximationHigh} Al={_approximationLow}");
+
+        for (int i = 0; i < _componentsInScan; i++)
+        {
+            JpegComponent c = _scanComponents[i];
+            int[] bits = c.CoefficientBits, previous = c.PreviousCoefficientBits;
+            for (int k = Math.Min(_spectralStart, 1); k <= Math.Max(_spectralEnd, 9); k++)
+                previous[k] = _inputScanNumber > 1 ? bits[k] : 0;
+            // An out-of-order progression only earns a warning; the bits known are overwritten regardless.
+            for (int k = _spectralStart; k <= _spectralEnd; k++) bits[k] = _approximationLow;
+        }
+
+        _progressivePass = (dcBand, _approximationHigh == 0) switch
+        {
+            (true, true) => ProgressivePass.DcFirst,
+            (true, false) => ProgressivePass.DcRefine,
+            (false, true) => ProgressivePass.AcFirst,
+            _ => ProgressivePass.AcRefine,
+        };
+        for (int i = 0; i < _componentsInScan; i++)
+        {
+            JpegComponent c = _scanComponents[i];
+            if (dcBand)
+            {
+                if (_approximationHigh == 0) _dcTables[c.DcTable] = BuildTable(isDc: true, c.DcTable);
+            }
+            else
+            {
+                _acTables[c.AcTable] = BuildTable(isDc: false, c.AcTable);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Decodes the MCUs of iMCU row <paramref name="iMcuRow"/> of the current scan into the
+    /// coefficient buffers: the whole-image buffers (multi-scan) or the one-iMCU-row buffers
+    /// (single scan, which are cleared first as libjpeg clears each MCU).
+    /// </summary>
+    private void DecodeIMcuRow(ReadOnlySpan<byte> data, int iMcuRow, bool wholeImage)
+    {
+        int mcuRows;
+        if (_componentsInScan > 1) mcuRows = 1;
+        else mcuRows = iMcuRow < _totalIMcuRows - 1 ? _scanComponents[0].V : _scanComponents[0].LastRowHeight;
+
+        if (!wholeImage)
+            foreach (JpegComponent c in _components)
+                c.Coefficients.AsSpan(0, c.BlocksPerRow * c.V * 64).Clear();
+
+        for (int mcuRow = 0; mcuRow < mcuRows; mcuRow++)
+        {
+            for (int mcu = 0; mcu < _mcusPerRow; mcu++)
+            {
+                for (int b = 0; b < _blocksInMcu; b++)
+                {
+                    JpegComponent c = _scanComponents[_mcuComponent[b]];
+                    int blockRow = mcuRow + _mcuBlockRow[b] + (wholeImage ? iMcuRow * c.V : 0);
+                    int blockColumn = mcu * c.McuWidth + _mcuBlockColumn[b];
+                    _mcuBlockOffset[b] = (blockRow * c.BlocksPerRow + blockColumn) * 64;
+                }
+                DecodeMcu(data);
+            }
+        }
+    }
+
+    private void DecodeMcu(ReadOnlySpan<byte> data)
+    {
+        if (_restartInterval != 0 && _restartsToGo == 0) ProcessRestart(data);
+
+        if (!_progressive)
+        {
+            if (!_insufficientData) DecodeSequentialMcu();
+        }
+        else
+        {
+            switch (_progressivePass)
+            {
+                case ProgressivePass.DcFirst:
+                    if (!_insufficientData) DecodeDcFirst();
+                    break;
+                case ProgressivePass.DcRefine:
+                    DecodeDcRefine(); // zero bits change nothing, so libjpeg does not check
+                    break;
+                case ProgressivePass.AcFirst:
+                    if (!_insufficientData) DecodeAcFirst();
+                    break;
+                default:
+                    if (!_insufficientData) DecodeAcRefine();
+                    break;
+            }
+        }
+        if (_reader.PastEnd) _insufficientData = true;
+        if (_restartInterval != 0) _restartsToGo--;
+    }
+
+    private void DecodeSequentialMcu()
+    {
+        ReadOnlySpan<byte> natural = JpegTables.NaturalOrder;
+        for (int b = 0; b < _blocksInMcu; b++)
+        {
+            int ci = _mcuComponent[b];
+            JpegComponent c = _scanComponents[ci];
+            Span<short> block = c.Coefficients.AsSpan(_mcuBlockOffset[b], 64);
+            int s = _reader.DecodeHuffman(_dcTables[c.DcTable]!);
+            if (s != 0) s = _reader.ReceiveExtend(s);
+            _lastDc[ci] += s;
+            block[0] = (short)_lastDc[ci];
+
+            JpegHuffmanTable ac = _acTables[c.AcTable]!;
+            for (int k = 1; k < 64; k++)
+            {
+                int symbol = _reader.DecodeHuffman(ac);
+                int run = symbol >> 4, size = symbol & 15;
+                if (size != 0)
+                {
+                    k += run;
+                    block[natural[k]] = (short)_reader.ReceiveExtend(size);
+                }
+                else
+                {
+                    if (run != 15) break;
+                    k += 15;
+                }
+            }
+        }
+    }
+
+    private void DecodeDcFirst()
+    {
+        for (int b = 0; b < _blocksInMcu; b++)
+        {
+            int ci = _mcuComponent[b];
+            JpegComponent c = _scanComponents[ci];
+            int s = _reader.DecodeHuffman(_dcTables[c.DcTable]!);
+            if (s != 0) s = _reader.ReceiveExtend(s);
+            long sum = (long)_lastDc[ci] + s;
+            if (sum is > int.MaxValue or < int.MinValue) throw Corrupt("a DC coefficient out of range");
+            _lastDc[ci] = (int)sum;
+            c.Coefficients[_mcuBlockOffset[b]] = (short)(_lastDc[ci] << _approximationLow);
+        }
+    }
+
+    private void DecodeDcRefine()
+    {
+        int bit = 1 << _approximationLow;
+        for (int b = 0; b < _blocksInMcu; b++)
+        {
+            JpegComponent c = _scanComponents[_mcuComponent[b]];
+            if (_reader.GetBit() != 0) c.Coefficients[_mcuBlockOffset[b]] |= (short)bit;
+        }
+    }
+
+    private void DecodeAcFirst()
+    {
+        if (_endOfBandRun > 0)
+        {
+            _endOfBandRun--;
+            return;
+        }
+        ReadOnlySpan<byte> natural = JpegTables.NaturalOrder;
+        JpegComponent c = _scanComponents[0];
+        Span<short> block = c.Coefficients.AsSpan(_mcuBlockOffset[0], 64);
+        JpegHuffmanTable table = _acTables[c.AcTable]!;
+        for (int k = _spectralStart; k <= _spectralEnd; k++)
+        {
+            int symbol = _reader.DecodeHuffman(table);
+            int run = symbol >> 4, size = symbol & 15;
+            if (size != 0)
+            {
+                k += run;
+                block[natural[k]] = (short)(_reader.ReceiveExtend(size) << _approximationLow);
+            }
+            else if (run == 15)
+            {
+                k += 15;
+            }
+            else
+            {
+                // End of band: this block and the next 2^run + extra bits − 1 blocks are done.
+                int count = 1 << run;
+                if (run != 0) count += _reader.GetBits(run);
+                _endOfBandRun = count - 1;
+                break;
+            }
+        }
+    }
+
+    private void DecodeAcRefine()
+    {
+        ReadOnlySpan<byte> natural = JpegTables.NaturalOrder;
+        JpegComponent c = _scanComponents[0];
+        Span<short> block = c.Coefficients.AsSpan(_mcuBlockOffset[0], 64);
+        JpegHuffmanTable table = _acTables[c.AcTable]!;
+        int plusOne = 1 << _approximationLow, minusOne = -1 << _approximationLow;
+        int k = _spectralStart;
+        if (_endOfBandRun == 0)
+        {
+            for (; k <= _spectralEnd; k++)
+            {
+                int symbol = _reader.DecodeHuffman(table);
+                int run = symbol >> 4, size = symbol & 15;
+                int value = 0;
+                if (size != 0)
+                {
+                    // A new coefficient is always ±1 at this bit (a larger size only earns a warning).
+                    value = _reader.GetBit() != 0 ? plusOne : minusOne;
+                }
+                else if (run != 15)
+                {
+                    _endOfBandRun = 1 << run;
+                    if (run != 0) _endOfBandRun += _reader.GetBits(run);
+                    break;
+                }
+                // Skip `run` zero coefficients, refining the non-zero ones passed on the way.
+                do
+                {
+                    ref short coefficient = ref block[natural[k]];
+                    if (coefficient != 0)
+                        Refine(ref coefficient, plusOne, minusOne);
+                    else if (--run < 0)
+                        break;
+                    k++;
+                }
+                while (k <= _spectralEnd);
+                if (value != 0) block[natural[k]] = (short)value;
+            }
+        }
+        if (_endOfBandRun > 0)
+        {
+            for (; k <= _spectralEnd; k++)
+            {
+                ref short coefficient = ref block[natural[k]];
+                if (coefficient != 0) Refine(ref coefficient, plusOne, minusOne);
+            }
+            _endOfBandRun--;
+        }
+    }
+
+    /// <summary>Appends a correction bit to an already non-zero coefficient: 1 moves it one step away from zero.</summary>
+    private void Refine(ref short coefficient, int plusOne, int minusOne)
+    {
+        if (_reader.GetBit() != 0 && (coefficient & plusOne) == 0)
+            coefficient += (short)(coefficient >= 0 ? plusOne : minusOne);
+    }
+
+    /// <summary>
+    /// At the end of a restart interval: libjpeg's <c>process_restart</c> and <c>read_restart_marker</c>
+    /// with <c>jpeg_resync_to_restart</c>'s recovery when the expected RSTn is not the next marker.
+    /// </summary>
+    private void ProcessRestart(ReadOnlySpan<byte> data)
+    {
+        _reader.DiscardBuffered();
+        int marker = _segment.Marker;
+        if (marker == JpegEntropySegment.EndOfFile) throw Truncated();
+        bool parked = false;
+        int desired = _nextRestartNumber;
+        if (marker != Rst0 + desired)
+        {
+            while (true)
+            {
+                int action;
+                if (marker < Sof0) action = 2; // not a valid marker: scan on
+                else if (marker is < Rst0 or > Rst7) action = 3; // a real marker: stay in front of it
+                else if (marker == Rst0 + ((desired + 1) & 7) || marker == Rst0 + ((desired + 2) & 7)) action = 3;
+                else if (marker == Rst0 + ((desired - 1) & 7) || marker == Rst0 + ((desired - 2) & 7)) action = 2;
+                else action = 1;
+
+                if (action == 1) break; // take this marker as the restart
+                if (action == 3)
+                {
+                    parked = true;
+                    break;
+                }
+                // Skip the next segment's data to the marker after it, and decide again.
+                _segment.Load(data, _segment.NextPosition);
+                marker = _segment.Marker;
+                if (marker == JpegEntropySegment.EndOfFile) throw Truncated();
+            }
+        }
+        if (parked)
+            _segment.SetEmpty(marker, _segment.NextPosition);
+        else
+            _segment.Load(data, _segment.NextPosition);
+        _reader.Reset(_segment, _source);
+        _nextRestartNumber = (_nextRestartNumber + 1) & 7;
+
+        Array.Clear(_lastDc);
+        _endOfBandRun = 0;
+        _restartsToGo = _restartInterval;
+        if (!parked) _insufficientData = false;
+    }
+}

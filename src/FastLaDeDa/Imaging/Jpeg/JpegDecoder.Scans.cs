@@ -1,0 +1,215 @@
+using System.Buffers;
+
+namespace FastLaDeDa.Imaging.Jpeg;
+
+internal sealed partial class JpegDecoder
+{
+    private const int MaxBlocksInMcu = 10;
+
+    // Frame geometry.
+    private int _maxH, _maxV, _totalIMcuRows;
+    private bool _multipleScans;
+    private JpegColorSpace _colorSpace;
+
+    // Scan geometry and entropy state.
+    private int _mcusPerRow, _blocksInMcu;
+    private readonly int[] _mcuComponent = new int[MaxBlocksInMcu];   // scan position of each block of an MCU
+    private readonly int[] _mcuBlockRow = new int[MaxBlocksInMcu];    // block offsets inside the MCU
+    private readonly int[] _mcuBlockColumn = new int[MaxBlocksInMcu];
+    private readonly int[] _mcuBlockOffset = new int[MaxBlocksInMcu]; // per MCU: where each block's 64 coefficients start
+    private readonly JpegHuffmanTable?[] _dcTables = new JpegHuffmanTable?[4], _acTables = new JpegHuffmanTable?[4];
+    private readonly int[] _lastDc = new int[4];
+    private JpegBitReader _reader;
+    private bool _insufficientData;
+    private int _restartsToGo;
+    private int _endOfBandRun;
+    private bool _coefficientsRented;
+
+    /// <summary>libjpeg's <c>initial_setup</c> and the checks of <c>master_selection</c>: geometry, colour space, upsamplers, buffers.</summary>
+    private void SetUpFrame()
+    {
+        if (_width > 65500 || _height > 65500) throw Corrupt($"{_width}x{_height} exceeds libjpeg's limit of 65500 pixels per side");
+        _maxH = _maxV = 1;
+        foreach (JpegComponent c in _components)
+        {
+            if (c.H is < 1 or > 4 || c.V is < 1 or > 4) throw Corrupt("bogus sampling factors");
+            _maxH = Math.Max(_maxH, c.H);
+            _maxV = Math.Max(_maxV, c.V);
+        }
+        foreach (JpegComponent c in _components)
+        {
+            c.WidthInBlocks = DivideRoundingUp(_width * c.H, _maxH * 8);
+            c.HeightInBlocks = DivideRoundingUp(_height * c.V, _maxV * 8);
+            c.DownsampledWidth = DivideRoundingUp(_width * c.H, _maxH);
+            c.DownsampledHeight = DivideRoundingUp(_height * c.V, _maxV);
+        }
+        _totalIMcuRows = DivideRoundingUp(_height, _maxV * 8);
+        _multipleScans = _componentsInScan < _components.Length || _progressive;
+        _colorSpace = GuessColorSpace();
+
+        foreach (JpegComponent c in _components)
+        {
+            c.Upsampling = JpegUpsampling.Choose(c.H, c.V, _maxH, _maxV, c.DownsampledWidth, fancy: true)
+                ?? throw Unsupported($"sampling factors {c.H}x{c.V} against {_maxH}x{_maxV} are not an integral ratio (libjpeg refuses them)");
+            c.HorizontalExpansion = _maxH / c.H;
+            c.VerticalExpansion = _maxV / c.V;
+        }
+
+        if (_arithmetic)
+            throw Unsupported("arithmetic-coded JPEG is not supported yet");
+        if (!_progressive)
+        {
+            // Motion-JPEG frames omit the standard tables; libjpeg installs them into empty slots 0 and 1.
+            for (int slot = 0; slot < 2; slot++)
+            {
+                if (_dcCounts[slot] is null) (_dcCounts[slot], _dcSymbols[slot]) = PaddedStandardTable(isDc: true, slot);
+                if (_acCounts[slot] is null) (_acCounts[slot], _acSymbols[slot]) = PaddedStandardTable(isDc: false, slot);
+            }
+        }
+        AllocateBuffers();
+    }
+
+    private static (byte[], byte[]) PaddedStandardTable(bool isDc, int slot)
+    {
+        var (counts, symbols) = JpegTables.StandardTable(isDc, slot);
+        var padded = new byte[256];
+        symbols.CopyTo(padded, 0);
+        return (counts, padded);
+    }
+
+    private static int DivideRoundingUp(long value, long divisor) => (int)((value + divisor - 1) / divisor);
+
+    /// <summary>libjpeg's <c>default_decompress_parms</c> guess of the colour space.</summary>
+    private JpegColorSpace GuessColorSpace()
+    {
+        switch (_components.Length)
+        {
+            case 1:
+                return JpegColorSpace.Grayscale;
+            case 3:
+                if (_sawJfif) return JpegColorSpace.YCbCr;
+                if (_sawAdobe) return _adobeTransform == 0 ? JpegColorSpace.Rgb : JpegColorSpace.YCbCr;
+                return (_components[0].Id, _components[1].Id, _components[2].Id) == ('R', 'G', 'B')
+                    ? JpegColorSpace.Rgb
+                    : JpegColorSpace.YCbCr;
+            default:
+                return _sawAdobe && _adobeTransform != 0 ? JpegColorSpace.Ycck : JpegColorSpace.Cmyk;
+        }
+    }
+
+    private void AllocateBuffers()
+    {
+        foreach (JpegComponent c in _components)
+        {
+            int blocksPerRow = RoundUp(c.WidthInBlocks, c.H);
+            c.BlocksPerRow = blocksPerRow;
+            long blocks = (long)blocksPerRow * (_multipleScans ? RoundUp(c.HeightInBlocks, c.V) : c.V);
+            c.Coefficients = ArrayPool<short>.Shared.Rent(checked((int)(blocks * 64)));
+            c.Coefficients.AsSpan(0, (int)(blocks * 64)).Clear();
+            c.SampleStride = blocksPerRow * 8;
+            c.Samples = ArrayPool<byte>.Shared.Rent(c.SampleStride * c.RowsPerIMcuRow * 3);
+        }
+        _coefficientsRented = true;
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private void ReturnBuffers()
+    {
+        if (!_coefficientsRented) return;
+        foreach (JpegComponent c in _components)
+        {
+            ArrayPool<short>.Shared.Return(c.Coefficients);
+            ArrayPool<byte>.Shared.Return(c.Samples);
+            c.Coefficients = [];
+            c.Samples = [];
+        }
+        _coefficientsRented = false;
+    }
+
+    /// <summary>Every scan of a multi-scan image, into the whole-image coefficient buffers, until the end-of-image marker.</summary>
+    private void ConsumeAllScans(ReadOnlySpan<byte> data)
+    {
+        while (true)
+        {
+            StartScan(data);
+            for (int row = 0; row < _totalIMcuRows; row++) DecodeIMcuRow(data, row, wholeImage: true);
+            ResumeMarkersAfterScan();
+            if (ReadMarkers(data) == MarkerResult.EndOfImage) return;
+        }
+    }
+
+    /// <summary>After the only scan of a single-scan image: libjpeg reads on to the end-of-image marker, where a missing end is fine but another scan or a bad marker is an error.</summary>
+    private void FinishSingleScan(ReadOnlySpan<byte> data)
+    {
+        ResumeMarkersAfterScan();
+        if (ReadMarkers(data, endOfFileAllowed: true) == MarkerResult.StartOfScan)
+            throw Corrupt("a second scan in a single-scan image (expected the end of the image)");
+    }
+
+    private void ResumeMarkersAfterScan()
+    {
+        _position = _segment.NextPosition;
+        _unreadMarker = _segment.Marker == JpegEntropySegment.EndOfFile ? 0 : _segment.Marker;
+    }
+
+    /// <summary>libjpeg's <c>start_input_pass</c>: scan geometry, quantization latching, entropy decoder set-up.</summary>
+    private void StartScan(ReadOnlySpan<byte> data)
+    {
+        if (_componentsInScan == 1)
+        {
+            JpegComponent c = _scanComponents[0];
+            _mcusPerRow = c.WidthInBlocks;
+            c.McuWidth = c.McuHeight = 1;
+            c.LastColumnWidth = 1;
+            c.LastRowHeight = c.HeightInBlocks % c.V == 0 ? c.V : c.HeightInBlocks % c.V;
+            _blocksInMcu = 1;
+            _mcuComponent[0] = 0;
+            _mcuBlockRow[0] = _mcuBlockColumn[0] = 0;
+        }
+        else
+        {
+            _mcusPerRow = DivideRoundingUp(_width, _maxH * 8);
+            _blocksInMcu = 0;
+            for (int i = 0; i < _componentsInScan; i++)
+            {
+                JpegComponent c = _scanComponents[i];
+                c.McuWidth = c.H;
+                c.McuHeight = c.V;
+                c.LastColumnWidth = c.WidthInBlocks % c.H == 0 ? c.H : c.WidthInBlocks % c.H;
+                c.LastRowHeight = c.HeightInBlocks % c.V == 0 ? c.V : c.HeightInBlocks % c.V;
+                if (_blocksInMcu + c.H * c.V > MaxBlocksInMcu) throw Corrupt("too many blocks in one MCU");
+                for (int y = 0; y < c.V; y++)
+                {
+                    for (int x = 0; x < c.H; x++)
+                    {
+                        _mcuComponent[_blocksInMcu] = i;
+                        _mcuBlockRow[_blocksInMcu] = y;
+                        _mcuBlockColumn[_blocksInMcu] = x;
+                        _blocksInMcu++;
+                    }
+                }
+            }
+        }
+
+        for (int i = 0; i < _componentsInScan; i++)
+        {
+            JpegComponent c = _scanComponents[i];
+            if (c.Quantization is not null) continue;
+            ushort[] table = (c.QuantizationSlot < 4 ? _quantizationTables[c.QuantizationSlot] : null)
+                ?? throw Corrupt($"quantization table {c.QuantizationSlot} is not defined");
+            c.Quantization = [.. table.Select(q => (short)q)];
+        }
+
+        if (_progressive) StartProgressiveScan();
+        else StartSequentialScan();
+
+        // The entropy-coded data starts right after the scan header.
+        _segment.Load(data, _position);
+        _reader.Reset(_segment, _source);
+        _insufficientData = false;
+        _restartsToGo = _restartInterval;
+        _endOfBandRun = 0;
+        Array.Clear(_lastDc);
+    }
+}

@@ -1,0 +1,78 @@
+namespace FastLaDeDa.Imaging.Jpeg;
+
+/// <summary>
+/// A JPEG decoder that yields exactly the pixels Pillow 9.4 gets from libjpeg-turbo 2.1 with its
+/// settings (accurate integer IDCT, fancy upsampling, block smoothing, no scaling) and its
+/// conversion to RGB: same markers accepted or refused, same recovery from corrupt data (zero
+/// bits after a marker, restart resynchronisation), same output bytes.
+/// </summary>
+/// <remarks>
+/// <para>The structure follows libjpeg's: marker parsing (<c>JpegDecoder.Markers.cs</c>), scans
+/// decoded into coefficients (<c>JpegDecoder.Scans.cs</c>), then per iMCU row the inverse DCT,
+/// upsampling and colour conversion (<c>JpegDecoder.Output.cs</c>). A single-scan (baseline)
+/// image streams: only three iMCU rows of samples are held. A multi-scan (progressive or
+/// non-interleaved) image keeps every coefficient until the last scan, as libjpeg does.</para>
+/// <para>Where Pillow fails — an error from libjpeg, or libjpeg needing bytes past the end of the
+/// file before the last row is out — this decoder throws <see cref="ImageDecodeException"/>; a
+/// variant Pillow or libjpeg does not decode (12-bit, lossless, hierarchical, 2 or 5+ components)
+/// throws <see cref="UnsupportedImageFormatException"/>.</para>
+/// </remarks>
+internal sealed partial class JpegDecoder : IDisposable
+{
+    private readonly string? _source;
+    private readonly ImageLimits _limits;
+    private readonly JpegEntropySegment _segment = new();
+
+    private JpegDecoder(string? source, ImageLimits limits)
+    {
+        _source = source;
+        _limits = limits;
+    }
+
+    /// <summary>Decodes <paramref name="data"/> (a whole JPEG file) to RGB.</summary>
+    public static Rgb24Image Decode(ReadOnlySpan<byte> data, ImageLimits limits, string? source)
+    {
+        var sink = new JpegImageSink();
+        Decode(data, limits, source, sink);
+        return sink.Image;
+    }
+
+    /// <summary>Decodes <paramref name="data"/> (a whole JPEG file), handing the RGB rows to <paramref name="sink"/>.</summary>
+    public static void Decode(ReadOnlySpan<byte> data, ImageLimits limits, string? source, IJpegRowSink sink)
+    {
+        using var decoder = new JpegDecoder(source, limits);
+        decoder.Run(data, sink);
+    }
+
+    private void Run(ReadOnlySpan<byte> data, IJpegRowSink sink)
+    {
+        ReadFirstMarker(data);
+        if (ReadMarkers(data) != MarkerResult.StartOfScan)
+            throw Corrupt("no image data (the file ends its headers without a scan)");
+        SetUpFrame();
+        if (_multipleScans)
+        {
+            ConsumeAllScans(data);
+            Output(data, sink);
+        }
+        else
+        {
+            StartScan(data);
+            Output(data, sink);
+            FinishSingleScan(data);
+        }
+    }
+
+    private ImageDecodeException Corrupt(string what) => new(_source, $"corrupt JPEG: {what}");
+
+    private ImageDecodeException Truncated() => new(_source, "truncated JPEG (the file ends before the image data)");
+
+    private UnsupportedImageFormatException Unsupported(string what) => new(_source, what);
+
+    /// <summary>Returns the pooled buffers.</summary>
+    public void Dispose()
+    {
+        _segment.Dispose();
+        ReturnBuffers();
+    }
+}
