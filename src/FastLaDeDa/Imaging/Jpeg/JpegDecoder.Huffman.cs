@@ -25,8 +25,29 @@ internal sealed partial class JpegDecoder
         return JpegHuffmanTable.Build(counts, symbols, isDc, _source);
     }
 
-    /// <summary>libjpeg's <c>start_pass_phuff_decoder</c>: validates the progression and records which bits of which coefficients are known.</summary>
+    /// <summary>libjpeg's <c>start_pass_phuff_decoder</c>: the progression checks, then the tables the scan needs.</summary>
     private void StartProgressiveScan()
+    {
+        StartProgression();
+        for (int i = 0; i < _componentsInScan; i++)
+        {
+            JpegComponent c = _scanComponents[i];
+            if (_spectralStart == 0)
+            {
+                if (_approximationHigh == 0) _dcTables[c.DcTable] = BuildTable(isDc: true, c.DcTable);
+            }
+            else
+            {
+                _acTables[c.AcTable] = BuildTable(isDc: false, c.AcTable);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Validates a progressive scan's parameters and records which bits of which coefficients are
+    /// known (libjpeg's <c>coef_bits</c>, shared by the Huffman and arithmetic decoders).
+    /// </summary>
+    private void StartProgression()
     {
         bool dcBand = _spectralStart == 0;
         bool bad = dcBand
@@ -54,18 +75,6 @@ internal sealed partial class JpegDecoder
             (false, true) => ProgressivePass.AcFirst,
             _ => ProgressivePass.AcRefine,
         };
-        for (int i = 0; i < _componentsInScan; i++)
-        {
-            JpegComponent c = _scanComponents[i];
-            if (dcBand)
-            {
-                if (_approximationHigh == 0) _dcTables[c.DcTable] = BuildTable(isDc: true, c.DcTable);
-            }
-            else
-            {
-                _acTables[c.AcTable] = BuildTable(isDc: false, c.AcTable);
-            }
-        }
     }
 
     /// <summary>
@@ -94,6 +103,8 @@ internal sealed partial class JpegDecoder
                     int blockColumn = mcu * c.McuWidth + _mcuBlockColumn[b];
                     _mcuBlockOffset[b] = (blockRow * c.BlocksPerRow + blockColumn) * 64;
                 }
+                // Block smoothing trusts the last scan only up to the last iMCU row it had data for.
+                if (!_insufficientData) _lastGoodIMcuRow = iMcuRow;
                 DecodeMcu(data);
             }
         }
@@ -101,6 +112,11 @@ internal sealed partial class JpegDecoder
 
     private void DecodeMcu(ReadOnlySpan<byte> data)
     {
+        if (_arithmetic)
+        {
+            DecodeArithmeticMcu(data);
+            return;
+        }
         if (_restartInterval != 0 && _restartsToGo == 0) ProcessRestart(data);
 
         if (!_progressive)
@@ -279,50 +295,16 @@ internal sealed partial class JpegDecoder
             coefficient += (short)(coefficient >= 0 ? plusOne : minusOne);
     }
 
-    /// <summary>
-    /// At the end of a restart interval: libjpeg's <c>process_restart</c> and <c>read_restart_marker</c>
-    /// with <c>jpeg_resync_to_restart</c>'s recovery when the expected RSTn is not the next marker.
-    /// </summary>
+    /// <summary>At the end of a restart interval of a Huffman scan (libjpeg's <c>process_restart</c>).</summary>
     private void ProcessRestart(ReadOnlySpan<byte> data)
     {
         _reader.DiscardBuffered();
-        int marker = _segment.Marker;
-        if (marker == JpegEntropySegment.EndOfFile) throw Truncated();
-        bool parked = false;
-        int desired = _nextRestartNumber;
-        if (marker != Rst0 + desired)
-        {
-            while (true)
-            {
-                int action;
-                if (marker < Sof0) action = 2; // not a valid marker: scan on
-                else if (marker is < Rst0 or > Rst7) action = 3; // a real marker: stay in front of it
-                else if (marker == Rst0 + ((desired + 1) & 7) || marker == Rst0 + ((desired + 2) & 7)) action = 3;
-                else if (marker == Rst0 + ((desired - 1) & 7) || marker == Rst0 + ((desired - 2) & 7)) action = 2;
-                else action = 1;
-
-                if (action == 1) break; // take this marker as the restart
-                if (action == 3)
-                {
-                    parked = true;
-                    break;
-                }
-                // Skip the next segment's data to the marker after it, and decide again.
-                _segment.Load(data, _segment.NextPosition);
-                marker = _segment.Marker;
-                if (marker == JpegEntropySegment.EndOfFile) throw Truncated();
-            }
-        }
-        if (parked)
-            _segment.SetEmpty(marker, _segment.NextPosition);
-        else
-            _segment.Load(data, _segment.NextPosition);
+        bool parked = AdvanceToRestartSegment(data);
         _reader.Reset(_segment, _source);
-        _nextRestartNumber = (_nextRestartNumber + 1) & 7;
-
         Array.Clear(_lastDc);
         _endOfBandRun = 0;
         _restartsToGo = _restartInterval;
+        // In front of a marker the next interval has no data: libjpeg leaves the flag set.
         if (!parked) _insufficientData = false;
     }
 }

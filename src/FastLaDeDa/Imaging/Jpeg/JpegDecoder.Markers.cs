@@ -2,7 +2,7 @@ namespace FastLaDeDa.Imaging.Jpeg;
 
 internal sealed partial class JpegDecoder
 {
-    private enum MarkerResult { StartOfScan, EndOfImage, EndOfFile }
+    private enum MarkerResult { StartOfScan, EndOfImage }
 
     private const int Sof0 = 0xC0, Sof1 = 0xC1, Sof2 = 0xC2, Sof9 = 0xC9, Sof10 = 0xCA;
     private const int Dht = 0xC4, Dac = 0xCC, Rst0 = 0xD0, Rst7 = 0xD7, Soi = 0xD8, Eoi = 0xD9, Sos = 0xDA;
@@ -75,16 +75,12 @@ internal sealed partial class JpegDecoder
         }
     }
 
-    /// <summary>libjpeg's <c>read_markers</c>: processes markers until a scan header, the end of the image, or (where allowed) the end of the file.</summary>
-    private MarkerResult ReadMarkers(ReadOnlySpan<byte> data, bool endOfFileAllowed = false)
+    /// <summary>libjpeg's <c>read_markers</c>: processes markers until a scan header or the end of the image.</summary>
+    private MarkerResult ReadMarkers(ReadOnlySpan<byte> data)
     {
         while (true)
         {
-            if (_unreadMarker == 0)
-            {
-                if (endOfFileAllowed && !HasAnotherMarker(data)) return MarkerResult.EndOfFile;
-                _unreadMarker = NextMarker(data);
-            }
+            if (_unreadMarker == 0) _unreadMarker = NextMarker(data);
             switch (_unreadMarker)
             {
                 case Soi:
@@ -141,25 +137,6 @@ internal sealed partial class JpegDecoder
                     throw Corrupt($"unknown marker 0x{_unreadMarker:X2}");
             }
             _unreadMarker = 0;
-        }
-    }
-
-    /// <summary>Whether a marker follows before the end of the file (skipping garbage as <see cref="NextMarker"/> does).</summary>
-    private bool HasAnotherMarker(ReadOnlySpan<byte> data)
-    {
-        int saved = _position;
-        try
-        {
-            NextMarker(data);
-            return true;
-        }
-        catch (ImageDecodeException)
-        {
-            return false;
-        }
-        finally
-        {
-            _position = saved;
         }
     }
 

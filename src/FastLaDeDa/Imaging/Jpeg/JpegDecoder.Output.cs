@@ -12,6 +12,7 @@ internal sealed partial class JpegDecoder
     private void Output(ReadOnlySpan<byte> data, IJpegRowSink sink)
     {
         sink.Start(_width, _height);
+        _smoothing = _multipleScans && SmoothingApplies();
         var upsampled = new byte[_components.Length][];
         for (int i = 0; i < _components.Length; i++)
             upsampled[i] = ArrayPool<byte>.Shared.Rent(Math.Max(_width, 2 * _components[i].SampleStride) + 32);
@@ -43,6 +44,11 @@ internal sealed partial class JpegDecoder
             for (int blockRow = 0; blockRow < blockRows; blockRow++)
             {
                 Span<byte> samples = c.Samples.AsSpan((slotStart + blockRow * 8) * c.SampleStride);
+                if (_smoothing)
+                {
+                    SmoothAndTransformBlockRow(c, iMcuRow, blockRow, blockRows, samples);
+                    continue;
+                }
                 ReadOnlySpan<short> coefficients = c.Coefficients.AsSpan((firstBlockRow + blockRow) * c.BlocksPerRow * 64);
                 for (int column = 0; column < c.WidthInBlocks; column++)
                     JpegInverseDct.Transform(coefficients.Slice(column * 64, 64), quantization, samples[(column * 8)..], c.SampleStride);

@@ -55,9 +55,7 @@ internal sealed partial class JpegDecoder
             c.VerticalExpansion = _maxV / c.V;
         }
 
-        if (_arithmetic)
-            throw Unsupported("arithmetic-coded JPEG is not supported yet");
-        if (!_progressive)
+        if (!_progressive && !_arithmetic)
         {
             // Motion-JPEG frames omit the standard tables; libjpeg installs them into empty slots 0 and 1.
             for (int slot = 0; slot < 2; slot++)
@@ -143,8 +141,15 @@ internal sealed partial class JpegDecoder
     private void FinishSingleScan(ReadOnlySpan<byte> data)
     {
         ResumeMarkersAfterScan();
-        if (ReadMarkers(data, endOfFileAllowed: true) == MarkerResult.StartOfScan)
-            throw Corrupt("a second scan in a single-scan image (expected the end of the image)");
+        try
+        {
+            if (ReadMarkers(data) == MarkerResult.StartOfScan)
+                throw Corrupt("a second scan in a single-scan image (expected the end of the image)");
+        }
+        catch (EndOfDataException)
+        {
+            // Every row is out: Pillow ignores libjpeg waiting for more bytes here.
+        }
     }
 
     private void ResumeMarkersAfterScan()
@@ -201,7 +206,8 @@ internal sealed partial class JpegDecoder
             c.Quantization = [.. table.Select(q => (short)q)];
         }
 
-        if (_progressive) StartProgressiveScan();
+        if (_arithmetic) StartArithmeticScan();
+        else if (_progressive) StartProgressiveScan();
         else StartSequentialScan();
 
         // The entropy-coded data starts right after the scan header.

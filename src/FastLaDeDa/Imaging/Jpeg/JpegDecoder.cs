@@ -65,7 +65,15 @@ internal sealed partial class JpegDecoder : IDisposable
 
     private ImageDecodeException Corrupt(string what) => new(_source, $"corrupt JPEG: {what}");
 
-    private ImageDecodeException Truncated() => new(_source, "truncated JPEG (the file ends before the image data)");
+    private ImageDecodeException Truncated() => new EndOfDataException(_source);
+
+    /// <summary>
+    /// libjpeg asked for bytes past the end of the file. Pillow's suspending source turns that into
+    /// "image file is truncated" — except after the last row of a single-scan image, where it is
+    /// ignored — so this case is kept apart from other corruption.
+    /// </summary>
+    private sealed class EndOfDataException(string? source)
+        : ImageDecodeException(source, "truncated JPEG (the file ends before the image data)");
 
     private UnsupportedImageFormatException Unsupported(string what) => new(_source, what);
 
