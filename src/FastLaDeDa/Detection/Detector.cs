@@ -1,3 +1,4 @@
+using System.Buffers;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Models;
@@ -114,7 +115,8 @@ public sealed class Detector : IDisposable
     {
         ArgumentNullException.ThrowIfNull(imagePath);
         ThrowIfDisposed();
-        return Score(ImageDecoder.Decode(imagePath, _options.ImageLimits), imagePath, includePatchMap);
+        using var file = PooledFile.Read(imagePath, _options.ImageLimits);
+        return ScoreEncoded(file.Data, imagePath, includePatchMap);
     }
 
     /// <summary>Decodes and scores an encoded image (JPEG, PNG, ...) held in memory.</summary>
@@ -124,7 +126,29 @@ public sealed class Detector : IDisposable
     public DetectionResult Score(ReadOnlySpan<byte> encodedImage, bool includePatchMap = false, string? sourceName = null)
     {
         ThrowIfDisposed();
-        return Score(ImageDecoder.Decode(encodedImage, sourceName, _options.ImageLimits), sourceName, includePatchMap);
+        return ScoreEncoded(encodedImage, sourceName, includePatchMap);
+    }
+
+    /// <summary>
+    /// Decodes and scores. With resizing on (the official protocol) the image is decoded straight
+    /// into a pooled model-sized buffer — a JPEG streams through the resize — so a large photo costs
+    /// no full-resolution copy and no per-image allocation beyond the result.
+    /// </summary>
+    private DetectionResult ScoreEncoded(ReadOnlySpan<byte> encodedImage, string? sourceName, bool includePatchMap)
+    {
+        if (!_options.Resize)
+            return Score(ImageDecoder.Decode(encodedImage, sourceName, _options.ImageLimits), sourceName, includePatchMap);
+        int size = _options.InputSize;
+        byte[] pixels = ArrayPool<byte>.Shared.Rent(size * size * 3);
+        try
+        {
+            ImageDecoder.DecodeResized(encodedImage, sourceName, _options.ImageLimits, size, size, pixels);
+            return Run(pixels.AsSpan(0, size * size * 3), size, size, includePatchMap);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(pixels);
+        }
     }
 
     /// <summary>Scores decoded RGB pixels.</summary>
@@ -149,11 +173,16 @@ public sealed class Detector : IDisposable
         ArgumentNullException.ThrowIfNull(image);
         ThrowIfDisposed();
         image = PrepareInput(image, sourcePath);
+        return Run(image.Pixels, image.Width, image.Height, includePatchMap);
+    }
+
+    private DetectionResult Run(ReadOnlySpan<byte> rgb, int width, int height, bool includePatchMap)
+    {
         if (!includePatchMap)
-            return new DetectionResult(_network.Run(image.Pixels, image.Width, image.Height, default).Get(Metadata.Pooling));
-        int mapWidth = _network.MapSize(image.Width), mapHeight = _network.MapSize(image.Height);
+            return new DetectionResult(_network.Run(rgb, width, height, default).Get(Metadata.Pooling));
+        int mapWidth = _network.MapSize(width), mapHeight = _network.MapSize(height);
         var logits = new float[mapWidth * mapHeight];
-        PatchPooling pooled = _network.Run(image.Pixels, image.Width, image.Height, logits);
+        PatchPooling pooled = _network.Run(rgb, width, height, logits);
         var map = new PatchMap(mapWidth, mapHeight, logits, _network.Stride, _network.ReceptiveField);
         return new DetectionResult(pooled.Get(Metadata.Pooling), map);
     }

@@ -32,10 +32,8 @@ public static class ImageDecoder
     {
         ArgumentNullException.ThrowIfNull(path);
         limits ??= ImageLimits.Default;
-        // Checked before reading, so a huge file is refused without being loaded.
-        ImageLimitGuard.CheckFileSize(new FileInfo(path).Length, limits, path);
-        byte[] data = File.ReadAllBytes(path);
-        return Decode(data, path, limits);
+        using var file = PooledFile.Read(path, limits);
+        return Decode(file.Data, path, limits);
     }
 
     /// <summary>Decodes an image held in memory.</summary>
@@ -60,6 +58,26 @@ public static class ImageDecoder
             ImageFormat.Pnm => PnmDecoder.Decode(data, limits, sourceName),
             _ => throw new UnsupportedImageFormatException(sourceName, "not a recognised image format"),
         };
+    }
+
+    /// <summary>
+    /// Decodes and resizes to <paramref name="width"/> × <paramref name="height"/> with Pillow's
+    /// BILINEAR into <paramref name="output"/>: the bytes of <see cref="Decode(ReadOnlySpan{byte}, string?, ImageLimits?)"/>
+    /// followed by <see cref="PillowResize.Bilinear(Rgb24Image, int, int)"/>, but a JPEG is resized while
+    /// it decodes and never held at full size.
+    /// </summary>
+    internal static void DecodeResized(ReadOnlySpan<byte> data, string? sourceName, ImageLimits limits, int width, int height, byte[] output)
+    {
+        if (data.IsEmpty) throw new ImageDecodeException(sourceName, "file is empty");
+        ImageLimitGuard.CheckFileSize(data.Length, limits, sourceName);
+        if (ImageFormatSniffer.Detect(data, sourceName) == ImageFormat.Jpeg)
+        {
+            using var sink = new ResizingRowSink(width, height, output);
+            Jpeg.JpegDecoder.Decode(data, limits, sourceName, sink);
+            sink.Finish();
+            return;
+        }
+        PillowResize.BilinearInto(Decode(data, sourceName, limits), width, height, output);
     }
 
     private static Rgb24Image DecodeJpeg(ReadOnlySpan<byte> data, string? source, ImageLimits limits) =>

@@ -32,28 +32,44 @@ public static class PillowResize
     internal static Rgb24Image Bilinear(Rgb24Image source, int width, int height, Resampler resampler)
     {
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(resampler);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         if ((long)width * height * 3 > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(width), $"{width}x{height} RGB does not fit in one buffer");
-
-        if (width == source.Width && height == source.Height)
-            return new Rgb24Image(width, height, (byte[])source.Pixels.Clone());
-
         var output = new byte[width * height * 3];
+        BilinearInto(source, width, height, output, resampler);
+        return new Rgb24Image(width, height, output);
+    }
+
+    /// <summary>
+    /// <see cref="Bilinear(Rgb24Image, int, int)"/> into <paramref name="output"/> (width × height × 3
+    /// bytes), so a caller scoring many images can reuse one buffer.
+    /// </summary>
+    internal static void BilinearInto(Rgb24Image source, int width, int height, Span<byte> output, Resampler? resampler = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        resampler ??= Resampler.Best;
+        output = output[..(width * height * 3)];
+        if (width == source.Width && height == source.Height)
+        {
+            source.Pixels.CopyTo(output);
+            return;
+        }
+
         ResampleAxis vertical = ResampleAxis.Bilinear(source.Height, height);
         if (width == source.Width)
         {
             resampler.Vertical(source.Pixels, width, vertical, 0, output);
-            return new Rgb24Image(width, height, output);
+            return;
         }
 
         ResampleAxis horizontal = ResampleAxis.Bilinear(source.Width, width);
         if (height == source.Height)
         {
             resampler.Horizontal(source.Pixels, source.Width, horizontal, 0, height, output);
-            return new Rgb24Image(width, height, output);
+            return;
         }
 
         // Only rows [first, last) are read by the vertical pass.
@@ -71,6 +87,5 @@ public static class PillowResize
         {
             ArrayPool<byte>.Shared.Return(rows);
         }
-        return new Rgb24Image(width, height, output);
     }
 }

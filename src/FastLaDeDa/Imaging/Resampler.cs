@@ -28,7 +28,14 @@ internal abstract class Resampler : SimdImplementation
     /// <paramref name="sourceWidth"/> pixels per row) along x with <paramref name="axis"/>, writing
     /// <paramref name="rowCount"/> rows of <c>axis.OutputSize</c> pixels into <paramref name="output"/>.
     /// </summary>
-    public abstract void Horizontal(ReadOnlySpan<byte> source, int sourceWidth, ResampleAxis axis, int firstRow, int rowCount, Span<byte> output);
+    public void Horizontal(ReadOnlySpan<byte> source, int sourceWidth, ResampleAxis axis, int firstRow, int rowCount, Span<byte> output)
+    {
+        using var pass = new HorizontalResampling(axis);
+        Horizontal(source, sourceWidth, pass, firstRow, rowCount, output);
+    }
+
+    /// <summary>The horizontal pass with its taps prepared once (<paramref name="pass"/>), for callers that run it repeatedly.</summary>
+    public abstract void Horizontal(ReadOnlySpan<byte> source, int sourceWidth, HorizontalResampling pass, int firstRow, int rowCount, Span<byte> output);
 
     /// <summary>
     /// Vertical pass: <paramref name="rows"/> holds consecutive rows of <paramref name="width"/>

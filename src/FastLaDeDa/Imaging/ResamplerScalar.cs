@@ -15,8 +15,9 @@ internal sealed class ResamplerScalar : Resampler
     public override bool IsSupported => true;
 
     /// <inheritdoc/>
-    public override unsafe void Horizontal(ReadOnlySpan<byte> source, int sourceWidth, ResampleAxis axis, int firstRow, int rowCount, Span<byte> output)
+    public override unsafe void Horizontal(ReadOnlySpan<byte> source, int sourceWidth, HorizontalResampling pass, int firstRow, int rowCount, Span<byte> output)
     {
+        ResampleAxis axis = pass.Axis;
         CheckHorizontal(source, sourceWidth, axis, firstRow, rowCount, output);
         int inStride = sourceWidth * 3;
         int outWidth = axis.OutputSize;

@@ -28,16 +28,17 @@ internal sealed class ResamplerVector512 : Resampler
     public override bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx512BW.IsSupported;
 
     /// <inheritdoc/>
-    public override unsafe void Horizontal(ReadOnlySpan<byte> source, int sourceWidth, ResampleAxis axis, int firstRow, int rowCount, Span<byte> output)
+    public override unsafe void Horizontal(ReadOnlySpan<byte> source, int sourceWidth, HorizontalResampling pass, int firstRow, int rowCount, Span<byte> output)
     {
+        ResampleAxis axis = pass.Axis;
         CheckHorizontal(source, sourceWidth, axis, firstRow, rowCount, output);
-        if (axis.OutputSize < 4)
+        if (!pass.HasTable)
         {
-            ResamplerScalar.Instance.Horizontal(source, sourceWidth, axis, firstRow, rowCount, output);
+            ResamplerScalar.Instance.Horizontal(source, sourceWidth, pass, firstRow, rowCount, output);
             return;
         }
         int inStride = sourceWidth * 3, outStride = axis.OutputSize * 3;
-        using var table = new HorizontalTapTable(axis);
+        ref readonly HorizontalTapTable table = ref pass.Table;
         byte[]? padded = null;
         try
         {

@@ -9,102 +9,114 @@ namespace FastLaDeDa.Imaging.Jpeg;
 /// than it holds, an 8-bit lookahead for short codes, zero bits past the end of the segment).
 /// </summary>
 /// <remarks>
-/// The refill points matter for one thing only: a segment that runs into the end of the file
+/// <para>The refill points matter for one thing only: a segment that runs into the end of the file
 /// (no marker after it). Pillow feeds libjpeg a suspending source, so the first refill that needs
 /// a byte past the end of the file stops decoding and Pillow reports the image as truncated; this
 /// reader throws at exactly that refill. Everywhere else zero bits are returned past the data, as
 /// libjpeg does after a marker, and <see cref="PastEnd"/> tells whether any of them was consumed
-/// (libjpeg's <c>insufficient_data</c>).
+/// (libjpeg's <c>insufficient_data</c>).</para>
+/// <para>The buffer is left-aligned: the next bit is bit 63. Bits below the <see cref="BitsLeft"/>
+/// counted ones are always the true following bits or zero, so any refill may OR the next eight
+/// bytes in (the fast decoder in <c>JpegDecoder.FastHuffman.cs</c> refills its own way on the same state).</para>
 /// </remarks>
 internal struct JpegBitReader
 {
-    private const int MinimumAfterFill = 57; // libjpeg's MIN_GET_BITS for a 64-bit buffer
 
-    private byte[] _data;
-    private int _length;
-    private int _position;
-    private ulong _buffer;
-    private int _bitsLeft;
-    private bool _endsAtEndOfFile;
+    /// <summary>The segment's bytes (unstuffed, followed by zero padding).</summary>
+    public byte[] Data;
+
+    /// <summary>Number of data bytes in <see cref="Data"/>.</summary>
+    public int Length;
+
+    /// <summary>The next byte to load.</summary>
+    public int Position;
+
+    /// <summary>Buffered bits, left-aligned.</summary>
+    public ulong Buffer;
+
+    /// <summary>Number of valid bits in <see cref="Buffer"/>.</summary>
+    public int BitsLeft;
+
+    /// <summary>True when the data stops at the end of the file rather than at a marker: refills must then follow libjpeg's pattern.</summary>
+    public bool EndsAtEndOfFile;
+
     private string? _source;
 
     /// <summary>Starts reading <paramref name="segment"/> from its first bit.</summary>
     public void Reset(JpegEntropySegment segment, string? source)
     {
-        _data = segment.Buffer;
-        _length = segment.Length;
-        _position = 0;
-        _buffer = 0;
-        _bitsLeft = 0;
-        _endsAtEndOfFile = segment.Marker == JpegEntropySegment.EndOfFile;
+        Data = segment.Buffer;
+        Length = segment.Length;
+        Position = 0;
+        Buffer = 0;
+        BitsLeft = 0;
+        EndsAtEndOfFile = segment.Marker == JpegEntropySegment.EndOfFile;
         _source = source;
     }
 
     /// <summary>True once a bit past the segment's data has been consumed.</summary>
-    public readonly bool PastEnd => (long)_position * 8 - _bitsLeft > (long)_length * 8;
+    public readonly bool PastEnd => (long)Position * 8 - BitsLeft > (long)Length * 8;
 
     /// <summary>Discards the bits left in the buffer (at a restart marker).</summary>
-    public void DiscardBuffered() => _bitsLeft = 0;
+    public void DiscardBuffered()
+    {
+        Buffer = 0;
+        BitsLeft = 0;
+    }
 
+    /// <summary>The eight bytes at <paramref name="position"/> as a big-endian word (zero past the padding, where only zero bytes remain).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Word(byte[] data, int length, int position) =>
+        position <= length + JpegEntropySegment.Padding - 8
+            ? BinaryPrimitives.ReadUInt64BigEndian(data.AsSpan(position, 8))
+            : 0;
+
+    /// <summary>libjpeg's refill: whole bytes until at least 57 bits are buffered.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Fill()
     {
-        int bytes = (64 - _bitsLeft) >> 3;
-        if (_position + bytes > _length && _endsAtEndOfFile)
+        int bytes = (64 - BitsLeft) >> 3;
+        if (Position + bytes > Length && EndsAtEndOfFile)
             throw new ImageDecodeException(_source, "truncated JPEG (the image data ends before the end of the file)");
-        // The data is followed by Padding zero bytes; further out only zero bits remain.
-        ulong word = _position + 8 <= _length + JpegEntropySegment.Padding
-            ? BinaryPrimitives.ReadUInt64BigEndian(_data.AsSpan(_position))
-            : 0;
-        _buffer = bytes == 8 ? word : (_buffer << (bytes * 8)) | (word >> (64 - bytes * 8));
-        _bitsLeft += bytes * 8;
-        _position += bytes;
+        Buffer |= Word(Data, Length, Position) >> BitsLeft;
+        BitsLeft += bytes * 8;
+        Position += bytes;
     }
 
     /// <summary>The next <paramref name="count"/> (1–16) bits as an unsigned number.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int GetBits(int count)
     {
-        if (_bitsLeft < count) Fill();
-        _bitsLeft -= count;
-        return (int)(_buffer >> _bitsLeft) & ((1 << count) - 1);
+        if (BitsLeft < count) Fill();
+        int value = (int)(Buffer >> (64 - count));
+        Buffer <<= count;
+        BitsLeft -= count;
+        return value;
     }
 
     /// <summary>The next bit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int GetBit()
-    {
-        if (_bitsLeft < 1) Fill();
-        _bitsLeft--;
-        return (int)(_buffer >> _bitsLeft) & 1;
-    }
-
-    /// <summary>Skips <paramref name="count"/> (1–16) bits.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Skip(int count)
-    {
-        if (_bitsLeft < count) Fill();
-        _bitsLeft -= count;
-    }
+    public int GetBit() => GetBits(1);
 
     /// <summary>The next <paramref name="size"/> bits as a signed magnitude category value (ITU T.81 F.2.2.1 EXTEND).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int ReceiveExtend(int size)
-    {
-        int value = GetBits(size);
-        return value < 1 << (size - 1) ? value + (-1 << size) + 1 : value;
-    }
+    public int ReceiveExtend(int size) => Extend(GetBits(size), size);
+
+    /// <summary>EXTEND: a <paramref name="size"/>-bit magnitude code to its signed value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Extend(int value, int size) => value < 1 << (size - 1) ? value + (-1 << size) + 1 : value;
 
     /// <summary>Decodes one Huffman symbol (libjpeg's HUFF_DECODE: 8-bit lookahead, then bit by bit).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int DecodeHuffman(JpegHuffmanTable table)
     {
-        if (_bitsLeft < JpegHuffmanTable.LookaheadBits) Fill();
-        int entry = table.Lookup[(int)(_buffer >> (_bitsLeft - JpegHuffmanTable.LookaheadBits)) & 0xFF];
+        if (BitsLeft < JpegHuffmanTable.LookaheadBits) Fill();
+        int entry = table.Lookup[(int)(Buffer >> (64 - JpegHuffmanTable.LookaheadBits))];
         int length = entry >> JpegHuffmanTable.LookaheadBits;
         if (length <= JpegHuffmanTable.LookaheadBits)
         {
-            _bitsLeft -= length;
+            Buffer <<= length;
+            BitsLeft -= length;
             return entry & 0xFF;
         }
         return DecodeLongCode(table);

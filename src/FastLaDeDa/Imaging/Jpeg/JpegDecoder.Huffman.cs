@@ -121,7 +121,9 @@ internal sealed partial class JpegDecoder
 
         if (!_progressive)
         {
-            if (!_insufficientData) DecodeSequentialMcu();
+            if (_insufficientData) { }
+            else if (_reader.EndsAtEndOfFile) DecodeSequentialMcu();
+            else DecodeSequentialMcuFast();
         }
         else
         {
@@ -177,29 +179,37 @@ internal sealed partial class JpegDecoder
         }
     }
 
+    // Progressive scans: a multi-scan image needs its end-of-image marker, so a segment cut by the
+    // end of the file fails the image whatever is read from it; these all use the fast bits.
+
     private void DecodeDcFirst()
     {
+        var bits = new JpegFastBits(_reader);
         for (int b = 0; b < _blocksInMcu; b++)
         {
             int ci = _mcuComponent[b];
             JpegComponent c = _scanComponents[ci];
-            int s = _reader.DecodeHuffman(_dcTables[c.DcTable]!);
-            if (s != 0) s = _reader.ReceiveExtend(s);
+            bits.Ensure32();
+            int s = bits.Symbol(_dcTables[c.DcTable]!);
+            if (s != 0) s = JpegBitReader.Extend(bits.Take(s), s);
             long sum = (long)_lastDc[ci] + s;
             if (sum is > int.MaxValue or < int.MinValue) throw Corrupt("a DC coefficient out of range");
             _lastDc[ci] = (int)sum;
             c.Coefficients[_mcuBlockOffset[b]] = (short)(_lastDc[ci] << _approximationLow);
         }
+        bits.SaveTo(ref _reader);
     }
 
     private void DecodeDcRefine()
     {
+        var bits = new JpegFastBits(_reader);
         int bit = 1 << _approximationLow;
         for (int b = 0; b < _blocksInMcu; b++)
         {
             JpegComponent c = _scanComponents[_mcuComponent[b]];
-            if (_reader.GetBit() != 0) c.Coefficients[_mcuBlockOffset[b]] |= (short)bit;
+            if (bits.Bit() != 0) c.Coefficients[_mcuBlockOffset[b]] |= (short)bit;
         }
+        bits.SaveTo(ref _reader);
     }
 
     private void DecodeAcFirst()
@@ -209,18 +219,20 @@ internal sealed partial class JpegDecoder
             _endOfBandRun--;
             return;
         }
+        var bits = new JpegFastBits(_reader);
         ReadOnlySpan<byte> natural = JpegTables.NaturalOrder;
         JpegComponent c = _scanComponents[0];
         Span<short> block = c.Coefficients.AsSpan(_mcuBlockOffset[0], 64);
         JpegHuffmanTable table = _acTables[c.AcTable]!;
         for (int k = _spectralStart; k <= _spectralEnd; k++)
         {
-            int symbol = _reader.DecodeHuffman(table);
+            bits.Ensure32();
+            int symbol = bits.Symbol(table);
             int run = symbol >> 4, size = symbol & 15;
             if (size != 0)
             {
                 k += run;
-                block[natural[k]] = (short)(_reader.ReceiveExtend(size) << _approximationLow);
+                block[natural[k]] = (short)(JpegBitReader.Extend(bits.Take(size), size) << _approximationLow);
             }
             else if (run == 15)
             {
@@ -230,15 +242,17 @@ internal sealed partial class JpegDecoder
             {
                 // End of band: this block and the next 2^run + extra bits − 1 blocks are done.
                 int count = 1 << run;
-                if (run != 0) count += _reader.GetBits(run);
+                if (run != 0) count += bits.Take(run);
                 _endOfBandRun = count - 1;
                 break;
             }
         }
+        bits.SaveTo(ref _reader);
     }
 
     private void DecodeAcRefine()
     {
+        var bits = new JpegFastBits(_reader);
         ReadOnlySpan<byte> natural = JpegTables.NaturalOrder;
         JpegComponent c = _scanComponents[0];
         Span<short> block = c.Coefficients.AsSpan(_mcuBlockOffset[0], 64);
@@ -249,18 +263,19 @@ internal sealed partial class JpegDecoder
         {
             for (; k <= _spectralEnd; k++)
             {
-                int symbol = _reader.DecodeHuffman(table);
+                bits.Ensure32();
+                int symbol = bits.Symbol(table);
                 int run = symbol >> 4, size = symbol & 15;
                 int value = 0;
                 if (size != 0)
                 {
                     // A new coefficient is always ±1 at this bit (a larger size only earns a warning).
-                    value = _reader.GetBit() != 0 ? plusOne : minusOne;
+                    value = bits.Take(1) != 0 ? plusOne : minusOne;
                 }
                 else if (run != 15)
                 {
                     _endOfBandRun = 1 << run;
-                    if (run != 0) _endOfBandRun += _reader.GetBits(run);
+                    if (run != 0) _endOfBandRun += bits.Take(run);
                     break;
                 }
                 // Skip `run` zero coefficients, refining the non-zero ones passed on the way.
@@ -268,7 +283,7 @@ internal sealed partial class JpegDecoder
                 {
                     ref short coefficient = ref block[natural[k]];
                     if (coefficient != 0)
-                        Refine(ref coefficient, plusOne, minusOne);
+                        Refine(ref coefficient, bits.Bit(), plusOne, minusOne);
                     else if (--run < 0)
                         break;
                     k++;
@@ -282,16 +297,17 @@ internal sealed partial class JpegDecoder
             for (; k <= _spectralEnd; k++)
             {
                 ref short coefficient = ref block[natural[k]];
-                if (coefficient != 0) Refine(ref coefficient, plusOne, minusOne);
+                if (coefficient != 0) Refine(ref coefficient, bits.Bit(), plusOne, minusOne);
             }
             _endOfBandRun--;
         }
+        bits.SaveTo(ref _reader);
     }
 
-    /// <summary>Appends a correction bit to an already non-zero coefficient: 1 moves it one step away from zero.</summary>
-    private void Refine(ref short coefficient, int plusOne, int minusOne)
+    /// <summary>Appends a correction bit to an already non-zero coefficient: 1 moves it one step away from zero (once).</summary>
+    private static void Refine(ref short coefficient, int bit, int plusOne, int minusOne)
     {
-        if (_reader.GetBit() != 0 && (coefficient & plusOne) == 0)
+        if (bit != 0 && (coefficient & plusOne) == 0)
             coefficient += (short)(coefficient >= 0 ? plusOne : minusOne);
     }
 

@@ -9,7 +9,7 @@ internal sealed partial class JpegDecoder
     /// ring of samples, then — one iMCU row later, once the row below is there for the fancy
     /// upsamplers — upsampling and colour conversion of the row before.
     /// </summary>
-    private void Output(ReadOnlySpan<byte> data, IJpegRowSink sink)
+    private void Output(ReadOnlySpan<byte> data, IRgbRowSink sink)
     {
         sink.Start(_width, _height);
         _smoothing = _multipleScans && SmoothingApplies();
@@ -51,13 +51,13 @@ internal sealed partial class JpegDecoder
                 }
                 ReadOnlySpan<short> coefficients = c.Coefficients.AsSpan((firstBlockRow + blockRow) * c.BlocksPerRow * 64);
                 for (int column = 0; column < c.WidthInBlocks; column++)
-                    JpegInverseDct.Transform(coefficients.Slice(column * 64, 64), quantization, samples[(column * 8)..], c.SampleStride);
+                    _kernels.InverseDct(coefficients.Slice(column * 64, 64), quantization, samples[(column * 8)..], c.SampleStride);
             }
         }
     }
 
     /// <summary>Upsamples and colour-converts the output rows of iMCU row <paramref name="iMcuRow"/>.</summary>
-    private void EmitRows(int iMcuRow, byte[][] upsampled, IJpegRowSink sink)
+    private void EmitRows(int iMcuRow, byte[][] upsampled, IRgbRowSink sink)
     {
         int first = iMcuRow * _maxV * 8;
         int end = Math.Min(_height, first + _maxV * 8);
@@ -71,7 +71,7 @@ internal sealed partial class JpegDecoder
                     break;
                 case 3:
                     if (_colorSpace == JpegColorSpace.YCbCr)
-                        JpegColorConversion.YCbCrToRgb(UpsampledRow(0, y, upsampled), UpsampledRow(1, y, upsampled), UpsampledRow(2, y, upsampled), rgb);
+                        _kernels.YCbCrToRgb(UpsampledRow(0, y, upsampled), UpsampledRow(1, y, upsampled), UpsampledRow(2, y, upsampled), rgb);
                     else
                         JpegColorConversion.Interleave(UpsampledRow(0, y, upsampled), UpsampledRow(1, y, upsampled), UpsampledRow(2, y, upsampled), rgb);
                     break;
@@ -94,13 +94,13 @@ internal sealed partial class JpegDecoder
             case JpegUpsamplingKind.FullSize:
                 return c.SampleRow(y);
             case JpegUpsamplingKind.FancyH2V1:
-                JpegUpsampling.FancyH2V1(c.SampleRow(y), c.DownsampledWidth, output);
+                _kernels.FancyH2V1(c.SampleRow(y), c.DownsampledWidth, output);
                 return output;
             case JpegUpsamplingKind.FancyH2V2:
             {
                 int row = y >> 1;
                 bool lower = (y & 1) != 0;
-                JpegUpsampling.FancyH2V2(c.SampleRow(row), c.SampleRow(NeighbourRow(c, row, lower)), c.DownsampledWidth, output);
+                _kernels.FancyH2V2(c.SampleRow(row), c.SampleRow(NeighbourRow(c, row, lower)), c.DownsampledWidth, output);
                 return output;
             }
             case JpegUpsamplingKind.FancyH1V2:

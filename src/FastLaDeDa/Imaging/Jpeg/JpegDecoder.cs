@@ -22,29 +22,36 @@ internal sealed partial class JpegDecoder : IDisposable
     private readonly string? _source;
     private readonly ImageLimits _limits;
     private readonly JpegEntropySegment _segment = new();
+    private readonly JpegKernels _kernels;
 
-    private JpegDecoder(string? source, ImageLimits limits)
+    private JpegDecoder(string? source, ImageLimits limits, JpegKernels kernels)
     {
         _source = source;
         _limits = limits;
+        _kernels = kernels;
     }
 
     /// <summary>Decodes <paramref name="data"/> (a whole JPEG file) to RGB.</summary>
     public static Rgb24Image Decode(ReadOnlySpan<byte> data, ImageLimits limits, string? source)
     {
-        var sink = new JpegImageSink();
+        var sink = new ImageRowSink();
         Decode(data, limits, source, sink);
         return sink.Image;
     }
 
     /// <summary>Decodes <paramref name="data"/> (a whole JPEG file), handing the RGB rows to <paramref name="sink"/>.</summary>
-    public static void Decode(ReadOnlySpan<byte> data, ImageLimits limits, string? source, IJpegRowSink sink)
+    /// <param name="data">The whole file.</param>
+    /// <param name="limits">Size limits, checked against the frame header before anything is allocated.</param>
+    /// <param name="source">A name for error messages.</param>
+    /// <param name="sink">Receives the rows.</param>
+    /// <param name="kernels">The SIMD kernels (null: <see cref="JpegKernels.Best"/>; tests pin each one).</param>
+    public static void Decode(ReadOnlySpan<byte> data, ImageLimits limits, string? source, IRgbRowSink sink, JpegKernels? kernels = null)
     {
-        using var decoder = new JpegDecoder(source, limits);
+        using var decoder = new JpegDecoder(source, limits, kernels ?? JpegKernels.Best);
         decoder.Run(data, sink);
     }
 
-    private void Run(ReadOnlySpan<byte> data, IJpegRowSink sink)
+    private void Run(ReadOnlySpan<byte> data, IRgbRowSink sink)
     {
         ReadFirstMarker(data);
         if (ReadMarkers(data) != MarkerResult.StartOfScan)

@@ -14,12 +14,19 @@ internal sealed class JpegHuffmanTable
     /// <summary>A lookahead entry for codes longer than <see cref="LookaheadBits"/>.</summary>
     public const int TooLong = (LookaheadBits + 1) << LookaheadBits;
 
-    private JpegHuffmanTable(int[] maxCode, int[] valueOffset, byte[] symbols, int[] lookup)
+    /// <summary>Bits indexing <see cref="FastAc"/>.</summary>
+    public const int FastBits = 10;
+
+    /// <summary>A <see cref="FastAc"/> flag: the code is EOB or ZRL (no value bits follow).</summary>
+    public const int FastZeroSize = 0x80;
+
+    private JpegHuffmanTable(int[] maxCode, int[] valueOffset, byte[] symbols, int[] lookup, int[] fastAc)
     {
         MaxCode = maxCode;
         ValueOffset = valueOffset;
         Symbols = symbols;
         Lookup = lookup;
+        FastAc = fastAc;
     }
 
     /// <summary>Largest code of each length 1..16 (−1: none); entry 17 is a sentinel that ends any search.</summary>
@@ -33,6 +40,13 @@ internal sealed class JpegHuffmanTable
 
     /// <summary>Indexed by the next 8 bits: <c>(code length &lt;&lt; 8) | symbol</c>, or <see cref="TooLong"/>.</summary>
     public int[] Lookup { get; }
+
+    /// <summary>
+    /// For AC decoding, indexed by the next <see cref="FastBits"/> bits: a whole run/value pair
+    /// when the code and its value bits fit — <c>(value &lt;&lt; 16) | (run &lt;&lt; 8) | bits used</c>;
+    /// for EOB/ZRL codes <c>(run &lt;&lt; 8) | FastZeroSize | code length</c>; 0 when they do not fit.
+    /// </summary>
+    public int[] FastAc { get; }
 
     /// <summary>
     /// Builds the table from a DHT definition: <paramref name="counts"/>[1..16] codes per length and
@@ -106,7 +120,32 @@ internal sealed class JpegHuffmanTable
         if (isDc)
             for (int i = 0; i < symbolCount; i++)
                 if (symbols[i] > 15) throw BadTable(source);
-        return new JpegHuffmanTable(maxCode, valueOffset, symbols, lookup);
+        return new JpegHuffmanTable(maxCode, valueOffset, symbols, lookup, BuildFastAc(counts, codes, symbols));
+    }
+
+    private static int[] BuildFastAc(ReadOnlySpan<byte> counts, ReadOnlySpan<int> codes, byte[] symbols)
+    {
+        var fast = new int[1 << FastBits];
+        int p = 0;
+        for (int length = 1; length <= FastBits; length++)
+        {
+            for (int i = 0; i < counts[length]; i++, p++)
+            {
+                int symbol = symbols[p], run = symbol >> 4, size = symbol & 15;
+                int first = codes[p] << (FastBits - length);
+                for (int suffix = 0; suffix < 1 << (FastBits - length); suffix++)
+                {
+                    if (size == 0)
+                        fast[first + suffix] = (run << 8) | FastZeroSize | length;
+                    else if (length + size <= FastBits)
+                    {
+                        int bits = suffix >> (FastBits - length - size);
+                        fast[first + suffix] = (JpegBitReader.Extend(bits, size) << 16) | (run << 8) | (length + size);
+                    }
+                }
+            }
+        }
+        return fast;
     }
 
     private static ImageDecodeException BadTable(string? source) => new(source, "corrupt JPEG: bogus Huffman table definition");

@@ -18,7 +18,7 @@ namespace FastLaDeDa.Imaging.Jpeg;
 /// </remarks>
 internal static class JpegInverseDct
 {
-    private const int ConstBits = 13;
+    internal const int ConstBits = 13;
     private const int Pass1Shift = ConstBits - 2;     // PASS1_BITS = 2 extra bits kept after pass 1
     private const int Pass2Shift = ConstBits + 2 + 3; // ... removed in pass 2 together with the /8
 

@@ -1,11 +1,12 @@
-namespace FastLaDeDa.Imaging.Jpeg;
+namespace FastLaDeDa.Imaging;
 
 /// <summary>
 /// Receives a decoded image row by row, top to bottom, as interleaved RGB: the decoder asks for
-/// the row's storage, fills all of it, then reports it done. Lets the decoder write straight into
-/// the final image, or feed a resampler without ever holding the whole image.
+/// the row's storage, fills all of it, then reports it done. Lets a streaming decoder write straight
+/// into the final image (<see cref="ImageRowSink"/>), or feed the resize without ever holding the
+/// whole image (<see cref="ResizingRowSink"/>).
 /// </summary>
-internal interface IJpegRowSink
+internal interface IRgbRowSink
 {
     /// <summary>Called once before the first row.</summary>
     void Start(int width, int height);
@@ -18,7 +19,7 @@ internal interface IJpegRowSink
 }
 
 /// <summary>Collects the rows into an <see cref="Rgb24Image"/>.</summary>
-internal sealed class JpegImageSink : IJpegRowSink
+internal sealed class ImageRowSink : IRgbRowSink
 {
     private byte[] _pixels = [];
     private int _width, _height;
