@@ -85,8 +85,11 @@ internal sealed class JpegComponent(int index, int id, int horizontalFactor, int
     /// <summary>Bytes per sample row in <see cref="Samples"/>.</summary>
     public int SampleStride { get; set; }
 
-    /// <summary>Sample rows per iMCU row (V × 8).</summary>
-    public int RowsPerIMcuRow => V * 8;
+    /// <summary>Samples per block side after the inverse DCT: 8, or 4, 2, 1 in reduced decoding (libjpeg's DCT_scaled_size).</summary>
+    public int ScaledSize { get; set; } = 8;
+
+    /// <summary>Sample rows per iMCU row (V × <see cref="ScaledSize"/>).</summary>
+    public int RowsPerIMcuRow => V * ScaledSize;
 
     /// <summary>Sample row <paramref name="row"/> (absolute), which must be in one of the three iMCU rows the ring holds.</summary>
     public Span<byte> SampleRow(int row)

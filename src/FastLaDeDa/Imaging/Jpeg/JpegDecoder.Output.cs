@@ -11,11 +11,11 @@ internal sealed partial class JpegDecoder
     /// </summary>
     private void Output(ReadOnlySpan<byte> data, IRgbRowSink sink)
     {
-        sink.Start(_width, _height);
+        sink.Start(_outputWidth, _outputHeight);
         _smoothing = _multipleScans && SmoothingApplies();
         var upsampled = new byte[_components.Length][];
         for (int i = 0; i < _components.Length; i++)
-            upsampled[i] = ArrayPool<byte>.Shared.Rent(Math.Max(_width, 2 * _components[i].SampleStride) + 32);
+            upsampled[i] = ArrayPool<byte>.Shared.Rent(Math.Max(_outputWidth, 2 * _components[i].SampleStride) + 32);
         try
         {
             for (int row = 0; row < _totalIMcuRows; row++)
@@ -43,7 +43,7 @@ internal sealed partial class JpegDecoder
             ReadOnlySpan<short> quantization = c.Quantization ?? throw Corrupt($"component {c.Id} appears in no scan");
             for (int blockRow = 0; blockRow < blockRows; blockRow++)
             {
-                Span<byte> samples = c.Samples.AsSpan((slotStart + blockRow * 8) * c.SampleStride);
+                Span<byte> samples = c.Samples.AsSpan((slotStart + blockRow * c.ScaledSize) * c.SampleStride);
                 if (_smoothing)
                 {
                     SmoothAndTransformBlockRow(c, iMcuRow, blockRow, blockRows, samples);
@@ -51,16 +51,23 @@ internal sealed partial class JpegDecoder
                 }
                 ReadOnlySpan<short> coefficients = c.Coefficients.AsSpan((firstBlockRow + blockRow) * c.BlocksPerRow * 64);
                 for (int column = 0; column < c.WidthInBlocks; column++)
-                    _kernels.InverseDct(coefficients.Slice(column * 64, 64), quantization, samples[(column * 8)..], c.SampleStride);
+                    InverseDct(c, coefficients.Slice(column * 64, 64), samples[(column * c.ScaledSize)..]);
             }
         }
+    }
+
+    /// <summary>One block of <paramref name="c"/> into its samples, at full or reduced size.</summary>
+    private void InverseDct(JpegComponent c, ReadOnlySpan<short> block, Span<byte> samples)
+    {
+        if (c.ScaledSize == 8) _kernels.InverseDct(block, c.Quantization, samples, c.SampleStride);
+        else JpegReducedIdct.Transform(block, c.Quantization, c.ScaledSize, samples, c.SampleStride);
     }
 
     /// <summary>Upsamples and colour-converts the output rows of iMCU row <paramref name="iMcuRow"/>.</summary>
     private void EmitRows(int iMcuRow, byte[][] upsampled, IRgbRowSink sink)
     {
-        int first = iMcuRow * _maxV * 8;
-        int end = Math.Min(_height, first + _maxV * 8);
+        int first = iMcuRow * _maxV * _scaledSize;
+        int end = Math.Min(_outputHeight, first + _maxV * _scaledSize);
         for (int y = first; y < end; y++)
         {
             Span<byte> rgb = sink.RowBuffer(y);
@@ -111,7 +118,7 @@ internal sealed partial class JpegDecoder
                 return output;
             }
             default:
-                JpegUpsampling.Replicate(c.SampleRow(y / c.VerticalExpansion), c.HorizontalExpansion, output[.._width]);
+                JpegUpsampling.Replicate(c.SampleRow(y / c.VerticalExpansion), c.HorizontalExpansion, output[.._outputWidth]);
                 return output;
         }
     }

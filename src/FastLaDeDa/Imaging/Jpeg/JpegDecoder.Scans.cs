@@ -8,6 +8,10 @@ internal sealed partial class JpegDecoder
 
     // Frame geometry.
     private int _maxH, _maxV, _totalIMcuRows;
+
+    // Reduced decoding: samples per block side of the most finely sampled components (8 = full
+    // size), and the output size it gives (libjpeg's min_DCT_scaled_size, output_width/height).
+    private int _scaledSize = 8, _outputWidth, _outputHeight;
     private bool _multipleScans;
     private JpegColorSpace _colorSpace;
 
@@ -36,12 +40,19 @@ internal sealed partial class JpegDecoder
             _maxH = Math.Max(_maxH, c.H);
             _maxV = Math.Max(_maxV, c.V);
         }
+        ChooseScale();
         foreach (JpegComponent c in _components)
         {
             c.WidthInBlocks = DivideRoundingUp(_width * c.H, _maxH * 8);
             c.HeightInBlocks = DivideRoundingUp(_height * c.V, _maxV * 8);
-            c.DownsampledWidth = DivideRoundingUp(_width * c.H, _maxH);
-            c.DownsampledHeight = DivideRoundingUp(_height * c.V, _maxV);
+            // libjpeg gives a subsampled component a larger block size when the scale allows,
+            // so 4:2:0 chroma at 1/2 scale is decoded at 8×8 and needs no upsampling.
+            int size = _scaledSize;
+            while (size < 8 && _maxH * _scaledSize % (c.H * size * 2) == 0 && _maxV * _scaledSize % (c.V * size * 2) == 0)
+                size *= 2;
+            c.ScaledSize = size;
+            c.DownsampledWidth = DivideRoundingUp((long)_width * c.H * size, _maxH * 8);
+            c.DownsampledHeight = DivideRoundingUp((long)_height * c.V * size, _maxV * 8);
         }
         _totalIMcuRows = DivideRoundingUp(_height, _maxV * 8);
         _multipleScans = _componentsInScan < _components.Length || _progressive;
@@ -49,10 +60,12 @@ internal sealed partial class JpegDecoder
 
         foreach (JpegComponent c in _components)
         {
-            c.Upsampling = JpegUpsampling.Choose(c.H, c.V, _maxH, _maxV, c.DownsampledWidth, fancy: true)
+            // Sample groups: this many component samples become max H × max V output pixels.
+            int h = c.H * c.ScaledSize / _scaledSize, v = c.V * c.ScaledSize / _scaledSize;
+            c.Upsampling = JpegUpsampling.Choose(h, v, _maxH, _maxV, c.DownsampledWidth, fancy: _scaledSize > 1)
                 ?? throw Unsupported($"sampling factors {c.H}x{c.V} against {_maxH}x{_maxV} are not an integral ratio (libjpeg refuses them)");
-            c.HorizontalExpansion = _maxH / c.H;
-            c.VerticalExpansion = _maxV / c.V;
+            c.HorizontalExpansion = _maxH / h;
+            c.VerticalExpansion = _maxV / v;
         }
 
         if (!_progressive && !_arithmetic)
@@ -76,6 +89,28 @@ internal sealed partial class JpegDecoder
     }
 
     private static int DivideRoundingUp(long value, long divisor) => (int)((value + divisor - 1) / divisor);
+
+    /// <summary>
+    /// The block size for reduced decoding: the smallest of 1, 2, 4 (1/8, 1/4, 1/2 scale) whose
+    /// output still covers the requested minimum on both sides; 8 (full size) when none is requested.
+    /// </summary>
+    private void ChooseScale()
+    {
+        _scaledSize = 8;
+        if (_minimumOutputWidth > 0)
+        {
+            foreach (int size in (ReadOnlySpan<int>)[1, 2, 4])
+            {
+                if (DivideRoundingUp((long)_width * size, 8) >= _minimumOutputWidth && DivideRoundingUp((long)_height * size, 8) >= _minimumOutputHeight)
+                {
+                    _scaledSize = size;
+                    break;
+                }
+            }
+        }
+        _outputWidth = DivideRoundingUp((long)_width * _scaledSize, 8);
+        _outputHeight = DivideRoundingUp((long)_height * _scaledSize, 8);
+    }
 
     /// <summary>libjpeg's <c>default_decompress_parms</c> guess of the colour space.</summary>
     private JpegColorSpace GuessColorSpace()
@@ -104,7 +139,7 @@ internal sealed partial class JpegDecoder
             long blocks = (long)blocksPerRow * (_multipleScans ? RoundUp(c.HeightInBlocks, c.V) : c.V);
             c.Coefficients = ArrayPool<short>.Shared.Rent(checked((int)(blocks * 64)));
             c.Coefficients.AsSpan(0, (int)(blocks * 64)).Clear();
-            c.SampleStride = blocksPerRow * 8;
+            c.SampleStride = blocksPerRow * c.ScaledSize;
             c.Samples = ArrayPool<byte>.Shared.Rent(c.SampleStride * c.RowsPerIMcuRow * 3);
         }
         _coefficientsRented = true;

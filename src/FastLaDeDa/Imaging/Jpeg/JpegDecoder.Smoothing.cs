@@ -128,7 +128,7 @@ internal sealed partial class JpegDecoder
                 workspace[0] = (short)dc;
             }
 
-            _kernels.InverseDct(workspace, q, samples[(column * 8)..], c.SampleStride);
+            InverseDct(c, workspace, samples[(column * c.ScaledSize)..]);
 
             dc01 = dc02; dc02 = dc03; dc03 = dc04; dc04 = dc05;
             dc06 = dc07; dc07 = dc08; dc08 = dc09; dc09 = dc10;

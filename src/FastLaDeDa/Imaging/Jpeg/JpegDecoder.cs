@@ -23,12 +23,14 @@ internal sealed partial class JpegDecoder : IDisposable
     private readonly ImageLimits _limits;
     private readonly JpegEntropySegment _segment = new();
     private readonly JpegKernels _kernels;
+    private readonly int _minimumOutputWidth, _minimumOutputHeight;
 
-    private JpegDecoder(string? source, ImageLimits limits, JpegKernels kernels)
+    private JpegDecoder(string? source, ImageLimits limits, JpegKernels kernels, int minimumOutputWidth, int minimumOutputHeight)
     {
         _source = source;
         _limits = limits;
         _kernels = kernels;
+        (_minimumOutputWidth, _minimumOutputHeight) = (minimumOutputWidth, minimumOutputHeight);
     }
 
     /// <summary>Decodes <paramref name="data"/> (a whole JPEG file) to RGB.</summary>
@@ -45,9 +47,14 @@ internal sealed partial class JpegDecoder : IDisposable
     /// <param name="source">A name for error messages.</param>
     /// <param name="sink">Receives the rows.</param>
     /// <param name="kernels">The SIMD kernels (null: <see cref="JpegKernels.Best"/>; tests pin each one).</param>
-    public static void Decode(ReadOnlySpan<byte> data, ImageLimits limits, string? source, IRgbRowSink sink, JpegKernels? kernels = null)
+    /// <param name="reducedToAtLeast">
+    /// Reduced decoding: decode at the smallest DCT scale (1/8, 1/4, 1/2) whose output is at least
+    /// this many pixels on both sides (the sink then receives that size); 0 decodes at full size,
+    /// the exact official pipeline.
+    /// </param>
+    public static void Decode(ReadOnlySpan<byte> data, ImageLimits limits, string? source, IRgbRowSink sink, JpegKernels? kernels = null, int reducedToAtLeast = 0)
     {
-        using var decoder = new JpegDecoder(source, limits, kernels ?? JpegKernels.Best);
+        using var decoder = new JpegDecoder(source, limits, kernels ?? JpegKernels.Best, reducedToAtLeast, reducedToAtLeast);
         decoder.Run(data, sink);
     }
 
