@@ -36,6 +36,7 @@ internal sealed class GifLzwDecoder
     private readonly byte[] _canvas;
     private readonly int _canvasWidth, _left, _top, _width, _height;
     private int _x, _y, _rowStep, _interlacePass;
+    private int _rowStart; // canvas index of the region's first pixel on row _y
 
     // Input bits.
     private int _bitBuffer, _bitCount, _blockRemaining;
@@ -69,6 +70,7 @@ internal sealed class GifLzwDecoder
         (_left, _top, _width, _height) = region;
         _interlacePass = interlaced ? 1 : 0;
         _rowStep = interlaced ? 8 : 1;
+        _rowStart = _top * _canvasWidth + _left;
     }
 
     /// <summary>
@@ -78,7 +80,6 @@ internal sealed class GifLzwDecoder
     /// </summary>
     public GifLzwStatus Decode(ReadOnlySpan<byte> input, ref int position)
     {
-        Span<byte> single = stackalloc byte[1];
         while (true)
         {
             if (_phase == Phase.Reset)
@@ -90,28 +91,24 @@ internal sealed class GifLzwDecoder
                 _phase = Phase.FirstCode;
             }
 
-            scoped ReadOnlySpan<byte> pixels;
             if (_pending < TableSize)
             {
                 // The rest of the last code's string.
-                pixels = _string.AsSpan(_pending);
+                int start = _pending;
                 _pending = TableSize;
-            }
-            else
-            {
-                if (!TryReadCode(input, ref position, out int code)) return GifLzwStatus.Suspended;
-                if (code == _clear)
-                {
-                    if (_phase != Phase.FirstCode) _phase = Phase.Reset;
-                    continue;
-                }
-                if (code == _end) return GifLzwStatus.Suspended;
-                if (!Expand(code)) return GifLzwStatus.Broken;
-                single[0] = _lastFirstByte;
-                pixels = single;
+                if (!Write(_string.AsSpan(start))) return GifLzwStatus.Complete;
+                continue;
             }
 
-            if (!Write(pixels)) return GifLzwStatus.Complete;
+            if (!TryReadCode(input, ref position, out int code)) return GifLzwStatus.Suspended;
+            if (code == _clear)
+            {
+                if (_phase != Phase.FirstCode) _phase = Phase.Reset;
+                continue;
+            }
+            if (code == _end) return GifLzwStatus.Suspended;
+            if (!Expand(code)) return GifLzwStatus.Broken;
+            if (!Write(_lastFirstByte)) return GifLzwStatus.Complete;
         }
     }
 
@@ -186,13 +183,20 @@ internal sealed class GifLzwDecoder
         return true;
     }
 
+    // Writes one pixel (the first of each code's string); false once the region is full.
+    private bool Write(byte pixel)
+    {
+        _canvas[_rowStart + _x] = pixel;
+        return ++_x < _width || NextRow();
+    }
+
     // Writes pixels along the rows of the region; false once its last row is done.
     private bool Write(ReadOnlySpan<byte> pixels)
     {
         while (!pixels.IsEmpty)
         {
             int count = Math.Min(pixels.Length, _width - _x);
-            pixels[..count].CopyTo(_canvas.AsSpan((_top + _y) * _canvasWidth + _left + _x, count));
+            pixels[..count].CopyTo(_canvas.AsSpan(_rowStart + _x, count));
             pixels = pixels[count..];
             _x += count;
             if (_x == _width && !NextRow()) return false;
@@ -215,6 +219,7 @@ internal sealed class GifLzwDecoder
                 default: return false;
             }
         }
+        _rowStart = (_top + _y) * _canvasWidth + _left;
         return true;
     }
 }
