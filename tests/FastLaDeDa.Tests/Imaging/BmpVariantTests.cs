@@ -178,7 +178,8 @@ public sealed class BmpVariantTests
     {
         // A grey-ramp palette makes Pillow open the bitmap as mode "L", one byte per pixel. The
         // rows of this 10-pixel 4-bit image are 8 bytes apart, so through Pillow's file mapping
-        // each row reads 2 bytes of the next, and the last (top) row 2 zeros past the end.
+        // each row reads 2 bytes of the next, and the last (top) row 2 zeros past the end (from a
+        // file object instead of a path, Pillow refuses the file).
         byte[] palette = [.. Enumerable.Range(0, 16).SelectMany(i => new[] { (byte)i, (byte)i, (byte)i, (byte)0 })];
         byte[] stored = [.. Enumerable.Range(1, 16).Select(i => (byte)(i * 10))];
         byte[] bmp = new TestBmpBuilder { Width = 10, Height = 2, BitsPerPixel = 4, Palette = palette, Pixels = stored }.ToArray();

@@ -16,14 +16,15 @@ namespace FastLaDeDa.Imaging.Bmp;
 /// <para>Pillow's readings that differ from other decoders and are reproduced: the palette is
 /// read right after the header whatever the pixel offset; an offset pointing straight after the
 /// header is moved past a palette of 4-byte entries (even for OS/2 1.x's 3-byte ones); a zero
-/// offset means "right after the palette"; indices past the palette are grey; a black-and-white
-/// or grey-ramp palette switches the unpacking to 1 bit or 8 bits per pixel whatever the depth
-/// (<see cref="BmpColorTable"/>); a missing padding at the end of the last stored row is
-/// tolerated.</para>
-/// <para>Pillow opens files from a path, so for 8-bit grey rows it maps the file into memory
-/// instead of decoding; the only visible effect is for the odd 1- or 4-bit bitmap with a grey-ramp
-/// palette, whose rows then overlap (each reads a full byte per pixel from its stride), and that
-/// is reproduced too, reading zeros past the end of the file as the mapping does.</para>
+/// offset means "right after the palette" (or the header); indices past the palette are grey;
+/// a black-and-white or grey-ramp palette switches the unpacking to 1 bit or 8 bits per pixel
+/// whatever the depth (<see cref="BmpColorTable"/>); a missing padding at the end of the last
+/// stored row is tolerated.</para>
+/// <para>The reference pipeline opens files by path, and then Pillow maps a file with 8-bit grey
+/// or palette rows into memory instead of decoding it. The only visible effect is for the odd 1-
+/// or 4-bit bitmap with a grey-ramp palette, read a byte per pixel: its rows overlap (each reads
+/// past its stride into the next) and the mapping reads zeros past the end of the file. That is
+/// reproduced; opened from a file object, Pillow refuses such a file instead.</para>
 /// </remarks>
 internal static class BmpDecoder
 {
