@@ -57,7 +57,4 @@ internal sealed class IndexedPalette
             rgb[o + 2] = table[t + 2];
         }
     }
-
-    /// <summary>The colour of one index, written to the 3 bytes at the start of <paramref name="rgb"/>.</summary>
-    public void Lookup(int index, Span<byte> rgb) => _rgb.AsSpan(index * 3, 3).CopyTo(rgb);
 }

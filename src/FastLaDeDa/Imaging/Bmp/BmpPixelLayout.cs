@@ -55,8 +55,4 @@ internal static class BmpPixelLayoutExtensions
         BmpPixelLayout.Bgr24 => 24,
         _ => 32,
     };
-
-    /// <summary>Whether pixels are palette indices (looked up in the bitmap's colour table).</summary>
-    public static bool IsIndexed(this BmpPixelLayout layout) =>
-        layout is BmpPixelLayout.Palette1 or BmpPixelLayout.Palette4 or BmpPixelLayout.Palette8;
 }
