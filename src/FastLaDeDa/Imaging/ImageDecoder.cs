@@ -1,3 +1,6 @@
+using FastLaDeDa.Imaging.Bmp;
+using FastLaDeDa.Imaging.Gif;
+
 namespace FastLaDeDa.Imaging;
 
 /// <summary>
@@ -8,13 +11,15 @@ namespace FastLaDeDa.Imaging;
 /// </summary>
 /// <remarks>
 /// <para>Formats: JPEG (baseline, extended and progressive; grey or YCbCr/RGB), PNG (every bit depth
-/// and colour type), BMP (uncompressed and bit-field), GIF (first frame), TGA and PNM (P1–P6).
+/// and colour type), BMP and DIB (every variant Pillow 9.4 opens, RLE included), GIF (first
+/// frame), TGA and PNM (P1–P6).
 /// Other formats are recognised by their magic bytes and refused with
 /// <see cref="UnsupportedImageFormatException"/>.</para>
 /// <para>Before any pixel memory is allocated the file size and the dimensions declared in the
 /// header are checked against <see cref="ImageLimits"/> (<see cref="ImageLimitExceededException"/>),
-/// and JPEG, PNG, GIF, BMP and TGA files are walked structurally, so a truncated or damaged file
-/// raises <see cref="ImageDecodeException"/> where StbImageSharp alone would decode it silently.</para>
+/// and JPEG, PNG and TGA files are walked structurally, so a truncated or damaged file raises
+/// <see cref="ImageDecodeException"/> where StbImageSharp alone would decode it silently. BMP, GIF
+/// and PNM have decoders of their own that fail wherever Pillow 9.4 fails.</para>
 /// <para>JPEG pixels come from stb's decoder, whose IDCT and chroma upsampling differ from
 /// libjpeg's by a few levels on some pixels; every other format decodes bit-exactly.</para>
 /// <para>For bad content only <see cref="ImageDecodeException"/> and its subclasses are thrown;
@@ -92,21 +97,11 @@ public static class ImageDecoder
         return ExpectSize(image, png.Width, png.Height, source);
     }
 
-    private static Rgb24Image DecodeGif(ReadOnlySpan<byte> data, string? source, ImageLimits limits)
-    {
-        GifStructure gif = GifStructure.Read(data, limits, source);
-        Rgb24Image image = ExpectSize(StbImageBridge.DecodeRgb(gif.WithoutTransparency(data), ImageFormat.Gif, source), gif.Width, gif.Height, source);
-        gif.FillOutsideFrame(image);
-        return image;
-    }
+    private static Rgb24Image DecodeGif(ReadOnlySpan<byte> data, string? source, ImageLimits limits) =>
+        GifDecoder.Decode(data, limits, source);
 
-    private static Rgb24Image DecodeBmp(ReadOnlySpan<byte> data, string? source, ImageLimits limits)
-    {
-        BmpStructure bmp = BmpStructure.Read(data, limits, source);
-        Rgb24Image image = ExpectSize(StbImageBridge.DecodeRgb(data, ImageFormat.Bmp, source), bmp.Width, bmp.Height, source);
-        bmp.RemapSixteenBitChannels(image);
-        return image;
-    }
+    private static Rgb24Image DecodeBmp(ReadOnlySpan<byte> data, string? source, ImageLimits limits) =>
+        BmpDecoder.Decode(data, limits, source);
 
     private static Rgb24Image DecodeTga(ReadOnlySpan<byte> data, string? source, ImageLimits limits)
     {

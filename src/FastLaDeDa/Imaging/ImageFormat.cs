@@ -6,7 +6,7 @@ internal enum ImageFormat
     Jpeg,
     Png,
     Gif,
-    Bmp,
+    Bmp, // also DIB data: a bitmap without its 14-byte file header
     Tga,
     Pnm,
 }

@@ -1,3 +1,5 @@
+using FastLaDeDa.Imaging.Bmp;
+
 namespace FastLaDeDa.Imaging;
 
 /// <summary>
@@ -24,7 +26,8 @@ internal static class ImageFormatSniffer
         // so a damaged signature is reported as a corrupt PNG rather than an unknown format.
         if (data.StartsWith(PngMagic)) return ImageFormat.Png;
         if (data.StartsWith("GIF87a"u8) || data.StartsWith("GIF89a"u8)) return ImageFormat.Gif;
-        if (BmpStructure.HasSignature(data)) return ImageFormat.Bmp;
+        // Like Pillow: "BM", or DIB data (a bitmap without its file header) by its info header size.
+        if (BmpDecoder.HasFileHeader(data) || BmpDecoder.IsDib(data)) return ImageFormat.Bmp;
         if (PnmDecoder.HasSignature(data)) return ImageFormat.Pnm;
 
         string? refused = RefusedFormatName(data);

@@ -82,8 +82,6 @@ internal static unsafe class StbImageBridge
         {
             ImageFormat.Jpeg => StbImage.stbi__jpeg_load,
             ImageFormat.Png => StbImage.stbi__png_load,
-            ImageFormat.Gif => StbImage.stbi__gif_load,
-            ImageFormat.Bmp => StbImage.stbi__bmp_load,
             ImageFormat.Tga => StbImage.stbi__tga_load,
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "stb does not decode this format here"),
         };
