@@ -33,41 +33,73 @@ internal static class DetectCommand
         return command;
     }
 
+    /// <summary>
+    /// Scores the images on every core (Tiny-LaDeDa; LaDeDa already uses every core per image) and
+    /// prints each result as soon as all earlier ones are out, so the output is in input order and
+    /// only the results waiting for a slower predecessor are held (one image in memory per worker).
+    /// </summary>
     private static int Run(Detector detector, string[] images, bool json)
     {
         int failures = 0;
+        bool internalError = false;
         using var writer = json ? new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true }) : null;
         writer?.WriteStartArray();
-        foreach (string path in images)
+        var outcomes = new (DetectionResult? Result, Exception? Error)?[images.Length];
+        int next = 0;
+        var printLock = new object();
+        int workers = detector.Metadata.Model == ModelKind.LaDeDa ? 1 : Environment.ProcessorCount;
+        var order = System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, images.Length), System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering);
+        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = workers }, (i, loop) =>
         {
+            (DetectionResult?, Exception?) outcome;
             try
             {
-                DetectionResult result = detector.Score(path);
-                if (writer is null)
-                    Console.WriteLine($"{path}\t{result.Probability:F4}\t{Label(result.Label)}");
-                else
-                    WriteJson(writer, path, result, detector.Metadata, detector.EngineName);
-            }
-            catch (Exception ex) when (ErrorReporter.IsExpected(ex))
-            {
-                failures++;
-                ErrorReporter.Print(ex, path);
-                if (writer is not null)
-                {
-                    // Failed images stay visible in the JSON too: never a silent skip.
-                    writer.WriteStartObject();
-                    writer.WriteString("path", path);
-                    writer.WriteString("error", ErrorReporter.Describe(ex, path));
-                    writer.WriteEndObject();
-                }
+                outcome = (detector.Score(images[i]), null);
             }
             catch (Exception ex)
             {
-                writer?.Flush();
-                ErrorReporter.Print(ex, path);
-                return ExitCodes.InternalError;
+                outcome = (null, ex);
             }
-        }
+            lock (printLock)
+            {
+                outcomes[i] = outcome;
+                // Print the finished prefix, in input order.
+                while (next < images.Length && outcomes[next] is { } done && !internalError)
+                {
+                    string path = images[next];
+                    if (done.Error is null)
+                    {
+                        if (writer is null)
+                            Console.WriteLine($"{path}\t{done.Result!.Value.Probability:F4}\t{Label(done.Result.Value.Label)}");
+                        else
+                            WriteJson(writer, path, done.Result!.Value, detector.Metadata, detector.EngineName);
+                    }
+                    else if (ErrorReporter.IsExpected(done.Error))
+                    {
+                        failures++;
+                        ErrorReporter.Print(done.Error, path);
+                        if (writer is not null)
+                        {
+                            // Failed images stay visible in the JSON too: never a silent skip.
+                            writer.WriteStartObject();
+                            writer.WriteString("path", path);
+                            writer.WriteString("error", ErrorReporter.Describe(done.Error, path));
+                            writer.WriteEndObject();
+                        }
+                    }
+                    else
+                    {
+                        writer?.Flush();
+                        ErrorReporter.Print(done.Error, path);
+                        internalError = true;
+                        loop.Stop();
+                    }
+                    outcomes[next] = null; // the result is out: let it go
+                    next++;
+                }
+            }
+        });
+        if (internalError) return ExitCodes.InternalError;
         writer?.WriteEndArray();
         writer?.Flush();
         if (writer is not null) Console.WriteLine();

@@ -6,7 +6,7 @@ namespace FastLaDeDa.Cli.Commands;
 
 /// <summary>
 /// The options every scoring command shares (--model, --weights, --preprocess, --pool,
-/// --no-resize, --engine, --threads-per-image, --device) and the one way to turn them into a loaded <see cref="Detector"/>.
+/// --no-resize, --fast-decode, --engine, --threads-per-image, --device) and the one way to turn them into a loaded <see cref="Detector"/>.
 /// </summary>
 internal sealed class ModelOptions
 {
@@ -15,6 +15,7 @@ internal sealed class ModelOptions
     public Option<Preprocessing.PreprocessKind?> Preprocess { get; } = CommonOptions.Preprocess("Override the weights' preprocessing (needed for official .pth files: right_diag for WildRF, npr for ForenSynth).");
     public Option<PoolingKind?> Pool { get; } = CommonOptions.Pool("Reduce the patch logits by their mean (default) or max.");
     public Option<bool> NoResize { get; } = new("--no-resize") { Description = "Score the native resolution instead of resizing to 256x256 (Pillow bilinear) first." };
+    public Option<bool> FastDecode { get; } = new("--fast-decode") { Description = "Decode JPEGs at the smallest DCT scale (1/2, 1/4, 1/8) that keeps both sides >= 256, then resize: several times faster on large photos, scores slightly off the official pipeline." };
     public Option<Engines.ITinyLaDeDaEngine?> Engine { get; } = CommonOptions.Engine();
     public Option<int?> ThreadsPerImage { get; } = new("--threads-per-image") { Description = "LaDeDa: threads that score one image together (default: one per core).", HelpName = "n" };
     public Option<LaDeDaDevice> Device { get; } = new("--device") { Description = "LaDeDa: auto (CUDA when an NVIDIA GPU is present, else the CPU engine), cpu, or gpu (CUDA; an error without one).", HelpName = "auto|cpu|gpu", DefaultValueFactory = _ => LaDeDaDevice.Auto };
@@ -27,6 +28,7 @@ internal sealed class ModelOptions
         command.Options.Add(Preprocess);
         command.Options.Add(Pool);
         command.Options.Add(NoResize);
+        command.Options.Add(FastDecode);
         command.Options.Add(Engine);
         command.Options.Add(ThreadsPerImage);
         command.Options.Add(Device);
@@ -73,6 +75,7 @@ internal sealed class ModelOptions
             Pooling = parse.GetValue(Pool),
             Preprocess = parse.GetValue(Preprocess),
             Resize = !parse.GetValue(NoResize),
+            FastDecode = parse.GetValue(FastDecode),
             Engine = parse.GetValue(Engine),
             LaDeDaEngine = LaDeDaEngineFor(parse.GetValue(Device), threads),
         };

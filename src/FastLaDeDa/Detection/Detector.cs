@@ -142,7 +142,7 @@ public sealed class Detector : IDisposable
         byte[] pixels = ArrayPool<byte>.Shared.Rent(size * size * 3);
         try
         {
-            ImageDecoder.DecodeResized(encodedImage, sourceName, _options.ImageLimits, size, size, pixels);
+            ImageDecoder.DecodeResized(encodedImage, sourceName, _options.ImageLimits, size, size, pixels, _options.FastDecode);
             return Run(pixels.AsSpan(0, size * size * 3), size, size, includePatchMap);
         }
         finally

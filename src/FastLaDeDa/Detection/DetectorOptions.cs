@@ -29,6 +29,15 @@ public sealed record DetectorOptions
     /// <summary>Side of the square the image is resized to (Pillow bilinear).</summary>
     public int InputSize { get; init; } = 256;
 
+    /// <summary>
+    /// Opt-in reduced decoding: a JPEG is decoded at the smallest DCT scale (1/2, 1/4 or 1/8) that
+    /// keeps both sides at least <see cref="InputSize"/>, then resized as usual. Several times faster
+    /// on large photos, but the pixels — and so the scores — differ slightly from the official
+    /// pipeline's (default false: exact). Applies only with <see cref="Resize"/> on; other formats
+    /// decode in full.
+    /// </summary>
+    public bool FastDecode { get; init; }
+
     /// <summary>Limits checked before decoding an image.</summary>
     public ImageLimits ImageLimits { get; init; } = ImageLimits.Default;
 

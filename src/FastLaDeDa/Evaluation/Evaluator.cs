@@ -47,9 +47,17 @@ public sealed class Evaluator
             var (set, image) = items[i];
             try
             {
-                byte[] bytes = File.ReadAllBytes(image.Path);
-                if (Transform is not null) bytes = Transform(image, bytes);
-                scores[i] = new ImageScore(set, image, _detector.Score(bytes, sourceName: image.Path).Logit, null);
+                double logit;
+                if (Transform is null)
+                {
+                    logit = _detector.Score(image.Path).Logit; // pooled read, streaming decode
+                }
+                else
+                {
+                    byte[] bytes = Transform(image, File.ReadAllBytes(image.Path));
+                    logit = _detector.Score(bytes, sourceName: image.Path).Logit;
+                }
+                scores[i] = new ImageScore(set, image, logit, null);
             }
             catch (Exception ex) when (ex is FastLaDeDaException or IOException or UnauthorizedAccessException)
             {

@@ -69,16 +69,17 @@ public static class ImageDecoder
     /// Decodes and resizes to <paramref name="width"/> × <paramref name="height"/> with Pillow's
     /// BILINEAR into <paramref name="output"/>: the bytes of <see cref="Decode(ReadOnlySpan{byte}, string?, ImageLimits?)"/>
     /// followed by <see cref="PillowResize.Bilinear(Rgb24Image, int, int)"/>, but a JPEG is resized while
-    /// it decodes and never held at full size.
+    /// it decodes and never held at full size. With <paramref name="reduced"/> a JPEG is first
+    /// decoded at the smallest DCT scale that keeps both sides at least the target's (not exact).
     /// </summary>
-    internal static void DecodeResized(ReadOnlySpan<byte> data, string? sourceName, ImageLimits limits, int width, int height, byte[] output)
+    internal static void DecodeResized(ReadOnlySpan<byte> data, string? sourceName, ImageLimits limits, int width, int height, byte[] output, bool reduced = false)
     {
         if (data.IsEmpty) throw new ImageDecodeException(sourceName, "file is empty");
         ImageLimitGuard.CheckFileSize(data.Length, limits, sourceName);
         if (ImageFormatSniffer.Detect(data, sourceName) == ImageFormat.Jpeg)
         {
             using var sink = new ResizingRowSink(width, height, output);
-            Jpeg.JpegDecoder.Decode(data, limits, sourceName, sink);
+            Jpeg.JpegDecoder.Decode(data, limits, sourceName, sink, reducedToAtLeast: reduced ? Math.Max(width, height) : 0);
             sink.Finish();
             return;
         }

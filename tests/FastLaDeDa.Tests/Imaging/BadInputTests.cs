@@ -44,7 +44,7 @@ public sealed class BadInputTests : IDisposable
     public void Truncated_jpeg()
     {
         byte[] jpeg = Golden("real_food_jpg800.jpg");
-        AssertRejected<ImageDecodeException>("half.jpg", jpeg[..(jpeg.Length / 2)], "truncated JPEG (no end-of-image marker)");
+        AssertRejected<ImageDecodeException>("half.jpg", jpeg[..(jpeg.Length / 2)], "truncated JPEG");
     }
 
     [SkippableFact]
@@ -112,16 +112,16 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
-    public void Cmyk_jpeg() =>
-        AssertRejected<UnsupportedImageFormatException>("cmyk.jpg", JpegWithFrame(0xC0, 8, 16, 16, 4), "CMYK JPEG is not supported");
-
-    [Fact]
     public void Twelve_bit_jpeg() =>
         AssertRejected<UnsupportedImageFormatException>("deep.jpg", JpegWithFrame(0xC1, 12, 16, 16, 3), "12-bit JPEG is not supported");
 
     [Fact]
-    public void Arithmetic_coded_jpeg() =>
-        AssertRejected<UnsupportedImageFormatException>("arith.jpg", JpegWithFrame(0xC9, 8, 16, 16, 3), "arithmetic-coded JPEG is not supported");
+    public void Two_component_jpeg() =>
+        AssertRejected<UnsupportedImageFormatException>("two.jpg", JpegWithFrame(0xC0, 8, 16, 16, 2), "2 colour components is not supported");
+
+    [Fact]
+    public void Hierarchical_jpeg() =>
+        AssertRejected<UnsupportedImageFormatException>("hier.jpg", JpegWithFrame(0xC5, 8, 16, 16, 3), "hierarchical JPEG");
 
     [Fact]
     public void Lossless_jpeg() =>

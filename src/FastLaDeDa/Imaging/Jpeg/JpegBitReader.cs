@@ -77,7 +77,7 @@ internal struct JpegBitReader
     {
         int bytes = (64 - BitsLeft) >> 3;
         if (Position + bytes > Length && EndsAtEndOfFile)
-            throw new ImageDecodeException(_source, "truncated JPEG (the image data ends before the end of the file)");
+            throw new ImageDecodeException(_source, JpegDecoder.TruncatedCause);
         Buffer |= Word(Data, Length, Position) >> BitsLeft;
         BitsLeft += bytes * 8;
         Position += bytes;

@@ -181,7 +181,7 @@ internal sealed partial class JpegDecoder
             if (ReadMarkers(data) == MarkerResult.StartOfScan)
                 throw Corrupt("a second scan in a single-scan image (expected the end of the image)");
         }
-        catch (EndOfDataException)
+        catch (ImageDecodeException) when (_endOfData)
         {
             // Every row is out: Pillow ignores libjpeg waiting for more bytes here.
         }

@@ -79,15 +79,21 @@ internal sealed partial class JpegDecoder : IDisposable
 
     private ImageDecodeException Corrupt(string what) => new(_source, $"corrupt JPEG: {what}");
 
-    private ImageDecodeException Truncated() => new EndOfDataException(_source);
-
     /// <summary>
     /// libjpeg asked for bytes past the end of the file. Pillow's suspending source turns that into
     /// "image file is truncated" — except after the last row of a single-scan image, where it is
-    /// ignored — so this case is kept apart from other corruption.
+    /// ignored — so <see cref="_endOfData"/> keeps this case apart from other corruption.
     /// </summary>
-    private sealed class EndOfDataException(string? source)
-        : ImageDecodeException(source, "truncated JPEG (the file ends before the image data)");
+    private ImageDecodeException Truncated()
+    {
+        _endOfData = true;
+        return new ImageDecodeException(_source, TruncatedCause);
+    }
+
+    /// <summary>The cause given for every truncated JPEG.</summary>
+    internal const string TruncatedCause = "truncated JPEG (the file ends before the image is complete)";
+
+    private bool _endOfData;
 
     private UnsupportedImageFormatException Unsupported(string what) => new(_source, what);
 
