@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.Intrinsics;
 using FastLaDeDa.Engines;
+using FastLaDeDa.Imaging;
 
 namespace FastLaDeDa.Cli.Commands;
 
@@ -19,6 +20,7 @@ internal static class InfoCommand
             foreach (var engine in TinyLaDeDaEngines.Fused)
                 Console.WriteLine($"engine         {engine.Name,-16} {(engine.IsSupported ? "supported" : "not supported")}");
             Console.WriteLine($"picked         {TinyLaDeDaEngines.Best.Name}");
+            Console.WriteLine($"jpeg decoder   {ImageDecoder.JpegDecoderDescription}");
             foreach (var engine in LaDeDaEngines.Cpu)
                 Console.WriteLine($"ladeda engine  {engine.Name,-20} {(engine.IsSupported ? "supported" : "not supported")}");
             Console.WriteLine($"ladeda picked  {LaDeDaEngines.Best.Name} ({Engines.Cpu.LaDeDaCpuEngine.Best.MaxThreads} threads per image)");

@@ -27,6 +27,13 @@ namespace FastLaDeDa.Imaging;
 /// </remarks>
 public static class ImageDecoder
 {
+    /// <summary>
+    /// What decodes JPEGs in this process, for diagnostics (<c>fastladeda info</c>): FastLaDeDa's own
+    /// decoder, and the instruction-set width of its SIMD kernels.
+    /// </summary>
+    public static string JpegDecoderDescription =>
+        $"FastLaDeDa C# decoder (libjpeg-turbo 2.1 / Pillow 9.4 results), {Jpeg.JpegKernels.Best.Isa} kernels";
+
     /// <summary>Reads and decodes the image file at <paramref name="path"/>.</summary>
     /// <param name="path">The image file; its name is used in error messages.</param>
     /// <param name="limits">Size limits; <see cref="ImageLimits.Default"/> when null.</param>

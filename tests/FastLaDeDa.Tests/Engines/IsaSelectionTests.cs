@@ -57,7 +57,8 @@ public class IsaSelectionTests(ITestOutputHelper output)
     [MemberData(nameof(Configurations))]
     public void The_child_reproduces_the_official_logits(string label, string variable, string value)
     {
-        string[] images = ["fake_progan_png256", "noise_rgb_301x199", "real_photo_png512"];
+        // JPEGs too: their decoding runs the JPEG kernels of the same width (scalar without AVX2).
+        string[] images = ["fake_progan_png256", "noise_rgb_301x199", "real_photo_png512", "real_food_jpg800", "real_nature_progressive_jpg888"];
         var r = CliRunner.RunWithEnvironment(Environment(variable, value),
             ["detect", "--json", "--weights", Goldens.OfficialCheckpoint("WildRF_Tiny_LaDeDa.pth"), "--preprocess", "right_diag", .. images.Select(Goldens.ImagePath)]);
         Assert.True(r.ExitCode == 0, r.StdErr);
