@@ -160,11 +160,20 @@ internal sealed partial class JpegDecoder
         _coefficientsRented = false;
     }
 
+    /// <summary>
+    /// The most scans a multi-scan image may have. Each scan walks every block of its components,
+    /// so a small file of thousands of tiny scans would keep a decoder busy for minutes (libjpeg-turbo's
+    /// TurboJPEG refuses more than 500 with its scan limit); encoders write about 10.
+    /// </summary>
+    internal const int MaxScans = 1000;
+
     /// <summary>Every scan of a multi-scan image, into the whole-image coefficient buffers, until the end-of-image marker.</summary>
     private void ConsumeAllScans(ReadOnlySpan<byte> data)
     {
         while (true)
         {
+            if (_inputScanNumber > MaxScans)
+                throw new ImageLimitExceededException(_source, $"JPEG has more than {MaxScans} scans (a decoding-time bomb; real encoders write about 10)");
             StartScan(data);
             for (int row = 0; row < _totalIMcuRows; row++) DecodeIMcuRow(data, row, wholeImage: true);
             ResumeMarkersAfterScan();

@@ -164,6 +164,21 @@ public sealed class JpegDecoderTests : IDisposable
         TestDecode.Rejects<ImageDecodeException>(twoScans, "a second scan in a single-scan image");
     }
 
+    [SkippableFact]
+    public void A_progressive_image_with_too_many_scans_is_refused_before_they_are_decoded()
+    {
+        byte[] jpeg = File.ReadAllBytes(Encode("-grayscale -progressive", 16, 16));
+        int lastScan = jpeg.AsSpan().LastIndexOf([(byte)0xFF, (byte)0xDA]);
+        byte[] scan = jpeg[lastScan..^2];
+        var bomb = new List<byte>(jpeg[..^2]);
+        for (int i = 0; i < JpegDecoder.MaxScans; i++) bomb.AddRange(scan); // the last (refinement) scan again and again
+        bomb.AddRange([0xFF, 0xD9]);
+        var e = TestDecode.Rejects<ImageLimitExceededException>([.. bomb], $"more than {JpegDecoder.MaxScans} scans");
+        Assert.Contains("bomb", e.Cause);
+        // Below the limit the same construction decodes.
+        Assert.Equal(16 * 16 * 3, ImageDecoder.Decode([.. jpeg[..^2], .. scan, .. scan, 0xFF, 0xD9]).Pixels.Length);
+    }
+
     [SkippableTheory]
     [InlineData(4000, 3000, 500, 375)]
     [InlineData(2100, 1100, 525, 275)]
