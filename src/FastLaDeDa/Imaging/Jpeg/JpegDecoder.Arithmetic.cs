@@ -272,9 +272,8 @@ internal sealed partial class JpegDecoder
 
     private void DecodeArithmeticAcFirst()
     {
-        ReadOnlySpan<byte> natural = JpegTables.NaturalOrder;
         JpegComponent c = _scanComponents[0];
-        Span<short> block = c.Coefficients.AsSpan(_mcuBlockOffset[0], 64);
+        Span<short> block = c.Coefficients.AsSpan(_mcuBlockOffset[0], 64); // zigzag order (progressive)
         byte[] stats = _acStats[c.AcTable];
         for (int k = _spectralStart; k <= _spectralEnd; k++)
         {
@@ -294,26 +293,25 @@ internal sealed partial class JpegDecoder
                 _ct = -1;
                 return;
             }
-            block[natural[k]] = (short)(value << _approximationLow);
+            block[k] = (short)(value << _approximationLow);
         }
     }
 
     private void DecodeArithmeticAcRefine()
     {
-        ReadOnlySpan<byte> natural = JpegTables.NaturalOrder;
         JpegComponent c = _scanComponents[0];
-        Span<short> block = c.Coefficients.AsSpan(_mcuBlockOffset[0], 64);
+        Span<short> block = c.Coefficients.AsSpan(_mcuBlockOffset[0], 64); // zigzag order (progressive)
         byte[] stats = _acStats[c.AcTable];
         int plusOne = 1 << _approximationLow, minusOne = -1 << _approximationLow;
         int lastNonZero = _spectralEnd;
-        while (lastNonZero > 0 && block[natural[lastNonZero]] == 0) lastNonZero--;
+        while (lastNonZero > 0 && block[lastNonZero] == 0) lastNonZero--;
         for (int k = _spectralStart; k <= _spectralEnd; k++)
         {
             int st = 3 * (k - 1);
             if (k > lastNonZero && Decide(stats, st) != 0) break; // end of band
             while (true)
             {
-                ref short coefficient = ref block[natural[k]];
+                ref short coefficient = ref block[k];
                 if (coefficient != 0)
                 {
                     if (Decide(stats, st + 2) != 0)

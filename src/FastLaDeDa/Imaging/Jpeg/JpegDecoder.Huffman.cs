@@ -1,3 +1,8 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace FastLaDeDa.Imaging.Jpeg;
 
 internal sealed partial class JpegDecoder
@@ -220,9 +225,8 @@ internal sealed partial class JpegDecoder
             return;
         }
         var bits = new JpegFastBits(_reader);
-        ReadOnlySpan<byte> natural = JpegTables.NaturalOrder;
         JpegComponent c = _scanComponents[0];
-        Span<short> block = c.Coefficients.AsSpan(_mcuBlockOffset[0], 64);
+        Span<short> block = c.Coefficients.AsSpan(_mcuBlockOffset[0], 64); // zigzag order (progressive)
         JpegHuffmanTable table = _acTables[c.AcTable]!;
         for (int k = _spectralStart; k <= _spectralEnd; k++)
         {
@@ -232,7 +236,8 @@ internal sealed partial class JpegDecoder
             if (size != 0)
             {
                 k += run;
-                block[natural[k]] = (short)(JpegBitReader.Extend(bits.Take(size), size) << _approximationLow);
+                // A corrupt run can pass index 63; libjpeg's extended zigzag table maps that to the last coefficient.
+                block[Math.Min(k, 63)] = (short)(JpegBitReader.Extend(bits.Take(size), size) << _approximationLow);
             }
             else if (run == 15)
             {
@@ -253,11 +258,14 @@ internal sealed partial class JpegDecoder
     private void DecodeAcRefine()
     {
         var bits = new JpegFastBits(_reader);
-        ReadOnlySpan<byte> natural = JpegTables.NaturalOrder;
         JpegComponent c = _scanComponents[0];
-        Span<short> block = c.Coefficients.AsSpan(_mcuBlockOffset[0], 64);
+        Span<short> block = c.Coefficients.AsSpan(_mcuBlockOffset[0], 64); // zigzag order (progressive)
         JpegHuffmanTable table = _acTables[c.AcTable]!;
         int plusOne = 1 << _approximationLow, minusOne = -1 << _approximationLow;
+        // libjpeg walks the band one coefficient at a time; bit masks of the non-zero coefficients
+        // reach the same positions and read the same correction bits in the same order, in bulk.
+        ulong band = ulong.MaxValue >> (63 - _spectralEnd);
+        ulong nonZero = NonZeroMask(block);
         int k = _spectralStart;
         if (_endOfBandRun == 0)
         {
@@ -278,37 +286,74 @@ internal sealed partial class JpegDecoder
                     if (run != 0) _endOfBandRun += bits.Take(run);
                     break;
                 }
-                // Skip `run` zero coefficients, refining the non-zero ones passed on the way.
-                do
+                // Skip `run` zero coefficients (ZRL: 16), refining the non-zero ones passed on the way;
+                // the new coefficient goes to the next zero, or past the band when there is none.
+                ulong ahead = band & (ulong.MaxValue << k);
+                ulong zeros = ~nonZero & ahead;
+                int target = BitOperations.PopCount(zeros) > run ? NthSetBit(zeros, run) : _spectralEnd + 1;
+                ulong before = target >= 64 ? ulong.MaxValue : (1UL << target) - 1;
+                RefineAll(block, nonZero & ahead & before, ref bits, plusOne, minusOne);
+                k = target;
+                if (value != 0)
                 {
-                    ref short coefficient = ref block[natural[k]];
-                    if (coefficient != 0)
-                        Refine(ref coefficient, bits.Bit(), plusOne, minusOne);
-                    else if (--run < 0)
-                        break;
-                    k++;
+                    int slot = Math.Min(k, 63); // libjpeg's extended zigzag table maps index 64 to 63
+                    block[slot] = (short)value;
+                    nonZero |= 1UL << slot;
                 }
-                while (k <= _spectralEnd);
-                if (value != 0) block[natural[k]] = (short)value;
             }
         }
         if (_endOfBandRun > 0)
         {
-            for (; k <= _spectralEnd; k++)
-            {
-                ref short coefficient = ref block[natural[k]];
-                if (coefficient != 0) Refine(ref coefficient, bits.Bit(), plusOne, minusOne);
-            }
+            // In an end-of-band run every non-zero coefficient left in the band gets a correction bit.
+            if (k <= _spectralEnd) RefineAll(block, nonZero & band & (ulong.MaxValue << k), ref bits, plusOne, minusOne);
             _endOfBandRun--;
         }
         bits.SaveTo(ref _reader);
     }
 
-    /// <summary>Appends a correction bit to an already non-zero coefficient: 1 moves it one step away from zero (once).</summary>
-    private static void Refine(ref short coefficient, int bit, int plusOne, int minusOne)
+    /// <summary>
+    /// Reads one correction bit for each coefficient in <paramref name="positions"/>, lowest first;
+    /// a 1 moves the coefficient one step away from zero unless this bit was already added.
+    /// </summary>
+    private static void RefineAll(Span<short> block, ulong positions, ref JpegFastBits bits, int plusOne, int minusOne)
     {
-        if (bit != 0 && (coefficient & plusOne) == 0)
-            coefficient += (short)(coefficient >= 0 ? plusOne : minusOne);
+        int remaining = BitOperations.PopCount(positions);
+        while (remaining > 0)
+        {
+            int count = Math.Min(remaining, 24);
+            bits.Ensure32();
+            int word = bits.Take(count);
+            for (int i = count - 1; i >= 0; i--)
+            {
+                int index = BitOperations.TrailingZeroCount(positions);
+                positions &= positions - 1;
+                ref short coefficient = ref block[index];
+                if (((word >> i) & 1) != 0 && (coefficient & plusOne) == 0)
+                    coefficient += (short)(coefficient >= 0 ? plusOne : minusOne);
+            }
+            remaining -= count;
+        }
+    }
+
+    /// <summary>The index of the <paramref name="n"/>-th (from 0) set bit of <paramref name="mask"/>, which has more than n.</summary>
+    private static int NthSetBit(ulong mask, int n)
+    {
+        if (Bmi2.X64.IsSupported) return BitOperations.TrailingZeroCount(Bmi2.X64.ParallelBitDeposit(1UL << n, mask));
+        for (int i = 0; i < n; i++) mask &= mask - 1;
+        return BitOperations.TrailingZeroCount(mask);
+    }
+
+    /// <summary>Bit i set where coefficient i of the block is non-zero.</summary>
+    private static ulong NonZeroMask(ReadOnlySpan<short> block)
+    {
+        ref short start = ref MemoryMarshal.GetReference(block[..64]);
+        ulong mask = 0;
+        for (int i = 0; i < 64; i += Vector256<short>.Count)
+        {
+            Vector256<short> v = Vector256.LoadUnsafe(ref start, (nuint)i);
+            mask |= (ulong)Vector256.ExtractMostSignificantBits(~Vector256.Equals(v, Vector256<short>.Zero)) << i;
+        }
+        return mask;
     }
 
     /// <summary>At the end of a restart interval of a Huffman scan (libjpeg's <c>process_restart</c>).</summary>

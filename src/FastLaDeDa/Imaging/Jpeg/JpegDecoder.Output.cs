@@ -59,6 +59,20 @@ internal sealed partial class JpegDecoder
     /// <summary>One block of <paramref name="c"/> into its samples, at full or reduced size.</summary>
     private void InverseDct(JpegComponent c, ReadOnlySpan<short> block, Span<byte> samples)
     {
+        if (_progressive)
+        {
+            // Progressive scans keep coefficients in zigzag order (their loops walk it); put them back.
+            Span<short> natural = stackalloc short[64];
+            JpegTables.ZigzagToNatural(block, natural);
+            TransformNatural(c, natural, samples);
+            return;
+        }
+        TransformNatural(c, block, samples);
+    }
+
+    /// <summary>A block already in natural order into its samples.</summary>
+    private void TransformNatural(JpegComponent c, ReadOnlySpan<short> block, Span<byte> samples)
+    {
         if (c.ScaledSize == 8) _kernels.InverseDct(block, c.Quantization, samples, c.SampleStride);
         else JpegReducedIdct.Transform(block, c.Quantization, c.ScaledSize, samples, c.SampleStride);
     }

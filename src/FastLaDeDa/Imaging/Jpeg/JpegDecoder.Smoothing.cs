@@ -80,7 +80,7 @@ internal sealed partial class JpegDecoder
         Span<short> workspace = stackalloc short[64];
         for (int column = 0; column <= lastColumn; column++)
         {
-            coefficients.AsSpan((row * c.BlocksPerRow + column) * 64, 64).CopyTo(workspace);
+            JpegTables.ZigzagToNatural(coefficients.AsSpan((row * c.BlocksPerRow + column) * 64, 64), workspace);
             if (column == 0 && column < lastColumn)
             {
                 dc04 = Dc(previousPreviousRow, 1);
@@ -128,7 +128,7 @@ internal sealed partial class JpegDecoder
                 workspace[0] = (short)dc;
             }
 
-            InverseDct(c, workspace, samples[(column * c.ScaledSize)..]);
+            TransformNatural(c, workspace, samples[(column * c.ScaledSize)..]);
 
             dc01 = dc02; dc02 = dc03; dc03 = dc04; dc04 = dc05;
             dc06 = dc07; dc07 = dc08; dc08 = dc09; dc09 = dc10;

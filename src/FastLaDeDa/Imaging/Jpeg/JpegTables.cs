@@ -12,6 +12,14 @@ internal static class JpegTables
 
     private static readonly byte[] NaturalOrderTable = BuildNaturalOrder();
 
+    /// <summary>Scatters 64 coefficients from zigzag order into natural order.</summary>
+    public static void ZigzagToNatural(ReadOnlySpan<short> zigzag, Span<short> natural)
+    {
+        ReadOnlySpan<byte> order = NaturalOrderTable.AsSpan(0, 64);
+        natural = natural[..64];
+        for (int k = 0; k < 64; k++) natural[order[k]] = zigzag[k];
+    }
+
     private static byte[] BuildNaturalOrder()
     {
         var order = new byte[64 + 16];
