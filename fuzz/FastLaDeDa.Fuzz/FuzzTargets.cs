@@ -20,6 +20,8 @@ public static class FuzzTargets
         target = name switch
         {
             "image" => Image,
+            "jpeg" => Jpeg,
+            "bmp-gif" => BmpGif,
             "safetensors" => SafeTensorsFile,
             "pth" => PthFile,
             _ => null!,
@@ -37,6 +39,48 @@ public static class FuzzTargets
             PillowResize.Bilinear(image, 32, 32);
         }
         catch (ImageDecodeException) { }
+    }
+
+    /// <summary>
+    /// The JPEG decoder: the full decode, the streaming decode + resize the detector runs (which must
+    /// give exactly the bytes of decoding then resizing: a difference is a crash), and the reduced
+    /// DCT-scale decode. Only JPEG-signature inputs go further than the sniffer.
+    /// </summary>
+    public static void Jpeg(byte[] data)
+    {
+        if (data.Length < 3 || data[0] != 0xFF || data[1] != 0xD8) return;
+        DecodeResizeAndCompare(data, reduced: true);
+    }
+
+    /// <summary>The BMP/DIB and GIF decoders, with the same streaming-versus-whole check.</summary>
+    public static void BmpGif(byte[] data) => DecodeResizeAndCompare(data, reduced: false);
+
+    private static void DecodeResizeAndCompare(byte[] data, bool reduced)
+    {
+        Rgb24Image image;
+        try
+        {
+            image = ImageDecoder.Decode(data, "fuzz", Images);
+        }
+        catch (ImageDecodeException)
+        {
+            // The streaming path must refuse the same inputs.
+            try
+            {
+                ImageDecoder.DecodeResized(data, "fuzz", Images, 32, 32, new byte[32 * 32 * 3]);
+            }
+            catch (ImageDecodeException)
+            {
+                return;
+            }
+            throw new InvalidOperationException("the streaming decode accepted an image the full decode refused");
+        }
+        if (image.Pixels.Length != image.Width * image.Height * 3) throw new InvalidOperationException("decoder returned a mis-sized buffer");
+        byte[] expected = PillowResize.Bilinear(image, 32, 32).Pixels;
+        var streamed = new byte[32 * 32 * 3];
+        ImageDecoder.DecodeResized(data, "fuzz", Images, 32, 32, streamed);
+        if (!expected.AsSpan().SequenceEqual(streamed)) throw new InvalidOperationException("streaming decode + resize differs from decode then resize");
+        if (reduced) ImageDecoder.DecodeResized(data, "fuzz", Images, 32, 32, streamed, reduced: true);
     }
 
     /// <summary>The safetensors reader, then model validation.</summary>

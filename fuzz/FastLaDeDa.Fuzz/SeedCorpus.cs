@@ -16,6 +16,21 @@ public static class SeedCorpus
         string images = Directory.CreateDirectory(Path.Combine(directory, "image")).FullName;
         string safetensors = Directory.CreateDirectory(Path.Combine(directory, "safetensors")).FullName;
         string pth = Directory.CreateDirectory(Path.Combine(directory, "pth")).FullName;
+        string jpeg = Directory.CreateDirectory(Path.Combine(directory, "jpeg")).FullName;
+        string bmpGif = Directory.CreateDirectory(Path.Combine(directory, "bmp-gif")).FullName;
+
+        // Format seeds from Pillow's own test images: the small ones, every variant it collected.
+        string pillow = Path.Combine(shared, "conformance", "pillow", "images");
+        if (Directory.Exists(pillow))
+        {
+            foreach (string file in Directory.EnumerateFiles(pillow).Where(f => new FileInfo(f).Length < 16_000))
+            {
+                string extension = Path.GetExtension(file).ToLowerInvariant();
+                string? target = extension switch { ".jpg" or ".jpeg" => jpeg, ".bmp" or ".dib" or ".gif" => bmpGif, _ => null };
+                if (target is not null) File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+            }
+        }
+        JpegVariants(jpeg);
 
         // Small files mutate fastest: AFL's own advice is seeds under a few kilobytes.
         foreach (string file in Directory.EnumerateFiles(Path.Combine(shared, "golden", "images")).Where(f => new FileInfo(f).Length < 100_000))
@@ -40,6 +55,32 @@ public static class SeedCorpus
             ["i64"] = new TensorData(TensorDType.Int64, [], BitConverter.GetBytes(7L)),
         };
         SafeTensors.Write(Path.Combine(safetensors, "dtypes.safetensors"), new StateDict(dtypes, new Dictionary<string, string> { ["model"] = "tiny_ladeda" }));
+    }
+
+    /// <summary>
+    /// Small JPEGs of every coding mode (progressive, arithmetic, restart intervals, odd sampling),
+    /// encoded by Debian's cjpeg when it is installed; the corpus seeds cover the rest.
+    /// </summary>
+    private static void JpegVariants(string directory)
+    {
+        string? cjpeg = new[] { "/usr/bin/cjpeg", "/usr/local/bin/cjpeg" }.FirstOrDefault(File.Exists);
+        if (cjpeg is null) return;
+        string ppm = Path.Combine(directory, "source.ppm.tmp");
+        File.WriteAllBytes(ppm, [.. "P6\n24 17\n255\n"u8, .. Enumerable.Range(0, 24 * 17 * 3).Select(i => (byte)(i * 37 % 251))]);
+        string[][] variants =
+        [
+            ["-progressive"], ["-arithmetic"], ["-arithmetic", "-progressive"], ["-restart", "1B"], ["-sample", "2x1"],
+            ["-sample", "1x2"], ["-sample", "4x2,2x1,1x1"], ["-grayscale", "-progressive"], ["-rgb"], ["-optimize", "-sample", "2x2"],
+        ];
+        foreach (string[] options in variants)
+        {
+            string output = Path.Combine(directory, "cjpeg" + string.Concat(options) + ".jpg");
+            var psi = new System.Diagnostics.ProcessStartInfo(cjpeg) { RedirectStandardError = true };
+            foreach (string option in options.Concat(["-outfile", output, ppm])) psi.ArgumentList.Add(option);
+            using var process = System.Diagnostics.Process.Start(psi)!;
+            process.WaitForExit();
+        }
+        File.Delete(ppm);
     }
 
     private static byte[] Png(int width, int height, byte colorType, byte bitDepth)
