@@ -131,6 +131,9 @@ internal sealed partial class JpegDecoder
                 case >= App0 and <= App15 or Com or Dnl:
                     SkipSegment(data);
                     break;
+                case Tem when _inputScanNumber == 0:
+                    // libjpeg ignores it, but Pillow's own header walk knows no marker 0x01 and refuses the file.
+                    throw Corrupt("unexpected marker 0x01 (TEM) in the headers");
                 case >= Rst0 and <= Rst7 or Tem:
                     break; // parameterless markers outside a scan are ignored
                 default:

@@ -40,7 +40,6 @@ internal sealed partial class JpegDecoder
             int blockRows = iMcuRow < _totalIMcuRows - 1 || c.HeightInBlocks % c.V == 0 ? c.V : c.HeightInBlocks % c.V;
             int firstBlockRow = _multipleScans ? iMcuRow * c.V : 0;
             int slotStart = iMcuRow % 3 * c.RowsPerIMcuRow;
-            ReadOnlySpan<short> quantization = c.Quantization ?? throw Corrupt($"component {c.Id} appears in no scan");
             for (int blockRow = 0; blockRow < blockRows; blockRow++)
             {
                 Span<byte> samples = c.Samples.AsSpan((slotStart + blockRow * c.ScaledSize) * c.SampleStride);
@@ -70,12 +69,18 @@ internal sealed partial class JpegDecoder
         TransformNatural(c, block, samples);
     }
 
-    /// <summary>A block already in natural order into its samples.</summary>
+    /// <summary>
+    /// A block already in natural order into its samples. A component no scan has named has no
+    /// latched quantization table; libjpeg's multipliers stay zero then, so it decodes as flat grey.
+    /// </summary>
     private void TransformNatural(JpegComponent c, ReadOnlySpan<short> block, Span<byte> samples)
     {
-        if (c.ScaledSize == 8) _kernels.InverseDct(block, c.Quantization, samples, c.SampleStride);
-        else JpegReducedIdct.Transform(block, c.Quantization, c.ScaledSize, samples, c.SampleStride);
+        ReadOnlySpan<short> quantization = c.Quantization ?? NoQuantization;
+        if (c.ScaledSize == 8) _kernels.InverseDct(block, quantization, samples, c.SampleStride);
+        else JpegReducedIdct.Transform(block, quantization, c.ScaledSize, samples, c.SampleStride);
     }
+
+    private static readonly short[] NoQuantization = new short[64];
 
     /// <summary>Upsamples and colour-converts the output rows of iMCU row <paramref name="iMcuRow"/>.</summary>
     private void EmitRows(int iMcuRow, byte[][] upsampled, IRgbRowSink sink)

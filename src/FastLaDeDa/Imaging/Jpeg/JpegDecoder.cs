@@ -61,8 +61,18 @@ internal sealed partial class JpegDecoder : IDisposable
     private void Run(ReadOnlySpan<byte> data, IRgbRowSink sink)
     {
         ReadFirstMarker(data);
-        if (ReadMarkers(data) != MarkerResult.StartOfScan)
-            throw Corrupt("no image data (the file ends its headers without a scan)");
+        while (ReadMarkers(data) != MarkerResult.StartOfScan)
+        {
+            // An end-of-image marker before any scan: a frame without a scan is an error, but a
+            // tables-only stream is legal; libjpeg keeps its tables and starts over at the next
+            // byte, which must be a start-of-image marker (an "abbreviated" JPEG).
+            if (_sawSof) throw Corrupt("no image data (a frame header but no scan before the end-of-image marker)");
+            if (_position + 2 > data.Length) throw Truncated();
+            if (data[_position] != 0xFF || data[_position + 1] != Soi) throw Corrupt("no image data (only tables before the end-of-image marker)");
+            _position += 2;
+            _sawSoi = false;
+            _unreadMarker = Soi;
+        }
         SetUpFrame();
         if (_multipleScans)
         {

@@ -165,6 +165,52 @@ public sealed class JpegDecoderTests : IDisposable
     }
 
     [SkippableFact]
+    public void An_abbreviated_stream_of_tables_then_the_image_decodes_as_the_whole_file()
+    {
+        // libjpeg keeps tables from a tables-only datastream (SOI tables EOI) for the image after it;
+        // Pillow decodes such files, so must we.
+        byte[] jpeg = File.ReadAllBytes(Encode("-sample 2x2", 40, 30));
+        var tables = new List<byte>();
+        var rest = new List<byte>();
+        int pos = 2;
+        while (jpeg[pos + 1] != 0xDA)
+        {
+            int length = (jpeg[pos + 2] << 8) | jpeg[pos + 3];
+            (jpeg[pos + 1] is 0xDB or 0xC4 ? tables : rest).AddRange(jpeg.AsSpan(pos, 2 + length).ToArray());
+            pos += 2 + length;
+        }
+        byte[] abbreviated = [0xFF, 0xD8, .. tables, 0xFF, 0xD9, 0xFF, 0xD8, .. rest, .. jpeg[pos..]];
+        Assert.Equal(ImageDecoder.Decode(jpeg).Pixels, ImageDecoder.Decode(abbreviated).Pixels);
+        // Tables, then anything but a new start-of-image marker, is not an image.
+        TestDecode.Rejects<ImageDecodeException>([0xFF, 0xD8, .. tables, 0xFF, 0xD9, .. rest, .. jpeg[pos..]], "only tables");
+    }
+
+    [SkippableFact]
+    public void Components_no_scan_names_decode_as_libjpeg_decodes_them()
+    {
+        // Fuzzing found this (an ArgumentException): a progressive file whose only scan is one of
+        // the luma AC bands. libjpeg never latches a quantization table for the other components,
+        // so their dequantized coefficients are zero: flat chroma, and a warning, not an error.
+        byte[] jpeg = File.ReadAllBytes(Encode("-progressive -sample 2x2", 24, 16));
+        var scans = new List<int>();
+        for (int i = 0; i + 1 < jpeg.Length; i++)
+            if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xDA) scans.Add(i);
+        // Keep the headers, then from the table segment after the DC scan through the second scan.
+        int first = scans[0], third = scans[2];
+        int tablesAfterDc = jpeg.AsSpan(first + 2).IndexOf([(byte)0xFF, (byte)0xC4]) + first + 2;
+        byte[] oneAcScan = [.. jpeg[..first], .. jpeg[tablesAfterDc..third], 0xFF, 0xD9];
+        string path = _directory.Write("one-ac-scan.jpg", oneAcScan);
+        AssertDecodesLikeDjpeg(path);
+    }
+
+    [SkippableFact]
+    public void A_tem_marker_in_the_headers_is_refused_as_pillow_refuses_it()
+    {
+        byte[] jpeg = File.ReadAllBytes(Encode("-sample 1x1", 8, 8));
+        TestDecode.Rejects<ImageDecodeException>([0xFF, 0xD8, 0xFF, 0x01, .. jpeg[2..]], "TEM");
+    }
+
+    [SkippableFact]
     public void A_progressive_image_with_too_many_scans_is_refused_before_they_are_decoded()
     {
         byte[] jpeg = File.ReadAllBytes(Encode("-grayscale -progressive", 16, 16));
