@@ -52,12 +52,14 @@ internal ref struct Vp8LBitReader
     public readonly bool EndOfStreamFlagged => _endOfStream;
 
     /// <summary>Reads <paramref name="count"/> (0..24) bits; returns 0 once the stream has ended.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint ReadBits(int count)
     {
         if (_endOfStream) return 0;
         uint value = (uint)(_window >> (_usedBits & (WindowBits - 1))) & ((1u << count) - 1);
         _usedBits += count;
-        ShiftInBytes();
+        // libwebp shifts whole bytes in after every read; with fewer than 8 bits used nothing changes.
+        if (_usedBits >= 8) ShiftInBytes();
         return value;
     }
 
@@ -76,38 +78,46 @@ internal ref struct Vp8LBitReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void FillWindow()
     {
-        if (_usedBits >= 32) Refill();
+        if (_usedBits >= 32) ShiftInBytes();
     }
 
     /// <summary>Latches the end-of-stream state into the sticky flag, as libwebp's pixel loops do after each symbol.</summary>
     public void LatchEndOfStream() => _endOfStream = IsEndOfStream;
 
-    private void Refill()
-    {
-        // Whole 32-bit words while they are far from the end; byte by byte near it, where the
-        // end-of-stream state must be tracked exactly.
-        if (_nextByte + sizeof(ulong) < _data.Length)
-        {
-            _window = (_window >> 32) | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(_data.Slice(_nextByte, 4)) << 32);
-            _usedBits -= 32;
-            _nextByte += 4;
-            return;
-        }
-        ShiftInBytes();
-    }
-
+    /// <summary>
+    /// Shifts in the bytes whose bits are all used: the window is always the 8 bytes before
+    /// <see cref="_nextByte"/>, so far from the end that is one load; near the end it goes byte by byte
+    /// and tracks the end of the stream.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ShiftInBytes()
     {
-        while (_usedBits >= 8 && _nextByte < _data.Length)
+        int bytes = _usedBits >> 3;
+        int next = _nextByte + bytes;
+        if (next <= _data.Length && _nextByte >= sizeof(ulong))
         {
-            _window = (_window >> 8) | ((ulong)_data[_nextByte] << (WindowBits - 8));
-            _nextByte++;
-            _usedBits -= 8;
+            _window = BinaryPrimitives.ReadUInt64LittleEndian(_data.Slice(next - sizeof(ulong), sizeof(ulong)));
+            _nextByte = next;
+            _usedBits &= 7;
+            return;
         }
-        if (IsEndOfStream)
+        this = ShiftInBytesNearEnd(this);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vp8LBitReader ShiftInBytesNearEnd(Vp8LBitReader reader)
+    {
+        while (reader._usedBits >= 8 && reader._nextByte < reader._data.Length)
         {
-            _endOfStream = true;
-            _usedBits = 0;
+            reader._window = (reader._window >> 8) | ((ulong)reader._data[reader._nextByte] << (WindowBits - 8));
+            reader._nextByte++;
+            reader._usedBits -= 8;
         }
+        if (reader.IsEndOfStream)
+        {
+            reader._endOfStream = true;
+            reader._usedBits = 0;
+        }
+        return reader;
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace FastLaDeDa.Imaging.Webp;
 
@@ -121,7 +122,7 @@ internal sealed class Vp8LDecoder : IDisposable
 
         _pixels = ArrayPool<uint>.Shared.Rent(checked(_codedWidth * height));
         int bandWidth = _width;
-        _band = ArrayPool<uint>.Shared.Rent(bandWidth * (BandRows + 1));
+        _band = ArrayPool<uint>.Shared.Rent(bandWidth * (BandRows + 1) + 1);
         DecodePixels(ref reader, _pixels.AsSpan(0, _codedWidth * height), _codedWidth, height, _groups!, _colorCache,
             processRows: true, eightBitAlpha);
     }
@@ -312,12 +313,17 @@ internal sealed class Vp8LDecoder : IDisposable
     /// <summary>
     /// Decodes the entropy-coded pixels (RFC 9649 §5.2) into <paramref name="pixels"/>. With
     /// <paramref name="processRows"/> each completed band of rows is transformed and written out.
+    /// <paramref name="eightBitAlpha"/> selects libwebp's end-of-stream rule for alpha planes decoded
+    /// through its 8-bit path: over-reading is tolerated on the last symbol only.
     /// </summary>
-    private void DecodePixels(ref Vp8LBitReader reader, Span<uint> pixels, int width, int height,
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void DecodePixels(ref Vp8LBitReader readerState, Span<uint> pixels, int width, int height,
         Vp8LHuffmanGroups groups, Vp8LColorCache? cache, bool processRows, bool eightBitAlpha)
     {
-        ReadOnlySpan<uint> tables = groups.Tables;
-        ReadOnlySpan<Vp8LPackedCode> packedCodes = groups.Packed;
+        // A local copy, so that the JIT can keep the reader's state in registers.
+        Vp8LBitReader reader = readerState;
+        ref uint tables = ref MemoryMarshal.GetReference(groups.Tables);
+        ref Vp8LPackedCode packedCodes = ref MemoryMarshal.GetReference(groups.Packed);
         Vp8LHuffmanGroup[] groupArray = groups.Groups;
         int mask = groups.MetaMask;
         int cacheLimit = LiteralCodes + LengthCodes + (cache?.Size ?? 0);
@@ -341,7 +347,7 @@ internal sealed class Vp8LDecoder : IDisposable
                 int code;
                 if (group.PackedTable >= 0)
                 {
-                    Vp8LPackedCode packed = packedCodes[group.PackedTable + (int)(reader.PeekBits & 63)];
+                    Vp8LPackedCode packed = Unsafe.Add(ref packedCodes, group.PackedTable + (int)(reader.PeekBits & 63));
                     if (packed.Bits < Vp8LPackedCode.NonLiteral)
                     {
                         reader.Skip(packed.Bits);
@@ -354,7 +360,7 @@ internal sealed class Vp8LDecoder : IDisposable
                 }
                 else
                 {
-                    code = Vp8LHuffmanTable.ReadSymbol(tables[group.Green..], ref reader);
+                    code = Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Green), ref reader);
                 }
                 if (reader.IsEndOfStream && !eightBitAlpha) throw Truncated();
 
@@ -366,10 +372,10 @@ internal sealed class Vp8LDecoder : IDisposable
                     }
                     else
                     {
-                        uint red = (uint)Vp8LHuffmanTable.ReadSymbol(tables[group.Red..], ref reader);
+                        uint red = (uint)Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Red), ref reader);
                         reader.FillWindow();
-                        uint blue = (uint)Vp8LHuffmanTable.ReadSymbol(tables[group.Blue..], ref reader);
-                        uint alpha = (uint)Vp8LHuffmanTable.ReadSymbol(tables[group.Alpha..], ref reader);
+                        uint blue = (uint)Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Blue), ref reader);
+                        uint alpha = (uint)Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Alpha), ref reader);
                         if (reader.IsEndOfStream && !eightBitAlpha) throw Truncated();
                         pixel = (alpha << 24) | (red << 16) | ((uint)code << 8) | blue;
                     }
@@ -377,7 +383,7 @@ internal sealed class Vp8LDecoder : IDisposable
                 else if (code < LiteralCodes + LengthCodes)
                 {
                     int length = ReadCopyLengthOrDistance(code - LiteralCodes, ref reader);
-                    int distanceSymbol = Vp8LHuffmanTable.ReadSymbol(tables[group.Distance..], ref reader);
+                    int distanceSymbol = Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Distance), ref reader);
                     reader.FillWindow();
                     int distance = PlaneCodeToDistance(width, ReadCopyLengthOrDistance(distanceSymbol, ref reader));
                     if (reader.IsEndOfStream && !eightBitAlpha) throw Truncated();
@@ -422,6 +428,7 @@ internal sealed class Vp8LDecoder : IDisposable
 
         if (reader.IsEndOfStream && (!eightBitAlpha || position < end)) throw Truncated();
         if (processRows) ProcessRows(row);
+        readerState = reader;
     }
 
     /// <summary>Copies <paramref name="length"/> pixels from <paramref name="distance"/> back; overlapping copies repeat the pattern.</summary>
@@ -471,9 +478,10 @@ internal sealed class Vp8LDecoder : IDisposable
             _sink!.WriteRows(rowStart, coded, _width);
             return;
         }
-        // The band buffer: one row kept for the predictor (the last row of the previous band), then the band.
-        Span<uint> band = _band.AsSpan(0, (rows + 1) * _width);
-        int outputStart = _width;
+        // The band buffer: one pixel (the predictor's top-left of nothing, so that its neighbourhood is
+        // always inside the buffer), one row kept for the predictor (the previous band's last row), then the band.
+        Span<uint> band = _band.AsSpan(0, (rows + 1) * _width + 1);
+        int outputStart = _width + 1;
         ReadOnlySpan<uint> input = coded;
         for (int i = _transformCount - 1; i >= 0; i--)
         {

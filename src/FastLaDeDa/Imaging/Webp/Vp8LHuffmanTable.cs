@@ -157,18 +157,22 @@ internal static class Vp8LHuffmanTable
         return reversed;
     }
 
-    /// <summary>Decodes one symbol with an 8-root-bit <paramref name="table"/>; the window must have been filled.</summary>
+    /// <summary>
+    /// Decodes one symbol with the 8-root-bit table that starts at <paramref name="table"/>; the window
+    /// must have been filled. No bounds checks: every index stays inside the table by construction
+    /// (a complete code fills its root and each second-level table entirely).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int ReadSymbol(ReadOnlySpan<uint> table, ref Vp8LBitReader reader)
+    public static int ReadSymbol(ref uint table, ref Vp8LBitReader reader)
     {
         uint bits = reader.PeekBits;
-        uint entry = table[(int)(bits & ((1u << RootBits) - 1))];
+        uint entry = Unsafe.Add(ref table, (int)(bits & ((1u << RootBits) - 1)));
         int length = (int)(entry & 0xFF);
         if (length > RootBits)
         {
             reader.Skip(RootBits);
             int subBits = length - RootBits;
-            entry = table[(int)(entry >> 16) + (int)((bits >> RootBits) & ((1u << subBits) - 1))];
+            entry = Unsafe.Add(ref table, (int)(entry >> 16) + (int)((bits >> RootBits) & ((1u << subBits) - 1)));
             length = (int)(entry & 0xFF);
         }
         reader.Skip(length);

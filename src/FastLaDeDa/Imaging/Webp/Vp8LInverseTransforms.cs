@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace FastLaDeDa.Imaging.Webp;
 
@@ -26,15 +27,29 @@ internal static class Vp8LInverseTransforms
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Channel(uint pixel, int shift) => (int)((pixel >> shift) & 0xFF);
 
-    /// <summary>Predictor 11: whichever of top and left is closer to the gradient estimate.</summary>
+    /// <summary>Predictor 11: whichever of top and left is closer to the gradient estimate (left only when strictly closer).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Select(uint top, uint left, uint topLeft)
+    {
+        if (Sse2.IsSupported)
+        {
+            // Sums of absolute byte differences (the upper bytes are zero in both operands).
+            Vector128<byte> corner = Vector128.CreateScalar(topLeft).AsByte();
+            int leftDistance = Sse2.SumAbsoluteDifferences(Vector128.CreateScalar(left).AsByte(), corner).AsInt32().ToScalar();
+            int topDistance = Sse2.SumAbsoluteDifferences(Vector128.CreateScalar(top).AsByte(), corner).AsInt32().ToScalar();
+            return leftDistance <= topDistance ? top : left;
+        }
+        return SelectScalar(top, left, topLeft);
+    }
+
+    /// <summary>The scalar reference of <see cref="Select"/>.</summary>
+    internal static uint SelectScalar(uint top, uint left, uint topLeft)
     {
         int leftMinusTop = 0;
         for (int shift = 0; shift < 32; shift += 8)
         {
-            int tl = Channel(topLeft, shift);
-            leftMinusTop += Math.Abs(Channel(left, shift) - tl) - Math.Abs(Channel(top, shift) - tl);
+            int corner = Channel(topLeft, shift);
+            leftMinusTop += Math.Abs(Channel(left, shift) - corner) - Math.Abs(Channel(top, shift) - corner);
         }
         return leftMinusTop <= 0 ? top : left;
     }
@@ -42,6 +57,17 @@ internal static class Vp8LInverseTransforms
     /// <summary>Predictor 12: a + b − c per channel, clamped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint ClampedAddSubtractFull(uint a, uint b, uint c)
+    {
+        if (Sse2.IsSupported)
+        {
+            Vector128<short> sum = Widen(a) + Widen(b) - Widen(c);
+            return Sse2.PackUnsignedSaturate(sum, sum).AsUInt32().ToScalar();
+        }
+        return ClampedAddSubtractFullScalar(a, b, c);
+    }
+
+    /// <summary>The scalar reference of <see cref="ClampedAddSubtractFull"/>.</summary>
+    internal static uint ClampedAddSubtractFullScalar(uint a, uint b, uint c)
     {
         uint result = 0;
         for (int shift = 0; shift < 32; shift += 8)
@@ -53,6 +79,21 @@ internal static class Vp8LInverseTransforms
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint ClampedAddSubtractHalf(uint average, uint c)
     {
+        if (Sse2.IsSupported)
+        {
+            Vector128<short> a = Widen(average);
+            Vector128<short> difference = a - Widen(c);
+            // x / 2 rounded toward zero: add 1 to negative values before the arithmetic shift.
+            Vector128<short> half = Vector128.ShiftRightArithmetic(difference + Vector128.ShiftRightLogical(difference.AsUInt16(), 15).AsInt16(), 1);
+            Vector128<short> sum = a + half;
+            return Sse2.PackUnsignedSaturate(sum, sum).AsUInt32().ToScalar();
+        }
+        return ClampedAddSubtractHalfScalar(average, c);
+    }
+
+    /// <summary>The scalar reference of <see cref="ClampedAddSubtractHalf"/>.</summary>
+    internal static uint ClampedAddSubtractHalfScalar(uint average, uint c)
+    {
         uint result = 0;
         for (int shift = 0; shift < 32; shift += 8)
         {
@@ -62,137 +103,197 @@ internal static class Vp8LInverseTransforms
         return result;
     }
 
+    /// <summary>The four channels of a pixel as 16-bit lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<short> Widen(uint pixel) =>
+        Sse2.UnpackLow(Vector128.CreateScalar(pixel).AsByte(), Vector128<byte>.Zero).AsInt16();
+
     /// <summary>
     /// Adds predictor <paramref name="mode"/>'s prediction to each residual of <paramref name="input"/>
     /// and writes the pixels to <paramref name="buffer"/> from <paramref name="start"/>: left neighbour
-    /// at <c>start − 1</c>, the row above <paramref name="width"/> pixels back. <paramref name="input"/>
-    /// may be the output's own memory. Modes 14 and 15 predict black, as in libwebp.
+    /// at <c>start − 1</c>, the row above <paramref name="width"/> pixels back (so the top-right of a
+    /// row's last pixel is the row's first pixel, as the format wants). <paramref name="input"/> may be
+    /// the output's own memory. Modes 14 and 15 predict black, as in libwebp. The buffer must hold the
+    /// top-left neighbour of the first pixel (<c>start − width − 1 ≥ 0</c>) even where it is not used.
+    /// <paramref name="useVectors"/> false forces the scalar forms (the reference the tests compare with).
     /// </summary>
-    public static void PredictorAdd(int mode, ReadOnlySpan<uint> input, Span<uint> buffer, int start, int width)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PredictorAdd(int mode, ReadOnlySpan<uint> input, Span<uint> buffer, int start, int width, bool useVectors = true)
     {
-        if (Vector128.IsHardwareAccelerated && input.Length >= Vector128<uint>.Count && !DependsOnLeft(mode))
-            PredictorAddFromAbove(mode, input, buffer, start, width);
-        else
-            PredictorAddScalar(mode, input, buffer, start, width);
+        int count = input.Length;
+        // One check for the whole run: from the top-left neighbour of its first pixel to its last pixel.
+        if (start - width - 1 < 0 || start + count > buffer.Length) throw new ArgumentOutOfRangeException(nameof(start));
+        ref uint output = ref buffer[start];
+        ref uint above = ref buffer[start - width - 1]; // above[i], above[i + 1], above[i + 2]: TL, T, TR of pixel i
+        ref uint residuals = ref MemoryMarshal.GetReference(input);
+        int done = useVectors && Vector128.IsHardwareAccelerated && !DependsOnLeft(mode)
+            ? PredictorAddFromAbove(mode, ref residuals, ref above, ref output, count)
+            : 0;
+        switch (mode)
+        {
+            case 1: PredictorLoop<LeftPredictor>(ref residuals, ref above, ref output, done, count); break;
+            case 2: PredictorLoop<TopPredictor>(ref residuals, ref above, ref output, done, count); break;
+            case 3: PredictorLoop<TopRightPredictor>(ref residuals, ref above, ref output, done, count); break;
+            case 4: PredictorLoop<TopLeftPredictor>(ref residuals, ref above, ref output, done, count); break;
+            case 5: PredictorLoop<AverageLeftTopRightTopPredictor>(ref residuals, ref above, ref output, done, count); break;
+            case 6: PredictorLoop<AverageLeftTopLeftPredictor>(ref residuals, ref above, ref output, done, count); break;
+            case 7: PredictorLoop<AverageLeftTopPredictor>(ref residuals, ref above, ref output, done, count); break;
+            case 8: PredictorLoop<AverageTopLeftTopPredictor>(ref residuals, ref above, ref output, done, count); break;
+            case 9: PredictorLoop<AverageTopTopRightPredictor>(ref residuals, ref above, ref output, done, count); break;
+            case 10: PredictorLoop<AverageOfAveragesPredictor>(ref residuals, ref above, ref output, done, count); break;
+            case 11 when useVectors: PredictorLoop<SelectPredictor>(ref residuals, ref above, ref output, done, count); break;
+            case 11: PredictorLoop<SelectScalarPredictor>(ref residuals, ref above, ref output, done, count); break;
+            case 12 when useVectors: PredictorLoop<ClampedFullPredictor>(ref residuals, ref above, ref output, done, count); break;
+            case 12: PredictorLoop<ClampedFullScalarPredictor>(ref residuals, ref above, ref output, done, count); break;
+            case 13 when useVectors: PredictorLoop<ClampedHalfPredictor>(ref residuals, ref above, ref output, done, count); break;
+            case 13: PredictorLoop<ClampedHalfScalarPredictor>(ref residuals, ref above, ref output, done, count); break;
+            default: PredictorLoop<BlackPredictor>(ref residuals, ref above, ref output, done, count); break; // 0, 14, 15
+        }
+    }
+
+    /// <summary>One predictor (RFC 9649 §4.1) from the left, top-left, top and top-right neighbours.</summary>
+    private interface IPredictor
+    {
+        static abstract uint Predict(uint left, uint topLeft, uint top, uint topRight);
+    }
+
+    private struct BlackPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => Black;
+    }
+
+    private struct LeftPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => left;
+    }
+
+    private struct TopPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => top;
+    }
+
+    private struct TopRightPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => topRight;
+    }
+
+    private struct TopLeftPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => topLeft;
+    }
+
+    private struct AverageLeftTopRightTopPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => Average2(Average2(left, topRight), top);
+    }
+
+    private struct AverageLeftTopLeftPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => Average2(left, topLeft);
+    }
+
+    private struct AverageLeftTopPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => Average2(left, top);
+    }
+
+    private struct AverageTopLeftTopPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => Average2(topLeft, top);
+    }
+
+    private struct AverageTopTopRightPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => Average2(top, topRight);
+    }
+
+    private struct AverageOfAveragesPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => Average2(Average2(left, topLeft), Average2(top, topRight));
+    }
+
+    private struct SelectPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => Select(top, left, topLeft);
+    }
+
+    private struct SelectScalarPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => SelectScalar(top, left, topLeft);
+    }
+
+    private struct ClampedFullPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => ClampedAddSubtractFull(left, top, topLeft);
+    }
+
+    private struct ClampedFullScalarPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => ClampedAddSubtractFullScalar(left, top, topLeft);
+    }
+
+    private struct ClampedHalfPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => ClampedAddSubtractHalf(Average2(left, top), topLeft);
+    }
+
+    private struct ClampedHalfScalarPredictor : IPredictor
+    {
+        public static uint Predict(uint left, uint topLeft, uint top, uint topRight) => ClampedAddSubtractHalfScalar(Average2(left, top), topLeft);
+    }
+
+    /// <summary>Pixels [<paramref name="from"/>, <paramref name="count"/>) of a run with predictor <typeparamref name="TPredictor"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PredictorLoop<TPredictor>(ref uint residuals, ref uint above, ref uint output, int from, int count)
+        where TPredictor : struct, IPredictor
+    {
+        uint left = Unsafe.Add(ref output, from - 1);
+        for (int i = from; i < count; i++)
+        {
+            uint prediction = TPredictor.Predict(left, Unsafe.Add(ref above, i), Unsafe.Add(ref above, i + 1), Unsafe.Add(ref above, i + 2));
+            Unsafe.Add(ref output, i) = left = AddPixels(Unsafe.Add(ref residuals, i), prediction);
+        }
     }
 
     /// <summary>Whether a predictor uses the pixel just decoded (which rules out vectors).</summary>
     private static bool DependsOnLeft(int mode) => mode is 1 or 5 or 6 or 7 or 10 or 11 or 12 or 13;
 
-    /// <summary>The scalar reference of <see cref="PredictorAdd"/>.</summary>
-    public static void PredictorAddScalar(int mode, ReadOnlySpan<uint> input, Span<uint> buffer, int start, int width)
+    /// <summary>
+    /// Vector form of the predictors that only look at the row above (0, 2, 3, 4, 8, 9, 14, 15), four
+    /// pixels at a time; returns how many pixels it did. Each group's loads come before its store: for
+    /// mode 3 the last pixel's top-right is the row's first pixel, already written.
+    /// </summary>
+    private static int PredictorAddFromAbove(int mode, ref uint residuals, ref uint above, ref uint output, int count)
     {
-        int count = input.Length;
-        Span<uint> output = buffer.Slice(start, count);
-        // 'above' starts one pixel before the top neighbour, so that TL, T and TR are above[i], above[i + 1], above[i + 2].
-        // For the first pixel of a row's first band TL is never used (mode 2 there), so the slice may start at start − width.
-        int aboveStart = start - width - 1;
+        int i = 0;
+        int last = count - Vector128<uint>.Count;
         switch (mode)
         {
-            case 1:
-            {
-                uint left = buffer[start - 1];
-                for (int i = 0; i < count; i++) output[i] = left = AddPixels(input[i], left);
-                return;
-            }
             case 2:
-                for (int i = 0; i < count; i++) output[i] = AddPixels(input[i], buffer[start - width + i]);
-                return;
+                for (; i <= last; i += 4) Add(ref residuals, ref output, i, Vector128.LoadUnsafe(ref above, (nuint)(i + 1)));
+                break;
             case 3:
-                for (int i = 0; i < count; i++) output[i] = AddPixels(input[i], buffer[start - width + i + 1]);
-                return;
+                for (; i <= last; i += 4) Add(ref residuals, ref output, i, Vector128.LoadUnsafe(ref above, (nuint)(i + 2)));
+                break;
             case 4:
-                for (int i = 0; i < count; i++) output[i] = AddPixels(input[i], buffer[aboveStart + i]);
-                return;
-            case 5:
-            {
-                uint left = buffer[start - 1];
-                for (int i = 0; i < count; i++)
-                    output[i] = left = AddPixels(input[i], Average2(Average2(left, buffer[aboveStart + i + 2]), buffer[aboveStart + i + 1]));
-                return;
-            }
-            case 6:
-            {
-                uint left = buffer[start - 1];
-                for (int i = 0; i < count; i++) output[i] = left = AddPixels(input[i], Average2(left, buffer[aboveStart + i]));
-                return;
-            }
-            case 7:
-            {
-                uint left = buffer[start - 1];
-                for (int i = 0; i < count; i++) output[i] = left = AddPixels(input[i], Average2(left, buffer[aboveStart + i + 1]));
-                return;
-            }
+                for (; i <= last; i += 4) Add(ref residuals, ref output, i, Vector128.LoadUnsafe(ref above, (nuint)i));
+                break;
             case 8:
-                for (int i = 0; i < count; i++) output[i] = AddPixels(input[i], Average2(buffer[aboveStart + i], buffer[aboveStart + i + 1]));
-                return;
+                for (; i <= last; i += 4)
+                    Add(ref residuals, ref output, i, Average2(Vector128.LoadUnsafe(ref above, (nuint)i), Vector128.LoadUnsafe(ref above, (nuint)(i + 1))));
+                break;
             case 9:
-                for (int i = 0; i < count; i++) output[i] = AddPixels(input[i], Average2(buffer[aboveStart + i + 1], buffer[aboveStart + i + 2]));
-                return;
-            case 10:
-            {
-                uint left = buffer[start - 1];
-                for (int i = 0; i < count; i++)
-                {
-                    uint prediction = Average2(Average2(left, buffer[aboveStart + i]), Average2(buffer[aboveStart + i + 1], buffer[aboveStart + i + 2]));
-                    output[i] = left = AddPixels(input[i], prediction);
-                }
-                return;
-            }
-            case 11:
-            {
-                uint left = buffer[start - 1];
-                for (int i = 0; i < count; i++)
-                    output[i] = left = AddPixels(input[i], Select(buffer[aboveStart + i + 1], left, buffer[aboveStart + i]));
-                return;
-            }
-            case 12:
-            {
-                uint left = buffer[start - 1];
-                for (int i = 0; i < count; i++)
-                    output[i] = left = AddPixels(input[i], ClampedAddSubtractFull(left, buffer[aboveStart + i + 1], buffer[aboveStart + i]));
-                return;
-            }
-            case 13:
-            {
-                uint left = buffer[start - 1];
-                for (int i = 0; i < count; i++)
-                    output[i] = left = AddPixels(input[i], ClampedAddSubtractHalf(Average2(left, buffer[aboveStart + i + 1]), buffer[aboveStart + i]));
-                return;
-            }
-            default: // 0, 14, 15
-                for (int i = 0; i < count; i++) output[i] = AddPixels(input[i], Black);
-                return;
+                for (; i <= last; i += 4)
+                    Add(ref residuals, ref output, i, Average2(Vector128.LoadUnsafe(ref above, (nuint)(i + 1)), Vector128.LoadUnsafe(ref above, (nuint)(i + 2))));
+                break;
+            default:
+                for (; i <= last; i += 4) Add(ref residuals, ref output, i, Vector128.Create(Black));
+                break;
         }
-    }
+        return i;
 
-    /// <summary>Vector form of the predictors that only look at the row above (0, 2, 3, 4, 8, 9, 14, 15).</summary>
-    private static void PredictorAddFromAbove(int mode, ReadOnlySpan<uint> input, Span<uint> buffer, int start, int width)
-    {
-        int count = input.Length;
-        ref uint output = ref MemoryMarshal.GetReference(buffer.Slice(start, count));
-        ref uint residuals = ref MemoryMarshal.GetReference(input);
-        // The top-left neighbour of the band's first pixel is never read with start == width (it would be
-        // out of the buffer only for column 0, which uses mode 2).
-        int aboveOffset = start - width;
-        int i = 0;
-        for (; i <= count - Vector128<uint>.Count; i += Vector128<uint>.Count)
-        {
-            Vector128<uint> prediction = mode switch
-            {
-                2 => Vector128.LoadUnsafe(ref buffer[aboveOffset + i]),
-                3 => Vector128.LoadUnsafe(ref buffer[aboveOffset + i + 1]),
-                4 => Vector128.LoadUnsafe(ref buffer[aboveOffset + i - 1]),
-                8 => Average2(Vector128.LoadUnsafe(ref buffer[aboveOffset + i - 1]), Vector128.LoadUnsafe(ref buffer[aboveOffset + i])),
-                9 => Average2(Vector128.LoadUnsafe(ref buffer[aboveOffset + i]), Vector128.LoadUnsafe(ref buffer[aboveOffset + i + 1])),
-                _ => Vector128.Create(Black),
-            };
-            // Loads above come before the store: for mode 3 the last pixel's top-right is this row's first pixel.
-            Vector128<uint> residual = Vector128.LoadUnsafe(ref residuals, (nuint)i);
-            (residual.AsByte() + prediction.AsByte()).AsUInt32().StoreUnsafe(ref output, (nuint)i);
-        }
-        if (i < count)
-            PredictorAddScalar(mode, input[i..], buffer, start + i, width);
+        static void Add(ref uint residuals, ref uint output, int i, Vector128<uint> prediction) =>
+            (Vector128.LoadUnsafe(ref residuals, (nuint)i).AsByte() + prediction.AsByte()).AsUInt32().StoreUnsafe(ref output, (nuint)i);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
