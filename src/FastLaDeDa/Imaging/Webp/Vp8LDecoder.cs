@@ -278,10 +278,11 @@ internal sealed class Vp8LDecoder : IDisposable
             }
             if (reader.EndOfStreamFlagged) throw Corrupt("truncated stream");
 
-            Vp8LHuffmanGroups groups = Vp8LHuffmanGroups.Read(ref reader, codedGroups,
-                mapping is null ? [] : mapping.AsSpan(0, codedGroups), storedGroups, metaImage, metaBits, cacheBits, _source);
-            metaImage = null; // owned by the groups now
-            return groups;
+            // From here the groups own the entropy image, even when reading them fails.
+            int[]? entropyImage = metaImage;
+            metaImage = null;
+            return Vp8LHuffmanGroups.Read(ref reader, codedGroups,
+                mapping is null ? [] : mapping.AsSpan(0, codedGroups), storedGroups, entropyImage, metaBits, cacheBits, _source);
         }
         finally
         {

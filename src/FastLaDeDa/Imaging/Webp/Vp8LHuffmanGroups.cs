@@ -108,7 +108,8 @@ internal sealed class Vp8LHuffmanGroups : IDisposable
 
     /// <summary>
     /// Reads the groups' codes. <paramref name="metaImage"/> (group number per tile, already remapped to
-    /// 0..<paramref name="storedGroups"/>) is owned by the result; <paramref name="mapping"/>, when not
+    /// 0..<paramref name="storedGroups"/>, pooled) is owned by the result, or returned to the pool when
+    /// reading fails; <paramref name="mapping"/>, when not
     /// empty, maps each coded group number to its stored index or -1 for a group the image never uses,
     /// whose codes are validated and dropped.
     /// </summary>
