@@ -18,9 +18,6 @@ namespace FastLaDeDa.Imaging.Webp;
 /// </remarks>
 internal ref struct Vp8LBitReader
 {
-    /// <summary>The largest bit count one <see cref="ReadBits"/> call accepts.</summary>
-    public const int MaxBitsPerRead = 24;
-
     private const int WindowBits = 64;
 
     private readonly ReadOnlySpan<byte> _data;
@@ -80,9 +77,6 @@ internal ref struct Vp8LBitReader
     {
         if (_usedBits >= 32) ShiftInBytes();
     }
-
-    /// <summary>Latches the end-of-stream state into the sticky flag, as libwebp's pixel loops do after each symbol.</summary>
-    public void LatchEndOfStream() => _endOfStream = IsEndOfStream;
 
     /// <summary>
     /// Shifts in the bytes whose bits are all used: the window is always the 8 bytes before

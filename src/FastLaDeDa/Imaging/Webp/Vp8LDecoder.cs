@@ -57,7 +57,6 @@ internal sealed class Vp8LDecoder : IDisposable
     private uint[]? _band;
     private int _width;        // final width (the transforms' output)
     private int _codedWidth;   // width of the coded pixels (narrower when palette indices are packed)
-    private int _height;
     private int _rowsOutput;
     private IVp8LRowSink? _sink;
 
@@ -110,7 +109,6 @@ internal sealed class Vp8LDecoder : IDisposable
     private void DecodeLevel0(ref Vp8LBitReader reader, int width, int height, IVp8LRowSink sink, bool alphaEndRule)
     {
         _width = width;
-        _height = height;
         _sink = sink;
         _codedWidth = ReadImageStreamHeader(ref reader, width, height);
 
@@ -121,8 +119,7 @@ internal sealed class Vp8LDecoder : IDisposable
             && _colorCache is null && AllLiteralsTrivial(_groups!);
 
         _pixels = ArrayPool<uint>.Shared.Rent(checked(_codedWidth * height));
-        int bandWidth = _width;
-        _band = ArrayPool<uint>.Shared.Rent(bandWidth * (BandRows + 1) + 1);
+        _band = ArrayPool<uint>.Shared.Rent(_width * (BandRows + 1) + 1);
         DecodePixels(ref reader, _pixels.AsSpan(0, _codedWidth * height), _codedWidth, height, _groups!, _colorCache,
             processRows: true, eightBitAlpha);
     }
@@ -202,7 +199,7 @@ internal sealed class Vp8LDecoder : IDisposable
         {
             palette[0] = coded[0];
             for (int i = 1; i < colors; i++)
-                palette[i] = AddPixelsBytewise(coded[i], palette[i - 1]);
+                palette[i] = Vp8LInverseTransforms.AddPixels(coded[i], palette[i - 1]);
             Array.Clear(palette, colors, size - colors);
         }
         finally
@@ -211,9 +208,6 @@ internal sealed class Vp8LDecoder : IDisposable
         }
         return palette;
     }
-
-    private static uint AddPixelsBytewise(uint a, uint b) =>
-        (((a & 0xFF00FF00u) + (b & 0xFF00FF00u)) & 0xFF00FF00u) | (((a & 0x00FF00FFu) + (b & 0x00FF00FFu)) & 0x00FF00FFu);
 
     /// <summary>Decodes a sub-image (transform data, palette or entropy image): its own cache and codes, no transforms, no meta codes.</summary>
     private uint[] DecodeSubImage(ref Vp8LBitReader reader, int width, int height)

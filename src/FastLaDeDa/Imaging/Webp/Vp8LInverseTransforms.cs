@@ -17,7 +17,7 @@ internal static class Vp8LInverseTransforms
 
     /// <summary>Adds per channel, modulo 256.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint AddPixels(uint a, uint b) =>
+    public static uint AddPixels(uint a, uint b) =>
         (((a & 0xFF00FF00u) + (b & 0xFF00FF00u)) & 0xFF00FF00u) | (((a & 0x00FF00FFu) + (b & 0x00FF00FFu)) & 0x00FF00FFu);
 
     /// <summary>Per-channel average, rounded down.</summary>
