@@ -30,9 +30,19 @@ internal sealed class Vp8LColorCache : IDisposable
     /// <summary>Number of entries (the extra symbols of the green alphabet).</summary>
     public int Size { get; }
 
+    /// <summary>The entries, for loops that insert without a call per pixel (see <see cref="Slot"/>).</summary>
+    public Span<uint> Colors => _colors.AsSpan(0, Size);
+
+    /// <summary>Right shift of the hash: 32 − bits.</summary>
+    public int HashShift => _shift;
+
+    /// <summary>The slot of <paramref name="argb"/>: always below <c>1 &lt;&lt; (32 − hashShift)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Slot(uint argb, int hashShift) => (int)((argb * HashMultiplier) >> hashShift);
+
     /// <summary>Records a decoded color.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Insert(uint argb) => _colors![(int)((argb * HashMultiplier) >> _shift)] = argb;
+    public void Insert(uint argb) => _colors![Slot(argb, _shift)] = argb;
 
     /// <summary>The color stored under <paramref name="key"/> (0 ≤ key &lt; <see cref="Size"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

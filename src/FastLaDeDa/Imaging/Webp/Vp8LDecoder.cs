@@ -120,8 +120,11 @@ internal sealed class Vp8LDecoder : IDisposable
 
         _pixels = ArrayPool<uint>.Shared.Rent(checked(_codedWidth * height));
         _band = ArrayPool<uint>.Shared.Rent(_width * (BandRows + 1) + 1);
-        DecodePixels(ref reader, _pixels.AsSpan(0, _codedWidth * height), _codedWidth, height, _groups!, _colorCache,
-            processRows: true, eightBitAlpha);
+        Span<uint> pixels = _pixels.AsSpan(0, _codedWidth * height);
+        if (eightBitAlpha)
+            DecodeAlphaIndices(ref reader, pixels, _codedWidth, height, _groups!);
+        else
+            DecodePixels(ref reader, pixels, _codedWidth, height, _groups!, _colorCache, processRows: true);
     }
 
     private static bool AllLiteralsTrivial(Vp8LHuffmanGroups groups)
@@ -218,7 +221,7 @@ internal sealed class Vp8LDecoder : IDisposable
         uint[] pixels = ArrayPool<uint>.Shared.Rent(width * height);
         try
         {
-            DecodePixels(ref reader, pixels.AsSpan(0, width * height), width, height, groups, cache, processRows: false, eightBitAlpha: false);
+            DecodePixels(ref reader, pixels.AsSpan(0, width * height), width, height, groups, cache, processRows: false);
             return pixels;
         }
         catch
@@ -308,12 +311,17 @@ internal sealed class Vp8LDecoder : IDisposable
     /// <summary>
     /// Decodes the entropy-coded pixels (RFC 9649 §5.2) into <paramref name="pixels"/>. With
     /// <paramref name="processRows"/> each completed band of rows is transformed and written out.
-    /// <paramref name="eightBitAlpha"/> selects libwebp's end-of-stream rule for alpha planes decoded
-    /// through its 8-bit path: over-reading is tolerated on the last symbol only.
     /// </summary>
+    /// <remarks>
+    /// libwebp stops at the first symbol read past the end of the data, and fails. Here the end is
+    /// checked once per row and after each backward reference instead: reading past the end is
+    /// sticky, so the outcome is the same (a failure), while the symbols decoded in between from the
+    /// zero or stale bits of the window cannot do harm (every table index is masked, every copy is
+    /// checked) and are at most one row's work.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodePixels(ref Vp8LBitReader readerState, Span<uint> pixels, int width, int height,
-        Vp8LHuffmanGroups groups, Vp8LColorCache? cache, bool processRows, bool eightBitAlpha)
+        Vp8LHuffmanGroups groups, Vp8LColorCache? cache, bool processRows)
     {
         // A local copy, so that the JIT can keep the reader's state in registers.
         Vp8LBitReader reader = readerState;
@@ -327,103 +335,162 @@ internal sealed class Vp8LDecoder : IDisposable
         int column = 0;
         int row = 0;
         ref Vp8LHuffmanGroup group = ref groupArray[0];
+        // Every write below is at position < end = pixels.Length (the loop condition, checked copies);
+        // every cache slot is below its size (the hash is shifted to its bits).
+        ref uint output = ref MemoryMarshal.GetReference(pixels);
+        ref uint cacheColors = ref cache is null ? ref Unsafe.NullRef<uint>() : ref MemoryMarshal.GetReference(cache.Colors);
+        int cacheShift = cache?.HashShift ?? 0;
 
         while (position < end)
         {
             if ((column & mask) == 0) group = ref groupArray[groups.GroupIndexAt(column, row, width)];
-            uint pixel;
             if (group.IsTrivialCode)
             {
-                pixel = group.TrivialLiteral;
+                Unsafe.Add(ref output, position) = group.TrivialLiteral;
+                goto NextPixel;
+            }
+            reader.FillWindow();
+            int code;
+            if (group.PackedTable >= 0)
+            {
+                Vp8LPackedCode packed = Unsafe.Add(ref packedCodes, group.PackedTable + (int)(reader.PeekBits & 63));
+                if (packed.Bits < Vp8LPackedCode.NonLiteral)
+                {
+                    reader.Skip(packed.Bits);
+                    Unsafe.Add(ref output, position) = packed.Value;
+                    goto NextPixel;
+                }
+                reader.Skip(packed.Bits - Vp8LPackedCode.NonLiteral);
+                code = (int)packed.Value;
             }
             else
             {
-                reader.FillWindow();
-                int code;
-                if (group.PackedTable >= 0)
-                {
-                    Vp8LPackedCode packed = Unsafe.Add(ref packedCodes, group.PackedTable + (int)(reader.PeekBits & 63));
-                    if (packed.Bits < Vp8LPackedCode.NonLiteral)
-                    {
-                        reader.Skip(packed.Bits);
-                        if (reader.IsEndOfStream && !eightBitAlpha) throw Truncated();
-                        pixel = packed.Value;
-                        goto StorePixel;
-                    }
-                    reader.Skip(packed.Bits - Vp8LPackedCode.NonLiteral);
-                    code = (int)packed.Value;
-                }
-                else
-                {
-                    code = Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Green), ref reader);
-                }
-                if (reader.IsEndOfStream && !eightBitAlpha) throw Truncated();
-
-                if (code < LiteralCodes)
-                {
-                    if (group.IsTrivialLiteral)
-                    {
-                        pixel = group.TrivialLiteral | ((uint)code << 8);
-                    }
-                    else
-                    {
-                        uint red = (uint)Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Red), ref reader);
-                        reader.FillWindow();
-                        uint blue = (uint)Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Blue), ref reader);
-                        uint alpha = (uint)Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Alpha), ref reader);
-                        if (reader.IsEndOfStream && !eightBitAlpha) throw Truncated();
-                        pixel = (alpha << 24) | (red << 16) | ((uint)code << 8) | blue;
-                    }
-                }
-                else if (code < LiteralCodes + LengthCodes)
-                {
-                    int length = ReadCopyLengthOrDistance(code - LiteralCodes, ref reader);
-                    int distanceSymbol = Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Distance), ref reader);
-                    reader.FillWindow();
-                    int distance = PlaneCodeToDistance(width, ReadCopyLengthOrDistance(distanceSymbol, ref reader));
-                    if (reader.IsEndOfStream && !eightBitAlpha) throw Truncated();
-                    if (position < distance || end - position < length)
-                        throw Corrupt($"backward reference (distance {distance}, length {length}) outside the image");
-                    CopyBackward(pixels, position, distance, length);
-                    if (cache is not null)
-                        foreach (uint copied in pixels.Slice(position, length)) cache.Insert(copied);
-                    position += length;
-                    column += length;
-                    while (column >= width)
-                    {
-                        column -= width;
-                        row++;
-                        if (processRows && row % BandRows == 0) ProcessRows(row);
-                    }
-                    if ((column & mask) != 0) group = ref groupArray[groups.GroupIndexAt(column, row, width)];
-                    if (eightBitAlpha && reader.IsEndOfStream) break;
-                    continue;
-                }
-                else if (code < cacheLimit)
-                {
-                    pixel = cache!.Lookup(code - LiteralCodes - LengthCodes);
-                }
-                else
-                {
-                    throw Corrupt("invalid symbol");
-                }
+                code = Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Green), ref reader);
             }
 
-        StorePixel:
-            pixels[position++] = pixel;
-            cache?.Insert(pixel);
+            if (code < LiteralCodes)
+            {
+                if (group.IsTrivialLiteral)
+                {
+                    Unsafe.Add(ref output, position) = group.TrivialLiteral | ((uint)code << 8);
+                }
+                else
+                {
+                    uint red = (uint)Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Red), ref reader);
+                    reader.FillWindow();
+                    uint blue = (uint)Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Blue), ref reader);
+                    uint alpha = (uint)Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Alpha), ref reader);
+                    Unsafe.Add(ref output, position) = (alpha << 24) | (red << 16) | ((uint)code << 8) | blue;
+                }
+            }
+            else if (code < LiteralCodes + LengthCodes)
+            {
+                int length = ReadCopyLengthOrDistance(code - LiteralCodes, ref reader);
+                int distanceSymbol = Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Distance), ref reader);
+                reader.FillWindow();
+                int distance = PlaneCodeToDistance(width, ReadCopyLengthOrDistance(distanceSymbol, ref reader));
+                if (reader.IsEndOfStream) throw Truncated();
+                if (position < distance || end - position < length)
+                    throw Corrupt($"backward reference (distance {distance}, length {length}) outside the image");
+                CopyBackward(pixels, position, distance, length);
+                int copied = position;
+                position += length;
+                column += length;
+                while (column >= width)
+                {
+                    column -= width;
+                    row++;
+                    if (processRows && row % BandRows == 0) ProcessRows(row);
+                }
+                if (cache is not null)
+                    foreach (uint pixel in pixels[copied..position]) cache.Insert(pixel);
+                if ((column & mask) != 0) group = ref groupArray[groups.GroupIndexAt(column, row, width)];
+                continue;
+            }
+            else if (code < cacheLimit)
+            {
+                Unsafe.Add(ref output, position) = Unsafe.Add(ref cacheColors, code - LiteralCodes - LengthCodes);
+            }
+            else
+            {
+                throw Corrupt("invalid symbol");
+            }
+
+        NextPixel:
+            if (cache is not null)
+            {
+                uint pixel = Unsafe.Add(ref output, position);
+                Unsafe.Add(ref cacheColors, Vp8LColorCache.Slot(pixel, cacheShift)) = pixel;
+            }
+            position++;
             if (++column >= width)
             {
                 column = 0;
                 row++;
+                if (reader.IsEndOfStream) throw Truncated();
                 if (processRows && row % BandRows == 0) ProcessRows(row);
             }
-            if (eightBitAlpha && reader.IsEndOfStream) break;
         }
 
-        if (reader.IsEndOfStream && (!eightBitAlpha || position < end)) throw Truncated();
+        if (reader.IsEndOfStream) throw Truncated();
         if (processRows) ProcessRows(row);
         readerState = reader;
+    }
+
+    /// <summary>
+    /// The pixel loop of libwebp's 8-bit path for alpha planes (a palette as the only transform, no
+    /// cache, constant red, blue and alpha): the same symbols, but its own end-of-stream rule, which
+    /// decides whether a cut plane fails: the end is checked after every symbol, and reading past it is
+    /// tolerated when that symbol completes the image.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void DecodeAlphaIndices(ref Vp8LBitReader reader, Span<uint> pixels, int width, int height, Vp8LHuffmanGroups groups)
+    {
+        ref uint tables = ref MemoryMarshal.GetReference(groups.Tables);
+        Vp8LHuffmanGroup[] groupArray = groups.Groups;
+        int mask = groups.MetaMask;
+        int end = width * height;
+        int position = 0;
+        int column = 0;
+        int row = 0;
+        ref Vp8LHuffmanGroup group = ref groupArray[0];
+        while (position < end)
+        {
+            if ((column & mask) == 0) group = ref groupArray[groups.GroupIndexAt(column, row, width)];
+            reader.FillWindow();
+            int code = Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Green), ref reader);
+            int length = 1;
+            if (code < LiteralCodes)
+            {
+                pixels[position] = group.TrivialLiteral | ((uint)code << 8);
+            }
+            else if (code < LiteralCodes + LengthCodes)
+            {
+                length = ReadCopyLengthOrDistance(code - LiteralCodes, ref reader);
+                int distanceSymbol = Vp8LHuffmanTable.ReadSymbol(ref Unsafe.Add(ref tables, group.Distance), ref reader);
+                reader.FillWindow();
+                int distance = PlaneCodeToDistance(width, ReadCopyLengthOrDistance(distanceSymbol, ref reader));
+                if (position < distance || end - position < length)
+                    throw Corrupt($"backward reference (distance {distance}, length {length}) outside the image");
+                CopyBackward(pixels, position, distance, length);
+            }
+            else
+            {
+                throw Corrupt("invalid symbol");
+            }
+            position += length;
+            column += length;
+            while (column >= width)
+            {
+                column -= width;
+                row++;
+                if (row % BandRows == 0) ProcessRows(row);
+            }
+            if (length > 1 && (column & mask) != 0) group = ref groupArray[groups.GroupIndexAt(column, row, width)];
+            if (reader.IsEndOfStream) break;
+        }
+        if (reader.IsEndOfStream && position < end) throw Truncated();
+        ProcessRows(row);
     }
 
     /// <summary>Copies <paramref name="length"/> pixels from <paramref name="distance"/> back; overlapping copies repeat the pattern.</summary>

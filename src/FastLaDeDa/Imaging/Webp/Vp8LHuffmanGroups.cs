@@ -107,11 +107,11 @@ internal sealed class Vp8LHuffmanGroups : IDisposable
     }
 
     /// <summary>
-    /// Reads the groups' codes. <paramref name="metaImage"/> (group number per tile, already remapped to
-    /// 0..<paramref name="storedGroups"/>, pooled) is owned by the result, or returned to the pool when
-    /// reading fails; <paramref name="mapping"/>, when not
-    /// empty, maps each coded group number to its stored index or -1 for a group the image never uses,
-    /// whose codes are validated and dropped.
+    /// Reads the codes of <paramref name="codedGroups"/> groups. <paramref name="metaImage"/> (the group of
+    /// each tile, already renumbered 0..<paramref name="storedGroups"/>, pooled) is owned by the result,
+    /// or returned to the pool when reading fails. <paramref name="mapping"/>, when not empty, maps each
+    /// coded group number to its stored index, or to -1 for a group no tile uses, whose codes are
+    /// validated and dropped.
     /// </summary>
     public static Vp8LHuffmanGroups Read(ref Vp8LBitReader reader, int codedGroups, ReadOnlySpan<int> mapping, int storedGroups,
         int[]? metaImage, int metaBits, int colorCacheBits, string? source)

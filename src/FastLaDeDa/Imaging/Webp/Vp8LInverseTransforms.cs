@@ -301,6 +301,7 @@ internal static class Vp8LInverseTransforms
         Vector128.ShiftRightLogical((a ^ b) & Vector128.Create(0xFEFEFEFEu), 1) + (a & b);
 
     /// <summary>Inverse subtract-green: adds green to red and blue, modulo 256. <paramref name="input"/> may be <paramref name="output"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddGreenToBlueAndRed(ReadOnlySpan<uint> input, Span<uint> output)
     {
         int i = 0;
@@ -334,6 +335,7 @@ internal static class Vp8LInverseTransforms
     /// Inverse cross-color with the multipliers of one tile (<paramref name="colorCode"/>: green→red in
     /// bits 0-7, green→blue in 8-15, red→blue in 16-23, each a signed byte, products scaled by 1/32).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TransformColorInverse(uint colorCode, ReadOnlySpan<uint> input, Span<uint> output)
     {
         int i = 0;
@@ -379,6 +381,7 @@ internal static class Vp8LInverseTransforms
     }
 
     /// <summary>Looks each pixel's green channel up in <paramref name="palette"/> (256 entries).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MapColors(ReadOnlySpan<uint> input, ReadOnlySpan<uint> palette, Span<uint> output)
     {
         palette = palette[..256];
@@ -387,6 +390,7 @@ internal static class Vp8LInverseTransforms
     }
 
     /// <summary>Writes the R, G, B bytes of each ARGB pixel (alpha dropped, as <c>convert("RGB")</c> does).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ArgbToRgb(ReadOnlySpan<uint> input, Span<byte> output)
     {
         int i = 0;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace FastLaDeDa.Imaging.Webp;
 
@@ -120,6 +121,7 @@ internal sealed class Vp8LTransform : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InverseCrossColor(int rowStart, int rowEnd, ReadOnlySpan<uint> input, Span<uint> output)
     {
         int width = Width;
@@ -139,6 +141,7 @@ internal sealed class Vp8LTransform : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InverseColorIndexing(int rows, ReadOnlySpan<uint> input, Span<uint> output)
     {
         ReadOnlySpan<uint> palette = _data;
