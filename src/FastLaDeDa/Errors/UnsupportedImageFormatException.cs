@@ -1,9 +1,9 @@
 namespace FastLaDeDa;
 
 /// <summary>
-/// The bytes are not an image in a format FastLaDeDa decodes (JPEG, PNG, BMP, GIF, TGA, PNM),
-/// or a variant of one it deliberately refuses (e.g. CMYK JPEG, whose colours the official
-/// pipeline would convert differently).
+/// The bytes are not an image in a format FastLaDeDa decodes (JPEG, PNG, WebP, BMP, GIF, TGA,
+/// PNM), or a variant of one it deliberately refuses, like the official pipeline's Pillow (e.g. a
+/// 12-bit or lossless JPEG). README's "Formats" lists them with the reasons.
 /// </summary>
 public sealed class UnsupportedImageFormatException : ImageDecodeException
 {

@@ -68,6 +68,7 @@ public static class ImageDecoder
             ImageFormat.Bmp => DecodeBmp(data, sourceName, limits),
             ImageFormat.Tga => DecodeTga(data, sourceName, limits),
             ImageFormat.Pnm => PnmDecoder.Decode(data, limits, sourceName),
+            ImageFormat.Webp => Webp.WebpDecoder.Decode(data, limits, sourceName),
             _ => throw new UnsupportedImageFormatException(sourceName, "not a recognised image format"),
         };
     }

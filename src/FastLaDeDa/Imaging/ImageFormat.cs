@@ -9,4 +9,5 @@ internal enum ImageFormat
     Bmp, // also DIB data: a bitmap without its 14-byte file header
     Tga,
     Pnm,
+    Webp,
 }

@@ -4,7 +4,7 @@ namespace FastLaDeDa.Imaging;
 
 /// <summary>
 /// Tells the format of an image from its first bytes (never from the file name). Formats that
-/// Pillow would open but FastLaDeDa deliberately does not decode (TIFF, WebP, HEIC, ...) are
+/// Pillow would open but FastLaDeDa deliberately does not decode (TIFF, HEIC, PSD, ...) are
 /// recognised and refused by name, so the user learns what the file is rather than "corrupt".
 /// </summary>
 internal static class ImageFormatSniffer
@@ -29,10 +29,11 @@ internal static class ImageFormatSniffer
         // Like Pillow: "BM", or DIB data (a bitmap without its file header) by its info header size.
         if (BmpDecoder.HasFileHeader(data) || BmpDecoder.IsDib(data)) return ImageFormat.Bmp;
         if (PnmDecoder.HasSignature(data)) return ImageFormat.Pnm;
+        if (data.Length >= 12 && data.StartsWith("RIFF"u8) && data[8..12].SequenceEqual("WEBP"u8)) return ImageFormat.Webp;
 
         string? refused = RefusedFormatName(data);
         if (refused is not null)
-            throw new UnsupportedImageFormatException(source, $"{refused} images are not supported (FastLaDeDa decodes JPEG, PNG, BMP, GIF, TGA and PNM)");
+            throw new UnsupportedImageFormatException(source, $"{refused} images are not supported (FastLaDeDa decodes JPEG, PNG, WebP, BMP, GIF, TGA and PNM)");
 
         // TGA has no magic number, so it is tried last, on a strict plausibility test of its header.
         if (TgaStructure.HasPlausibleHeader(data)) return ImageFormat.Tga;
@@ -44,7 +45,6 @@ internal static class ImageFormatSniffer
     {
         if (data.StartsWith("II*\0"u8) || data.StartsWith("MM\0*"u8)) return "TIFF";
         if (data.StartsWith("II+\0"u8) || data.StartsWith("MM\0+"u8)) return "BigTIFF";
-        if (data.Length >= 12 && data.StartsWith("RIFF"u8) && data[8..12].SequenceEqual("WEBP"u8)) return "WebP";
         if (data.Length >= 12 && data[4..8].SequenceEqual("ftyp"u8)) return IsoMediaBrandName(data[8..12]);
         if (data.StartsWith("8BPS"u8)) return "Photoshop (PSD)";
         if (data.StartsWith("#?RADIANCE"u8) || data.StartsWith("#?RGBE"u8)) return "Radiance HDR";
