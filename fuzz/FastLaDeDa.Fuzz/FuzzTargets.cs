@@ -22,6 +22,7 @@ public static class FuzzTargets
             "image" => Image,
             "jpeg" => Jpeg,
             "bmp-gif" => BmpGif,
+            "webp" => Webp,
             "safetensors" => SafeTensorsFile,
             "pth" => PthFile,
             _ => null!,
@@ -50,6 +51,13 @@ public static class FuzzTargets
     {
         if (data.Length < 3 || data[0] != 0xFF || data[1] != 0xD8) return;
         DecodeResizeAndCompare(data, reduced: true);
+    }
+
+    /// <summary>The WebP decoders (container, lossless, lossy, alpha, animation frame 0), with the same check.</summary>
+    public static void Webp(byte[] data)
+    {
+        if (data.Length < 12 || !data.AsSpan(0, 4).SequenceEqual("RIFF"u8) || !data.AsSpan(8, 4).SequenceEqual("WEBP"u8)) return;
+        DecodeResizeAndCompare(data, reduced: false);
     }
 
     /// <summary>The BMP/DIB and GIF decoders, with the same streaming-versus-whole check.</summary>

@@ -18,6 +18,7 @@ public static class SeedCorpus
         string pth = Directory.CreateDirectory(Path.Combine(directory, "pth")).FullName;
         string jpeg = Directory.CreateDirectory(Path.Combine(directory, "jpeg")).FullName;
         string bmpGif = Directory.CreateDirectory(Path.Combine(directory, "bmp-gif")).FullName;
+        string webp = Directory.CreateDirectory(Path.Combine(directory, "webp")).FullName;
 
         // Format seeds from Pillow's own test images: the small ones, every variant it collected.
         string pillow = Path.Combine(shared, "conformance", "pillow", "images");
@@ -31,6 +32,7 @@ public static class SeedCorpus
             }
         }
         JpegVariants(jpeg);
+        WebpVariants(webp);
 
         // Small files mutate fastest: AFL's own advice is seeds under a few kilobytes.
         foreach (string file in Directory.EnumerateFiles(Path.Combine(shared, "golden", "images")).Where(f => new FileInfo(f).Length < 100_000))
@@ -74,13 +76,36 @@ public static class SeedCorpus
         ];
         foreach (string[] options in variants)
         {
-            string output = Path.Combine(directory, "cjpeg" + string.Concat(options) + ".jpg");
-            var psi = new System.Diagnostics.ProcessStartInfo(cjpeg) { RedirectStandardError = true };
-            foreach (string option in options.Concat(["-outfile", output, ppm])) psi.ArgumentList.Add(option);
-            using var process = System.Diagnostics.Process.Start(psi)!;
-            process.WaitForExit();
+            Run(cjpeg, [.. options, "-outfile", Path.Combine(directory, "cjpeg" + string.Concat(options) + ".jpg"), ppm]);
         }
         File.Delete(ppm);
+    }
+
+    /// <summary>Small lossy, lossless, alpha and animated WebPs from Debian's cwebp/img2webp, when installed.</summary>
+    private static void WebpVariants(string directory)
+    {
+        string? cwebp = new[] { "/usr/bin/cwebp", "/usr/local/bin/cwebp" }.FirstOrDefault(File.Exists);
+        if (cwebp is null) return;
+        string pam = Path.Combine(directory, "source.pam.tmp");
+        const int width = 21, height = 13;
+        File.WriteAllBytes(pam, [.. System.Text.Encoding.ASCII.GetBytes($"P7\nWIDTH {width}\nHEIGHT {height}\nDEPTH 4\nMAXVAL 255\nTUPLTYPE RGB_ALPHA\nENDHDR\n"),
+            .. Enumerable.Range(0, width * height * 4).Select(i => (byte)(i % 4 == 3 ? (i / 4 % 7 == 0 ? 0 : 255) : i * 29 % 251))]);
+        string[][] variants = [["-q", "75"], ["-q", "20", "-sns", "100", "-f", "60"], ["-lossless"], ["-lossless", "-z", "9"], ["-near_lossless", "40"], ["-q", "90", "-alpha_q", "50"], ["-exact", "-lossless"]];
+        foreach (string[] options in variants)
+            Run(cwebp, [.. options, pam, "-o", Path.Combine(directory, "cwebp" + string.Concat(options) + ".webp")]);
+        string? img2webp = new[] { "/usr/bin/img2webp", "/usr/local/bin/img2webp" }.FirstOrDefault(File.Exists);
+        string first = Path.Combine(directory, "cwebp-q75.webp"), second = Path.Combine(directory, "cwebp-lossless.webp");
+        if (img2webp is not null && File.Exists(first) && File.Exists(second))
+            Run(img2webp, ["-o", Path.Combine(directory, "animation.webp"), first, "-lossy", second]);
+        File.Delete(pam);
+    }
+
+    private static void Run(string tool, string[] arguments)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string argument in arguments) psi.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        process.WaitForExit();
     }
 
     private static byte[] Png(int width, int height, byte colorType, byte bitDepth)
