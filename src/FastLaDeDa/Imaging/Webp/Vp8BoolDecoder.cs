@@ -106,6 +106,7 @@ internal struct Vp8BoolDecoder
     /// <summary>Reads a one-bit flag (probability 1/2).</summary>
     public bool GetFlag() => GetBit(0x80) != 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void LoadNewBytes()
     {
         if (_position < _bulkEnd)
@@ -117,27 +118,31 @@ internal struct Vp8BoolDecoder
         }
         else
         {
-            LoadFinalBytes();
+            // By value, so that a decoder held in a local is never address-exposed (keeps it in registers).
+            this = WithFinalByte(this);
         }
     }
 
-    private void LoadFinalBytes()
+    /// <summary>The decoder after loading one more byte, or its end-of-data state.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vp8BoolDecoder WithFinalByte(Vp8BoolDecoder decoder)
     {
-        if (_position < _end)
+        if (decoder._position < decoder._end)
         {
-            _bits += 8;
-            _value = _buffer[_position++] | (_value << 8);
+            decoder._bits += 8;
+            decoder._value = decoder._buffer[decoder._position++] | (decoder._value << 8);
         }
-        else if (!_eof)
+        else if (!decoder._eof)
         {
-            _value <<= 8;
-            _bits += 8;
-            _eof = true;
+            decoder._value <<= 8;
+            decoder._bits += 8;
+            decoder._eof = true;
         }
         else
         {
             // Past the end for good: keep reading zeros without shifting further (libwebp does the same).
-            _bits = 0;
+            decoder._bits = 0;
         }
+        return decoder;
     }
 }

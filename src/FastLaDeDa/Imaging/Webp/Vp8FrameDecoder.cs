@@ -307,12 +307,12 @@ internal sealed class Vp8FrameDecoder : IDisposable
         Span<byte> plane = _cacheY;
         if (_filterType == 1)
         {
-            if (mbX > 0) Vp8LoopFilter.SimpleHorizontal(plane, y, ys, limit + 4);
+            if (mbX > 0) SimpleHorizontal(plane, y, ys, limit + 4);
             if (inner)
-                for (int k = 4; k < 16; k += 4) Vp8LoopFilter.SimpleHorizontal(plane, y + k, ys, limit);
-            if (mbY > 0) Vp8LoopFilter.SimpleVertical(plane, y, ys, limit + 4);
+                for (int k = 4; k < 16; k += 4) SimpleHorizontal(plane, y + k, ys, limit);
+            if (mbY > 0) SimpleVertical(plane, y, ys, limit + 4);
             if (inner)
-                for (int k = 4; k < 16; k += 4) Vp8LoopFilter.SimpleVertical(plane, y + k * ys, ys, limit);
+                for (int k = 4; k < 16; k += 4) SimpleVertical(plane, y + k * ys, ys, limit);
             return;
         }
 
@@ -322,28 +322,53 @@ internal sealed class Vp8FrameDecoder : IDisposable
         int interior = strength.InteriorLimit, hev = strength.HevThreshold;
         if (mbX > 0)
         {
-            Vp8LoopFilter.MacroblockEdge(plane, y, 1, ys, 16, limit + 4, interior, hev);
-            Vp8LoopFilter.MacroblockEdge(u, uv, 1, uvs, 8, limit + 4, interior, hev);
-            Vp8LoopFilter.MacroblockEdge(v, uv, 1, uvs, 8, limit + 4, interior, hev);
+            HorizontalEdge(plane, y, ys, 16, true, limit + 4, interior, hev);
+            HorizontalEdge(u, uv, uvs, 8, true, limit + 4, interior, hev);
+            HorizontalEdge(v, uv, uvs, 8, true, limit + 4, interior, hev);
         }
         if (inner)
         {
-            for (int k = 4; k < 16; k += 4) Vp8LoopFilter.InnerEdge(plane, y + k, 1, ys, 16, limit, interior, hev);
-            Vp8LoopFilter.InnerEdge(u, uv + 4, 1, uvs, 8, limit, interior, hev);
-            Vp8LoopFilter.InnerEdge(v, uv + 4, 1, uvs, 8, limit, interior, hev);
+            for (int k = 4; k < 16; k += 4) HorizontalEdge(plane, y + k, ys, 16, false, limit, interior, hev);
+            HorizontalEdge(u, uv + 4, uvs, 8, false, limit, interior, hev);
+            HorizontalEdge(v, uv + 4, uvs, 8, false, limit, interior, hev);
         }
         if (mbY > 0)
         {
-            Vp8LoopFilter.MacroblockEdge(plane, y, ys, 1, 16, limit + 4, interior, hev);
-            Vp8LoopFilter.MacroblockEdge(u, uv, uvs, 1, 8, limit + 4, interior, hev);
-            Vp8LoopFilter.MacroblockEdge(v, uv, uvs, 1, 8, limit + 4, interior, hev);
+            VerticalEdge(plane, y, ys, 16, true, limit + 4, interior, hev);
+            VerticalEdge(u, uv, uvs, 8, true, limit + 4, interior, hev);
+            VerticalEdge(v, uv, uvs, 8, true, limit + 4, interior, hev);
         }
         if (inner)
         {
-            for (int k = 4; k < 16; k += 4) Vp8LoopFilter.InnerEdge(plane, y + k * ys, ys, 1, 16, limit, interior, hev);
-            Vp8LoopFilter.InnerEdge(u, uv + 4 * uvs, uvs, 1, 8, limit, interior, hev);
-            Vp8LoopFilter.InnerEdge(v, uv + 4 * uvs, uvs, 1, 8, limit, interior, hev);
+            for (int k = 4; k < 16; k += 4) VerticalEdge(plane, y + k * ys, ys, 16, false, limit, interior, hev);
+            VerticalEdge(u, uv + 4 * uvs, uvs, 8, false, limit, interior, hev);
+            VerticalEdge(v, uv + 4 * uvs, uvs, 8, false, limit, interior, hev);
         }
+    }
+
+    // The filters with SIMD where available, else the scalar reference (same results).
+    private static void SimpleHorizontal(Span<byte> plane, int offset, int stride, int threshold)
+    {
+        if (Vp8LoopFilterVector.IsSupported) Vp8LoopFilterVector.SimpleHorizontal(plane, offset, stride, threshold);
+        else Vp8LoopFilter.SimpleHorizontal(plane, offset, stride, threshold);
+    }
+
+    private static void SimpleVertical(Span<byte> plane, int offset, int stride, int threshold)
+    {
+        if (Vp8LoopFilterVector.IsSupported) Vp8LoopFilterVector.SimpleVertical(plane, offset, stride, threshold);
+        else Vp8LoopFilter.SimpleVertical(plane, offset, stride, threshold);
+    }
+
+    private static void HorizontalEdge(Span<byte> plane, int offset, int stride, int count, bool macroblockEdge, int threshold, int interior, int hev)
+    {
+        if (Vp8LoopFilterVector.IsSupported) Vp8LoopFilterVector.HorizontalEdge(plane, offset, stride, count, macroblockEdge, threshold, interior, hev);
+        else Vp8LoopFilter.HorizontalEdge(plane, offset, stride, count, macroblockEdge, threshold, interior, hev);
+    }
+
+    private static void VerticalEdge(Span<byte> plane, int offset, int stride, int count, bool macroblockEdge, int threshold, int interior, int hev)
+    {
+        if (Vp8LoopFilterVector.IsSupported) Vp8LoopFilterVector.VerticalEdge(plane, offset, stride, count, macroblockEdge, threshold, interior, hev);
+        else Vp8LoopFilter.VerticalEdge(plane, offset, stride, count, macroblockEdge, threshold, interior, hev);
     }
 
     /// <summary>
@@ -398,10 +423,24 @@ internal sealed class Vp8FrameDecoder : IDisposable
         int width = _width;
         Span<byte> upTopU = _upsampled.AsSpan(0, width), upBottomU = _upsampled.AsSpan(width, width);
         Span<byte> upTopV = _upsampled.AsSpan(2 * width, width), upBottomV = _upsampled.AsSpan(3 * width, width);
-        Vp8FancyUpsampler.UpsampleRows(topU, bottomU, upTopU, upBottomU, width);
-        Vp8FancyUpsampler.UpsampleRows(topV, bottomV, upTopV, upBottomV, width);
-        Vp8YuvToRgb.ConvertRow(topY, upTopU, upTopV, topRgb);
-        if (!bottomY.IsEmpty) Vp8YuvToRgb.ConvertRow(bottomY, upBottomU, upBottomV, bottomRgb);
+        if (Vp8FancyUpsamplerVector.IsSupported)
+        {
+            Vp8FancyUpsamplerVector.UpsampleRows(topU, bottomU, upTopU, upBottomU, width);
+            Vp8FancyUpsamplerVector.UpsampleRows(topV, bottomV, upTopV, upBottomV, width);
+        }
+        else
+        {
+            Vp8FancyUpsampler.UpsampleRows(topU, bottomU, upTopU, upBottomU, width);
+            Vp8FancyUpsampler.UpsampleRows(topV, bottomV, upTopV, upBottomV, width);
+        }
+        ConvertRow(topY, upTopU, upTopV, topRgb);
+        if (!bottomY.IsEmpty) ConvertRow(bottomY, upBottomU, upBottomV, bottomRgb);
+    }
+
+    private static void ConvertRow(ReadOnlySpan<byte> y, ReadOnlySpan<byte> u, ReadOnlySpan<byte> v, Span<byte> rgb)
+    {
+        if (Vp8YuvToRgbVector.IsSupported) Vp8YuvToRgbVector.ConvertRow(y, u, v, rgb);
+        else Vp8YuvToRgb.ConvertRow(y, u, v, rgb);
     }
 
     /// <summary>Moves the bottom rows the next macroblock row's filter will still change to the top of the cache.</summary>

@@ -7,7 +7,7 @@ namespace FastLaDeDa.Imaging.Webp;
 /// plane of rows <c>stride</c> bytes apart. <c>offset</c> is the first pixel after the edge: for a
 /// vertical edge (filtered horizontally, "H") the pixel right of it, for a horizontal edge ("V")
 /// the pixel below it. Each of the 16 (luma) or 8 (chroma) lines across the edge is independent.
-/// This is the scalar reference.
+/// This is the scalar reference of <see cref="Vp8LoopFilterVector"/>.
 /// </summary>
 internal static class Vp8LoopFilter
 {
@@ -37,28 +37,28 @@ internal static class Vp8LoopFilter
     }
 
     /// <summary>
-    /// Normal filter across <paramref name="count"/> lines of a macroblock edge (up to 3 pixels changed
-    /// each side); <paramref name="step"/> crosses the edge, <paramref name="advance"/> moves along it.
+    /// Normal filter across <paramref name="count"/> (8 or 16) rows of a vertical edge left of
+    /// <paramref name="offset"/>: a macroblock edge (6-tap) or an inner edge (4-tap).
     /// </summary>
-    public static void MacroblockEdge(Span<byte> plane, int offset, int step, int advance, int count, int threshold, int interior, int hevThreshold)
-    {
-        int threshold2 = 2 * threshold + 1;
-        for (int i = 0; i < count; i++, offset += advance)
-        {
-            if (!NeedsFilterNormal(plane, offset, step, threshold2, interior)) continue;
-            if (HighEdgeVariance(plane, offset, step, hevThreshold)) Filter2(plane, offset, step);
-            else Filter6(plane, offset, step);
-        }
-    }
+    public static void HorizontalEdge(Span<byte> plane, int offset, int stride, int count, bool macroblockEdge, int threshold, int interior, int hevThreshold) =>
+        FilterLines(plane, offset, 1, stride, count, macroblockEdge, threshold, interior, hevThreshold);
 
-    /// <summary>Normal filter across <paramref name="count"/> lines of an inner 4x4 edge (up to 2 pixels changed each side).</summary>
-    public static void InnerEdge(Span<byte> plane, int offset, int step, int advance, int count, int threshold, int interior, int hevThreshold)
+    /// <summary>
+    /// Normal filter across <paramref name="count"/> (8 or 16) columns of a horizontal edge above
+    /// <paramref name="offset"/>: a macroblock edge (6-tap) or an inner edge (4-tap).
+    /// </summary>
+    public static void VerticalEdge(Span<byte> plane, int offset, int stride, int count, bool macroblockEdge, int threshold, int interior, int hevThreshold) =>
+        FilterLines(plane, offset, stride, 1, count, macroblockEdge, threshold, interior, hevThreshold);
+
+    /// <summary><paramref name="step"/> crosses the edge, <paramref name="advance"/> moves along it.</summary>
+    private static void FilterLines(Span<byte> plane, int offset, int step, int advance, int count, bool macroblockEdge, int threshold, int interior, int hevThreshold)
     {
         int threshold2 = 2 * threshold + 1;
         for (int i = 0; i < count; i++, offset += advance)
         {
             if (!NeedsFilterNormal(plane, offset, step, threshold2, interior)) continue;
             if (HighEdgeVariance(plane, offset, step, hevThreshold)) Filter2(plane, offset, step);
+            else if (macroblockEdge) Filter6(plane, offset, step);
             else Filter4(plane, offset, step);
         }
     }

@@ -155,7 +155,17 @@ internal sealed class Vp8ResidualReader
     /// <paramref name="dst"/>; returns the position after the last non-zero token (16 when the
     /// block ends without an end-of-block token).
     /// </summary>
-    private static int ReadBlock(ref Vp8BoolDecoder reader, ReadOnlySpan<byte> probabilities, int ctx, int dcFactor, int acFactor, int n, Span<short> dst)
+    private static int ReadBlock(ref Vp8BoolDecoder decoder, ReadOnlySpan<byte> probabilities, int ctx, int dcFactor, int acFactor, int n, Span<short> dst)
+    {
+        // A local copy stays in registers; written back whichever way the block ends.
+        Vp8BoolDecoder reader = decoder;
+        n = ReadTokens(ref reader, probabilities, ctx, dcFactor, acFactor, n, dst);
+        decoder = reader;
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReadTokens(ref Vp8BoolDecoder reader, ReadOnlySpan<byte> probabilities, int ctx, int dcFactor, int acFactor, int n, Span<short> dst)
     {
         const int PerPosition = Vp8TokenProbabilities.PerPosition, PerContext = Vp8TokenProbabilities.PerContext;
         int p = n * PerPosition + ctx * PerContext;
@@ -192,6 +202,7 @@ internal sealed class Vp8ResidualReader
     private static ReadOnlySpan<byte> Cat6 => [254, 254, 243, 230, 196, 177, 153, 140, 133, 130, 129];
 
     /// <summary>Reads a token value of 2 or more (the token tree below "not one").</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ReadLargeValue(ref Vp8BoolDecoder reader, ReadOnlySpan<byte> p)
     {
         if (reader.GetBit(p[3]) == 0)
