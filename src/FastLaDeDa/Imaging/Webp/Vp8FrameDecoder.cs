@@ -274,12 +274,15 @@ internal sealed class Vp8FrameDecoder : IDisposable
         return mbY == 0 ? Vp8PredictionMode.DCNoTop : Vp8PredictionMode.DC;
     }
 
-    /// <summary>Adds one 4x4 block's residual according to its transform code.</summary>
+    /// <summary>Adds one 4x4 block's residual with the transform libwebp picks for its code.</summary>
     private static void AddResidual(uint code, ReadOnlySpan<short> coeffs, Span<byte> work, int offset)
     {
-        // Code 2 (at most three coefficients) is libwebp's "AC3" shortcut, equal to the full transform.
-        if (code >= 2) Vp8Transform.AddInverseDct(coeffs, work, offset, Bps);
-        else if (code == 1) Vp8Transform.AddInverseDctDcOnly(coeffs[0], work, offset, Bps);
+        switch (code)
+        {
+            case 3: AddInverseDct(coeffs, work, offset); break;
+            case 2: Vp8Transform.AddInverseDctAc3(coeffs, work, offset, Bps); break;
+            case 1: Vp8Transform.AddInverseDctDcOnly(coeffs[0], work, offset, Bps); break;
+        }
     }
 
     /// <summary>Adds the residual of one 8x8 chroma block (four 4x4 blocks, codes in 8 bits).</summary>
@@ -292,9 +295,15 @@ internal sealed class Vp8FrameDecoder : IDisposable
             ReadOnlySpan<short> block = coeffs.Slice(16 * n, 16);
             int at = offset + (n >> 1) * 4 * Bps + (n & 1) * 4;
             // libwebp transforms all four blocks fully when any has AC, else only non-zero DCs.
-            if (anyAc) Vp8Transform.AddInverseDct(block, work, at, Bps);
+            if (anyAc) AddInverseDct(block, work, at);
             else if (block[0] != 0) Vp8Transform.AddInverseDctDcOnly(block[0], work, at, Bps);
         }
+    }
+
+    private static void AddInverseDct(ReadOnlySpan<short> coeffs, Span<byte> work, int offset)
+    {
+        if (Vp8TransformVector.IsSupported) Vp8TransformVector.AddInverseDct(coeffs, work, offset, Bps);
+        else Vp8Transform.AddInverseDct(coeffs, work, offset, Bps);
     }
 
     /// <summary>Loop-filters macroblock (<paramref name="mbX"/>, <paramref name="mbY"/>) in the cache: left edge, inner vertical edges, top edge, inner horizontal edges.</summary>

@@ -3,27 +3,34 @@ using System.Runtime.CompilerServices;
 namespace FastLaDeDa.Imaging.Webp;
 
 /// <summary>
-/// VP8's inverse transforms (RFC 6386 section 14), with libwebp 1.2.4's exact integer rounding:
-/// the 4x4 inverse DCT added to a prediction (constants 20091 + 65536 and 35468 in 16-bit fixed
-/// point, +4 then >> 3), its DC-only shortcut, and the inverse Walsh-Hadamard transform of the
-/// Y2 block.
+/// VP8's inverse transforms (RFC 6386 section 14) with exactly the integer arithmetic of
+/// libwebp 1.2.4 as built for x86-64 (what dwebp and Pillow run there): the full 4x4 inverse DCT
+/// is its SSE2 version, every intermediate wrapped to 16 bits and the constants
+/// 20091 + 65536 and 35468 applied as <c>mulhi(x, k) + x</c> with k = 20091 and 35468 - 65536;
+/// the "AC3" shortcut (only coefficients 0, 1 and 4), the DC-only shortcut and the
+/// Walsh-Hadamard transform of the Y2 block are its C versions, in 32-bit ints. For coefficients
+/// an encoder can produce (|c| &lt;= 2048) all of these agree with the plain formulas; they differ
+/// only on corrupt streams, where we still decode what libwebp decodes.
+/// This is the scalar reference of <see cref="Vp8TransformVector"/>.
 /// </summary>
 internal static class Vp8Transform
 {
-    /// <summary>cos(pi/8) * sqrt(2) - 1 in 16-bit fixed point (the "+ a" makes it 1.306...).</summary>
-    private const int C1 = 20091;
-
-    /// <summary>sin(pi/8) * sqrt(2) in 16-bit fixed point.</summary>
-    private const int C2 = 35468;
+    private const short K1 = 20091;
+    private const short K2 = 35468 - 65536;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Mul1(int a) => ((a * C1) >> 16) + a;
+    private static short MulHigh(short a, short k) => (short)((a * k) >> 16);
+
+    /// <summary><c>(a * (20091 + 65536)) >> 16</c>, modulo 2^16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Mul1(short a) => MulHigh(a, K1) + a;
+
+    /// <summary><c>(a * 35468) >> 16</c>, modulo 2^16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Mul2(short a) => MulHigh(a, K2) + a;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Mul2(int a) => (a * C2) >> 16;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static byte AddClamped(byte pixel, int residual) => (byte)Math.Clamp(pixel + (residual >> 3), 0, 255);
+    private static byte AddClamped(byte pixel, int residual) => (byte)Math.Clamp(pixel + residual, 0, 255);
 
     /// <summary>
     /// Inverse-transforms the 16 coefficients <paramref name="coeffs"/> and adds the result to the
@@ -32,42 +39,63 @@ internal static class Vp8Transform
     public static void AddInverseDct(ReadOnlySpan<short> coeffs, Span<byte> dst, int offset, int stride)
     {
         coeffs = coeffs[..16];
-        Span<int> tmp = stackalloc int[16];
+        Span<short> tmp = stackalloc short[16];
         for (int i = 0; i < 4; i++)
         {
             // Vertical pass over column i.
-            int a = coeffs[i] + coeffs[8 + i];
-            int b = coeffs[i] - coeffs[8 + i];
-            int c = Mul2(coeffs[4 + i]) - Mul1(coeffs[12 + i]);
-            int d = Mul1(coeffs[4 + i]) + Mul2(coeffs[12 + i]);
-            tmp[4 * i + 0] = a + d;
-            tmp[4 * i + 1] = b + c;
-            tmp[4 * i + 2] = b - c;
-            tmp[4 * i + 3] = a - d;
+            short a = (short)(coeffs[i] + coeffs[8 + i]);
+            short b = (short)(coeffs[i] - coeffs[8 + i]);
+            short c = (short)(Mul2(coeffs[4 + i]) - Mul1(coeffs[12 + i]));
+            short d = (short)(Mul1(coeffs[4 + i]) + Mul2(coeffs[12 + i]));
+            tmp[4 * i + 0] = (short)(a + d);
+            tmp[4 * i + 1] = (short)(b + c);
+            tmp[4 * i + 2] = (short)(b - c);
+            tmp[4 * i + 3] = (short)(a - d);
         }
         for (int i = 0; i < 4; i++)
         {
             // Horizontal pass over row i, with the final rounding.
-            int dc = tmp[i] + 4;
-            int a = dc + tmp[8 + i];
-            int b = dc - tmp[8 + i];
-            int c = Mul2(tmp[4 + i]) - Mul1(tmp[12 + i]);
-            int d = Mul1(tmp[4 + i]) + Mul2(tmp[12 + i]);
+            short dc = (short)(tmp[i] + 4);
+            short a = (short)(dc + tmp[8 + i]);
+            short b = (short)(dc - tmp[8 + i]);
+            short c = (short)(Mul2(tmp[4 + i]) - Mul1(tmp[12 + i]));
+            short d = (short)(Mul1(tmp[4 + i]) + Mul2(tmp[12 + i]));
             Span<byte> row = dst.Slice(offset + i * stride, 4);
-            row[0] = AddClamped(row[0], a + d);
-            row[1] = AddClamped(row[1], b + c);
-            row[2] = AddClamped(row[2], b - c);
-            row[3] = AddClamped(row[3], a - d);
+            row[0] = AddClamped(row[0], (short)(a + d) >> 3);
+            row[1] = AddClamped(row[1], (short)(b + c) >> 3);
+            row[2] = AddClamped(row[2], (short)(b - c) >> 3);
+            row[3] = AddClamped(row[3], (short)(a - d) >> 3);
         }
     }
 
     /// <summary>
-    /// <see cref="AddInverseDct"/> when only the DC coefficient is non-zero: every pixel gets
-    /// <c>(dc + 4) >> 3</c>, which is exactly what the full transform computes then.
+    /// The inverse DCT when only coefficients 0, 1 and 4 can be non-zero (libwebp's C
+    /// <c>TransformAC3</c>, 32-bit arithmetic): every row is <c>dc ± d1, dc ± c1</c>.
+    /// </summary>
+    public static void AddInverseDctAc3(ReadOnlySpan<short> coeffs, Span<byte> dst, int offset, int stride)
+    {
+        int a = coeffs[0] + 4;
+        int c4 = (coeffs[4] * 35468) >> 16, d4 = ((coeffs[4] * 20091) >> 16) + coeffs[4];
+        int c1 = (coeffs[1] * 35468) >> 16, d1 = ((coeffs[1] * 20091) >> 16) + coeffs[1];
+        ReadOnlySpan<int> rowDc = [a + d4, a + c4, a - c4, a - d4];
+        for (int i = 0; i < 4; i++)
+        {
+            Span<byte> row = dst.Slice(offset + i * stride, 4);
+            int dc = rowDc[i];
+            row[0] = AddClamped(row[0], (dc + d1) >> 3);
+            row[1] = AddClamped(row[1], (dc + c1) >> 3);
+            row[2] = AddClamped(row[2], (dc - c1) >> 3);
+            row[3] = AddClamped(row[3], (dc - d1) >> 3);
+        }
+    }
+
+    /// <summary>
+    /// The inverse DCT when only the DC coefficient is non-zero (libwebp's C <c>TransformDC</c>):
+    /// every pixel gets <c>(dc + 4) >> 3</c>.
     /// </summary>
     public static void AddInverseDctDcOnly(int dc, Span<byte> dst, int offset, int stride)
     {
-        int value = dc + 4;
+        int value = (dc + 4) >> 3;
         for (int i = 0; i < 4; i++)
         {
             Span<byte> row = dst.Slice(offset + i * stride, 4);
