@@ -106,25 +106,26 @@ internal struct Vp8BoolDecoder
     /// <summary>Reads a one-bit flag (probability 1/2).</summary>
     public bool GetFlag() => GetBit(0x80) != 0;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void LoadNewBytes()
+    // Not inlined, and by value: the hot callers keep the decoder in a local that must not be
+    // address-exposed, so that the JIT can keep its fields in registers between refills.
+    private void LoadNewBytes() => this = WithNewBytes(this);
+
+    /// <summary>The decoder after a refill: 7 bytes while 8 remain, then single bytes, then the end-of-data state.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vp8BoolDecoder WithNewBytes(Vp8BoolDecoder decoder)
     {
-        if (_position < _bulkEnd)
+        if (decoder._position < decoder._bulkEnd)
         {
-            ulong bytes = BinaryPrimitives.ReadUInt64BigEndian(_buffer.AsSpan(_position, sizeof(ulong)));
-            _position += BulkBits / 8;
-            _value = (bytes >> (64 - BulkBits)) | (_value << BulkBits);
-            _bits += BulkBits;
+            ulong bytes = BinaryPrimitives.ReadUInt64BigEndian(decoder._buffer.AsSpan(decoder._position, sizeof(ulong)));
+            decoder._position += BulkBits / 8;
+            decoder._value = (bytes >> (64 - BulkBits)) | (decoder._value << BulkBits);
+            decoder._bits += BulkBits;
+            return decoder;
         }
-        else
-        {
-            // By value, so that a decoder held in a local is never address-exposed (keeps it in registers).
-            this = WithFinalByte(this);
-        }
+        return WithFinalByte(decoder);
     }
 
     /// <summary>The decoder after loading one more byte, or its end-of-data state.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private static Vp8BoolDecoder WithFinalByte(Vp8BoolDecoder decoder)
     {
         if (decoder._position < decoder._end)

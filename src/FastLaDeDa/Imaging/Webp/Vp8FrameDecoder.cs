@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace FastLaDeDa.Imaging.Webp;
 
@@ -201,18 +204,18 @@ internal sealed class Vp8FrameDecoder : IDisposable
         else
         {
             // The previous macroblock's last columns (and top row end) become this one's left edge.
-            for (int j = -1; j < 16; j++) work.Slice(YOffset + j * Bps + 12, 4).CopyTo(work.Slice(YOffset + j * Bps - 4, 4));
+            for (int j = -1; j < 16; j++) Copy4(work, YOffset + j * Bps + 12, YOffset + j * Bps - 4);
             for (int j = -1; j < 8; j++)
             {
-                work.Slice(UOffset + j * Bps + 4, 4).CopyTo(work.Slice(UOffset + j * Bps - 4, 4));
-                work.Slice(VOffset + j * Bps + 4, 4).CopyTo(work.Slice(VOffset + j * Bps - 4, 4));
+                Copy4(work, UOffset + j * Bps + 4, UOffset + j * Bps - 4);
+                Copy4(work, VOffset + j * Bps + 4, VOffset + j * Bps - 4);
             }
         }
         if (mbY > 0)
         {
-            _topY.AsSpan(16 * mbX, 16).CopyTo(work.Slice(YOffset - Bps, 16));
-            _topU.AsSpan(8 * mbX, 8).CopyTo(work.Slice(UOffset - Bps, 8));
-            _topV.AsSpan(8 * mbX, 8).CopyTo(work.Slice(VOffset - Bps, 8));
+            Copy16(_topY.AsSpan(16 * mbX), work[(YOffset - Bps)..]);
+            Copy8(_topU.AsSpan(8 * mbX), work[(UOffset - Bps)..]);
+            Copy8(_topV.AsSpan(8 * mbX), work[(VOffset - Bps)..]);
         }
 
         ReadOnlySpan<short> coeffs = _coeffs.AsSpan(0, 384);
@@ -225,7 +228,7 @@ internal sealed class Vp8FrameDecoder : IDisposable
                 else _topY.AsSpan(16 * (mbX + 1), 4).CopyTo(topRight);
             }
             // Blocks of the right column below the first see the macroblock's top-right pixels too.
-            for (int k = 1; k < 4; k++) topRight.CopyTo(work.Slice(YOffset - Bps + 16 + 4 * k * Bps, 4));
+            for (int k = 1; k < 4; k++) Copy4(work, YOffset - Bps + 16, YOffset - Bps + 16 + 4 * k * Bps);
             ReadOnlySpan<byte> subModes = _subblockModes.AsSpan(16 * mbX, 16);
             for (int n = 0; n < 16; n++)
             {
@@ -251,20 +254,32 @@ internal sealed class Vp8FrameDecoder : IDisposable
         if (mbY < _mbHeight - 1)
         {
             // Unfiltered bottom rows: the top edge of the macroblock below.
-            work.Slice(YOffset + 15 * Bps, 16).CopyTo(_topY.AsSpan(16 * mbX, 16));
-            work.Slice(UOffset + 7 * Bps, 8).CopyTo(_topU.AsSpan(8 * mbX, 8));
-            work.Slice(VOffset + 7 * Bps, 8).CopyTo(_topV.AsSpan(8 * mbX, 8));
+            Copy16(work[(YOffset + 15 * Bps)..], _topY.AsSpan(16 * mbX));
+            Copy8(work[(UOffset + 7 * Bps)..], _topU.AsSpan(8 * mbX));
+            Copy8(work[(VOffset + 7 * Bps)..], _topV.AsSpan(8 * mbX));
         }
 
         int yDst = _delayRows * _cacheYStride + 16 * mbX;
-        for (int j = 0; j < 16; j++) work.Slice(YOffset + j * Bps, 16).CopyTo(_cacheY.AsSpan(yDst + j * _cacheYStride, 16));
+        for (int j = 0; j < 16; j++) Copy16(work[(YOffset + j * Bps)..], _cacheY.AsSpan(yDst + j * _cacheYStride));
         int uvDst = _delayRows / 2 * _cacheUvStride + 8 * mbX;
         for (int j = 0; j < 8; j++)
         {
-            work.Slice(UOffset + j * Bps, 8).CopyTo(_cacheU.AsSpan(uvDst + j * _cacheUvStride, 8));
-            work.Slice(VOffset + j * Bps, 8).CopyTo(_cacheV.AsSpan(uvDst + j * _cacheUvStride, 8));
+            Copy8(work[(UOffset + j * Bps)..], _cacheU.AsSpan(uvDst + j * _cacheUvStride));
+            Copy8(work[(VOffset + j * Bps)..], _cacheV.AsSpan(uvDst + j * _cacheUvStride));
         }
     }
+
+    // Small fixed-size copies (Span.CopyTo's call costs more than the copy at these sizes).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy4(Span<byte> buffer, int from, int to) =>
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer[to..], BinaryPrimitives.ReadUInt32LittleEndian(buffer[from..]));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy8(ReadOnlySpan<byte> from, Span<byte> to) =>
+        BinaryPrimitives.WriteUInt64LittleEndian(to, BinaryPrimitives.ReadUInt64LittleEndian(from));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy16(ReadOnlySpan<byte> from, Span<byte> to) => Vector128.Create(from).CopyTo(to);
 
     /// <summary>DC prediction without the missing top and/or left edge on the frame's first row and column.</summary>
     private static byte EdgeAwareMode(int mbX, int mbY, byte mode)

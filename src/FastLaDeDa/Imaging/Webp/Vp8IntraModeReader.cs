@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FastLaDeDa.Imaging.Webp;
 
 /// <summary>
@@ -21,10 +23,19 @@ internal sealed class Vp8IntraModeReader
     /// Reads one row of macroblocks into <paramref name="modes"/> and their 4x4 modes into
     /// <paramref name="subblockModes"/> (16 per macroblock, raster order).
     /// </summary>
-    public void ReadRow(ref Vp8BoolDecoder reader, Vp8SegmentHeader segments, int skipProbability,
+    public void ReadRow(ref Vp8BoolDecoder decoder, Vp8SegmentHeader segments, int skipProbability,
         Span<Vp8MacroblockModes> modes, Span<byte> subblockModes)
     {
-        _left.AsSpan().Clear();
+        // A local copy stays in registers (see Vp8BoolDecoder).
+        Vp8BoolDecoder reader = decoder;
+        ReadRow(ref reader, segments, skipProbability, modes, subblockModes, _above, _left);
+        decoder = reader;
+    }
+
+    private static void ReadRow(ref Vp8BoolDecoder reader, Vp8SegmentHeader segments, int skipProbability,
+        Span<Vp8MacroblockModes> modes, Span<byte> subblockModes, Span<byte> aboveModes, Span<byte> leftModes)
+    {
+        leftModes.Clear();
         for (int x = 0; x < modes.Length; x++)
         {
             ref Vp8MacroblockModes mb = ref modes[x];
@@ -36,7 +47,7 @@ internal sealed class Vp8IntraModeReader
             }
             mb.Skip = skipProbability >= 0 && reader.GetBit(skipProbability) != 0;
             mb.Is4x4 = reader.GetBit(145) == 0;
-            Span<byte> above = _above.AsSpan(4 * x, 4);
+            Span<byte> above = aboveModes.Slice(4 * x, 4);
             if (!mb.Is4x4)
             {
                 byte mode = reader.GetBit(156) != 0
@@ -44,21 +55,21 @@ internal sealed class Vp8IntraModeReader
                     : (reader.GetBit(163) != 0 ? Vp8PredictionMode.VE : Vp8PredictionMode.DC);
                 mb.LumaMode = mode;
                 above.Fill(mode);
-                _left.AsSpan().Fill(mode);
+                leftModes.Fill(mode);
             }
             else
             {
                 Span<byte> sub = subblockModes.Slice(16 * x, 16);
                 for (int y = 0; y < 4; y++)
                 {
-                    int left = _left[y];
+                    int left = leftModes[y];
                     for (int i = 0; i < 4; i++)
                     {
                         left = ReadSubblockMode(ref reader, Probabilities.Slice((above[i] * 10 + left) * 9, 9));
                         above[i] = (byte)left;
                         sub[4 * y + i] = (byte)left;
                     }
-                    _left[y] = (byte)left;
+                    leftModes[y] = (byte)left;
                 }
             }
             mb.ChromaMode = reader.GetBit(142) == 0 ? Vp8PredictionMode.DC
@@ -68,6 +79,7 @@ internal sealed class Vp8IntraModeReader
     }
 
     /// <summary>The 4x4 mode tree of RFC 6386 section 11.2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte ReadSubblockMode(ref Vp8BoolDecoder reader, ReadOnlySpan<byte> p)
     {
         if (reader.GetBit(p[0]) == 0) return Vp8PredictionMode.DC;

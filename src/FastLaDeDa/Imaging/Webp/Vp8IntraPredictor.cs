@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
 namespace FastLaDeDa.Imaging.Webp;
@@ -102,8 +103,8 @@ internal static class Vp8IntraPredictor
         {
             case Vp8PredictionMode.DC:
             {
-                int dc = (a + b + c + d + i0 + j0 + k0 + l0 + 4) >> 3;
-                for (int y = 0; y < 4; y++) p.Slice(y * S, 4).Fill((byte)dc);
+                byte dc = (byte)((a + b + c + d + i0 + j0 + k0 + l0 + 4) >> 3);
+                for (int y = 0; y < 4; y++) Row(p, y, dc, dc, dc, dc);
                 break;
             }
             case Vp8PredictionMode.TM:
@@ -113,98 +114,88 @@ internal static class Vp8IntraPredictor
             {
                 int e = buffer[top + 4];
                 byte v0 = Avg3(x0, a, b), v1 = Avg3(a, b, c), v2 = Avg3(b, c, d), v3 = Avg3(c, d, e);
-                for (int y = 0; y < 4; y++)
-                {
-                    p[y * S] = v0;
-                    p[y * S + 1] = v1;
-                    p[y * S + 2] = v2;
-                    p[y * S + 3] = v3;
-                }
+                for (int y = 0; y < 4; y++) Row(p, y, v0, v1, v2, v3);
                 break;
             }
             case Vp8PredictionMode.HE:
-                p[..4].Fill(Avg3(x0, i0, j0));
-                p.Slice(S, 4).Fill(Avg3(i0, j0, k0));
-                p.Slice(2 * S, 4).Fill(Avg3(j0, k0, l0));
-                p.Slice(3 * S, 4).Fill(Avg3(k0, l0, l0));
+                Row(p, 0, Avg3(x0, i0, j0));
+                Row(p, 1, Avg3(i0, j0, k0));
+                Row(p, 2, Avg3(j0, k0, l0));
+                Row(p, 3, Avg3(k0, l0, l0));
                 break;
             case Vp8PredictionMode.RD:
-                Set(p, Avg3(j0, k0, l0), 0, 3);
-                Set(p, Avg3(i0, j0, k0), 1, 3, 0, 2);
-                Set(p, Avg3(x0, i0, j0), 2, 3, 1, 2, 0, 1);
-                Set(p, Avg3(a, x0, i0), 3, 3, 2, 2, 1, 1, 0, 0);
-                Set(p, Avg3(b, a, x0), 3, 2, 2, 1, 1, 0);
-                Set(p, Avg3(c, b, a), 3, 1, 2, 0);
-                Set(p, Avg3(d, c, b), 3, 0);
+            {
+                byte jkl = Avg3(j0, k0, l0), ijk = Avg3(i0, j0, k0), xij = Avg3(x0, i0, j0), axi = Avg3(a, x0, i0);
+                byte bax = Avg3(b, a, x0), cba = Avg3(c, b, a), dcb = Avg3(d, c, b);
+                Row(p, 0, axi, bax, cba, dcb);
+                Row(p, 1, xij, axi, bax, cba);
+                Row(p, 2, ijk, xij, axi, bax);
+                Row(p, 3, jkl, ijk, xij, axi);
                 break;
+            }
             case Vp8PredictionMode.LD:
             {
                 int e = buffer[top + 4], f = buffer[top + 5], g = buffer[top + 6], h = buffer[top + 7];
-                Set(p, Avg3(a, b, c), 0, 0);
-                Set(p, Avg3(b, c, d), 1, 0, 0, 1);
-                Set(p, Avg3(c, d, e), 2, 0, 1, 1, 0, 2);
-                Set(p, Avg3(d, e, f), 3, 0, 2, 1, 1, 2, 0, 3);
-                Set(p, Avg3(e, f, g), 3, 1, 2, 2, 1, 3);
-                Set(p, Avg3(f, g, h), 3, 2, 2, 3);
-                Set(p, Avg3(g, h, h), 3, 3);
+                byte abc = Avg3(a, b, c), bcd = Avg3(b, c, d), cde = Avg3(c, d, e), def = Avg3(d, e, f);
+                byte efg = Avg3(e, f, g), fgh = Avg3(f, g, h), ghh = Avg3(g, h, h);
+                Row(p, 0, abc, bcd, cde, def);
+                Row(p, 1, bcd, cde, def, efg);
+                Row(p, 2, cde, def, efg, fgh);
+                Row(p, 3, def, efg, fgh, ghh);
                 break;
             }
             case Vp8PredictionMode.VR:
-                Set(p, Avg2(x0, a), 0, 0, 1, 2);
-                Set(p, Avg2(a, b), 1, 0, 2, 2);
-                Set(p, Avg2(b, c), 2, 0, 3, 2);
-                Set(p, Avg2(c, d), 3, 0);
-                Set(p, Avg3(k0, j0, i0), 0, 3);
-                Set(p, Avg3(j0, i0, x0), 0, 2);
-                Set(p, Avg3(i0, x0, a), 0, 1, 1, 3);
-                Set(p, Avg3(x0, a, b), 1, 1, 2, 3);
-                Set(p, Avg3(a, b, c), 2, 1, 3, 3);
-                Set(p, Avg3(b, c, d), 3, 1);
+            {
+                byte xa = Avg2(x0, a), ab = Avg2(a, b), bc = Avg2(b, c), cd = Avg2(c, d);
+                byte ixa = Avg3(i0, x0, a), xab = Avg3(x0, a, b), abc = Avg3(a, b, c), bcd = Avg3(b, c, d);
+                Row(p, 0, xa, ab, bc, cd);
+                Row(p, 1, ixa, xab, abc, bcd);
+                Row(p, 2, Avg3(j0, i0, x0), xa, ab, bc);
+                Row(p, 3, Avg3(k0, j0, i0), ixa, xab, abc);
                 break;
+            }
             case Vp8PredictionMode.VL:
             {
                 int e = buffer[top + 4], f = buffer[top + 5], g = buffer[top + 6], h = buffer[top + 7];
-                Set(p, Avg2(a, b), 0, 0);
-                Set(p, Avg2(b, c), 1, 0, 0, 2);
-                Set(p, Avg2(c, d), 2, 0, 1, 2);
-                Set(p, Avg2(d, e), 3, 0, 2, 2);
-                Set(p, Avg3(a, b, c), 0, 1);
-                Set(p, Avg3(b, c, d), 1, 1, 0, 3);
-                Set(p, Avg3(c, d, e), 2, 1, 1, 3);
-                Set(p, Avg3(d, e, f), 3, 1, 2, 3);
-                Set(p, Avg3(e, f, g), 3, 2);
-                Set(p, Avg3(f, g, h), 3, 3);
+                byte bc = Avg2(b, c), cd = Avg2(c, d), de = Avg2(d, e);
+                byte bcd = Avg3(b, c, d), cde = Avg3(c, d, e), def = Avg3(d, e, f);
+                Row(p, 0, Avg2(a, b), bc, cd, de);
+                Row(p, 1, Avg3(a, b, c), bcd, cde, def);
+                Row(p, 2, bc, cd, de, Avg3(e, f, g));
+                Row(p, 3, bcd, cde, def, Avg3(f, g, h));
                 break;
             }
             case Vp8PredictionMode.HD:
-                Set(p, Avg2(i0, x0), 0, 0, 2, 1);
-                Set(p, Avg2(j0, i0), 0, 1, 2, 2);
-                Set(p, Avg2(k0, j0), 0, 2, 2, 3);
-                Set(p, Avg2(l0, k0), 0, 3);
-                Set(p, Avg3(a, b, c), 3, 0);
-                Set(p, Avg3(x0, a, b), 2, 0);
-                Set(p, Avg3(i0, x0, a), 1, 0, 3, 1);
-                Set(p, Avg3(j0, i0, x0), 1, 1, 3, 2);
-                Set(p, Avg3(k0, j0, i0), 1, 2, 3, 3);
-                Set(p, Avg3(l0, k0, j0), 1, 3);
+            {
+                byte ix = Avg2(i0, x0), ji = Avg2(j0, i0), kj = Avg2(k0, j0);
+                byte ixa = Avg3(i0, x0, a), jix = Avg3(j0, i0, x0), kji = Avg3(k0, j0, i0);
+                Row(p, 0, ix, ixa, Avg3(x0, a, b), Avg3(a, b, c));
+                Row(p, 1, ji, jix, ix, ixa);
+                Row(p, 2, kj, kji, ji, jix);
+                Row(p, 3, Avg2(l0, k0), Avg3(l0, k0, j0), kj, kji);
                 break;
+            }
             case Vp8PredictionMode.HU:
-                Set(p, Avg2(i0, j0), 0, 0);
-                Set(p, Avg2(j0, k0), 2, 0, 0, 1);
-                Set(p, Avg2(k0, l0), 2, 1, 0, 2);
-                Set(p, Avg3(i0, j0, k0), 1, 0);
-                Set(p, Avg3(j0, k0, l0), 3, 0, 1, 1);
-                Set(p, Avg3(k0, l0, l0), 3, 1, 1, 2);
-                Set(p, (byte)l0, 3, 2, 2, 2, 0, 3, 1, 3, 2, 3, 3, 3);
+            {
+                byte jk = Avg2(j0, k0), kl = Avg2(k0, l0), jkl = Avg3(j0, k0, l0), kll = Avg3(k0, l0, l0), l = (byte)l0;
+                Row(p, 0, Avg2(i0, j0), Avg3(i0, j0, k0), jk, jkl);
+                Row(p, 1, jk, jkl, kl, kll);
+                Row(p, 2, kl, kll, l, l);
+                Row(p, 3, l, l, l, l);
                 break;
+            }
             default:
                 throw new InvalidOperationException($"4x4 prediction mode {mode} does not exist");
         }
     }
 
-    /// <summary>Writes <paramref name="value"/> at each (x, y) pair of <paramref name="positions"/>.</summary>
-    private static void Set(Span<byte> block, byte value, params ReadOnlySpan<int> positions)
-    {
-        for (int i = 0; i < positions.Length; i += 2) block[positions[i] + positions[i + 1] * Stride] = value;
-    }
+    /// <summary>Fills row <paramref name="y"/> of a 4x4 block with one value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row(Span<byte> block, int y, byte value) =>
+        BinaryPrimitives.WriteUInt32LittleEndian(block.Slice(y * Stride, 4), value * 0x01010101u);
+
+    /// <summary>Writes row <paramref name="y"/> of a 4x4 block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row(Span<byte> block, int y, byte x0, byte x1, byte x2, byte x3) =>
+        BinaryPrimitives.WriteUInt32LittleEndian(block.Slice(y * Stride, 4), (uint)(x0 | (x1 << 8) | (x2 << 16) | (x3 << 24)));
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace FastLaDeDa.Imaging.Webp;
 
@@ -157,40 +158,44 @@ internal sealed class Vp8ResidualReader
     /// </summary>
     private static int ReadBlock(ref Vp8BoolDecoder decoder, ReadOnlySpan<byte> probabilities, int ctx, int dcFactor, int acFactor, int n, Span<short> dst)
     {
+        // Positions stay in [0, 16] and contexts in [0, 2], so with these lengths every index below is in range.
+        if (probabilities.Length < Vp8TokenProbabilities.PerType || dst.Length < 16 || (uint)ctx > 2 || (uint)n > 1)
+            throw new ArgumentOutOfRangeException(nameof(probabilities), "token table, block or context out of range");
         // A local copy stays in registers; written back whichever way the block ends.
         Vp8BoolDecoder reader = decoder;
-        n = ReadTokens(ref reader, probabilities, ctx, dcFactor, acFactor, n, dst);
+        n = ReadTokens(ref reader, ref MemoryMarshal.GetReference(probabilities), ctx, dcFactor, acFactor, n, ref MemoryMarshal.GetReference(dst));
         decoder = reader;
         return n;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ReadTokens(ref Vp8BoolDecoder reader, ReadOnlySpan<byte> probabilities, int ctx, int dcFactor, int acFactor, int n, Span<short> dst)
+    private static int ReadTokens(ref Vp8BoolDecoder reader, ref byte probabilities, int ctx, int dcFactor, int acFactor, int n, ref short dst)
     {
         const int PerPosition = Vp8TokenProbabilities.PerPosition, PerContext = Vp8TokenProbabilities.PerContext;
-        int p = n * PerPosition + ctx * PerContext;
+        ref byte zigzag = ref MemoryMarshal.GetReference(Zigzag);
+        ref byte p = ref Unsafe.Add(ref probabilities, n * PerPosition + ctx * PerContext);
         for (; n < 16; n++)
         {
-            if (reader.GetBit(probabilities[p]) == 0) return n; // end of block
-            while (reader.GetBit(probabilities[p + 1]) == 0)
+            if (reader.GetBit(p) == 0) return n; // end of block
+            while (reader.GetBit(Unsafe.Add(ref p, 1)) == 0)
             {
                 // A zero: the next token cannot be an end of block and uses context 0.
-                p = ++n * PerPosition;
+                p = ref Unsafe.Add(ref probabilities, ++n * PerPosition);
                 if (n == 16) return 16;
             }
-            int next = (n + 1) * PerPosition;
+            ref byte next = ref Unsafe.Add(ref probabilities, (n + 1) * PerPosition);
             int v;
-            if (reader.GetBit(probabilities[p + 2]) == 0)
+            if (reader.GetBit(Unsafe.Add(ref p, 2)) == 0)
             {
                 v = 1;
-                p = next + PerContext;
+                p = ref Unsafe.Add(ref next, PerContext);
             }
             else
             {
-                v = ReadLargeValue(ref reader, probabilities.Slice(p, PerContext));
-                p = next + 2 * PerContext;
+                v = ReadLargeValue(ref reader, ref p);
+                p = ref Unsafe.Add(ref next, 2 * PerContext);
             }
-            dst[Zigzag[n]] = (short)(reader.GetSigned(v) * (n > 0 ? acFactor : dcFactor));
+            Unsafe.Add(ref dst, Unsafe.Add(ref zigzag, n)) = (short)(reader.GetSigned(v) * (n > 0 ? acFactor : dcFactor));
         }
         return 16;
     }
@@ -203,18 +208,18 @@ internal sealed class Vp8ResidualReader
 
     /// <summary>Reads a token value of 2 or more (the token tree below "not one").</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ReadLargeValue(ref Vp8BoolDecoder reader, ReadOnlySpan<byte> p)
+    private static int ReadLargeValue(ref Vp8BoolDecoder reader, ref byte p)
     {
-        if (reader.GetBit(p[3]) == 0)
-            return reader.GetBit(p[4]) == 0 ? 2 : 3 + reader.GetBit(p[5]);
-        if (reader.GetBit(p[6]) == 0)
+        if (reader.GetBit(Unsafe.Add(ref p, 3)) == 0)
+            return reader.GetBit(Unsafe.Add(ref p, 4)) == 0 ? 2 : 3 + reader.GetBit(Unsafe.Add(ref p, 5));
+        if (reader.GetBit(Unsafe.Add(ref p, 6)) == 0)
         {
-            if (reader.GetBit(p[7]) == 0) return 5 + reader.GetBit(159);
+            if (reader.GetBit(Unsafe.Add(ref p, 7)) == 0) return 5 + reader.GetBit(159);
             int v = 7 + 2 * reader.GetBit(165);
             return v + reader.GetBit(145);
         }
-        int bit1 = reader.GetBit(p[8]);
-        int bit0 = reader.GetBit(p[9 + bit1]);
+        int bit1 = reader.GetBit(Unsafe.Add(ref p, 8));
+        int bit0 = reader.GetBit(Unsafe.Add(ref p, 9 + bit1));
         int category = 2 * bit1 + bit0;
         ReadOnlySpan<byte> extra = category switch { 0 => Cat3, 1 => Cat4, 2 => Cat5, _ => Cat6 };
         int value = 0;
