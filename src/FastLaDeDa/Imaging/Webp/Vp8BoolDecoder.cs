@@ -65,7 +65,7 @@ internal struct Vp8BoolDecoder
             bit = 0;
         }
         // Renormalize so the range is back in [128, 255] (stored minus one).
-        int shift = 7 ^ BitOperations.Log2(range);
+        int shift = BitOperations.LeadingZeroCount(range) - 24;
         range <<= shift;
         _bits -= shift;
         _range = range - 1;

@@ -52,7 +52,17 @@ internal sealed class Vp8ResidualReader
     /// and of the chroma blocks (U in bits 0-7, V in 8-15): 0 none, 1 DC only, 2 at most three
     /// coefficients, 3 more.
     /// </summary>
-    public (uint Luma, uint Chroma) Read(ref Vp8BoolDecoder reader, ReadOnlySpan<byte> probabilities, in Vp8QuantMatrix q,
+    public (uint Luma, uint Chroma) Read(ref Vp8BoolDecoder decoder, ReadOnlySpan<byte> probabilities, in Vp8QuantMatrix q,
+        bool is4x4, int x, Span<short> coeffs)
+    {
+        // A local copy stays in registers across the macroblock's blocks (see Vp8BoolDecoder).
+        Vp8BoolDecoder reader = decoder;
+        var codes = ReadMacroblock(ref reader, probabilities, q, is4x4, x, coeffs);
+        decoder = reader;
+        return codes;
+    }
+
+    private (uint Luma, uint Chroma) ReadMacroblock(ref Vp8BoolDecoder reader, ReadOnlySpan<byte> probabilities, in Vp8QuantMatrix q,
         bool is4x4, int x, Span<short> coeffs)
     {
         coeffs = coeffs[..384];
@@ -156,16 +166,13 @@ internal sealed class Vp8ResidualReader
     /// <paramref name="dst"/>; returns the position after the last non-zero token (16 when the
     /// block ends without an end-of-block token).
     /// </summary>
-    private static int ReadBlock(ref Vp8BoolDecoder decoder, ReadOnlySpan<byte> probabilities, int ctx, int dcFactor, int acFactor, int n, Span<short> dst)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReadBlock(ref Vp8BoolDecoder reader, ReadOnlySpan<byte> probabilities, int ctx, int dcFactor, int acFactor, int n, Span<short> dst)
     {
         // Positions stay in [0, 16] and contexts in [0, 2], so with these lengths every index below is in range.
         if (probabilities.Length < Vp8TokenProbabilities.PerType || dst.Length < 16 || (uint)ctx > 2 || (uint)n > 1)
             throw new ArgumentOutOfRangeException(nameof(probabilities), "token table, block or context out of range");
-        // A local copy stays in registers; written back whichever way the block ends.
-        Vp8BoolDecoder reader = decoder;
-        n = ReadTokens(ref reader, ref MemoryMarshal.GetReference(probabilities), ctx, dcFactor, acFactor, n, ref MemoryMarshal.GetReference(dst));
-        decoder = reader;
-        return n;
+        return ReadTokens(ref reader, ref MemoryMarshal.GetReference(probabilities), ctx, dcFactor, acFactor, n, ref MemoryMarshal.GetReference(dst));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
