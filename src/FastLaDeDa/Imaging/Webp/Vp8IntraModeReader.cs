@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace FastLaDeDa.Imaging.Webp;
 
@@ -65,7 +66,8 @@ internal sealed class Vp8IntraModeReader
                     int left = leftModes[y];
                     for (int i = 0; i < 4; i++)
                     {
-                        left = ReadSubblockMode(ref reader, Probabilities.Slice((above[i] * 10 + left) * 9, 9));
+                        // Modes are 0..9 by construction, so the row of 9 probabilities is inside the 900.
+                        left = ReadSubblockMode(ref reader, ref Unsafe.Add(ref MemoryMarshal.GetReference(Probabilities), (above[i] * 10 + left) * 9));
                         above[i] = (byte)left;
                         sub[4 * y + i] = (byte)left;
                     }
@@ -80,17 +82,17 @@ internal sealed class Vp8IntraModeReader
 
     /// <summary>The 4x4 mode tree of RFC 6386 section 11.2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static byte ReadSubblockMode(ref Vp8BoolDecoder reader, ReadOnlySpan<byte> p)
+    private static byte ReadSubblockMode(ref Vp8BoolDecoder reader, ref byte p)
     {
-        if (reader.GetBit(p[0]) == 0) return Vp8PredictionMode.DC;
-        if (reader.GetBit(p[1]) == 0) return Vp8PredictionMode.TM;
-        if (reader.GetBit(p[2]) == 0) return Vp8PredictionMode.VE;
-        if (reader.GetBit(p[3]) == 0)
-            return reader.GetBit(p[4]) == 0 ? Vp8PredictionMode.HE
-                : reader.GetBit(p[5]) == 0 ? Vp8PredictionMode.RD : Vp8PredictionMode.VR;
-        if (reader.GetBit(p[6]) == 0) return Vp8PredictionMode.LD;
-        if (reader.GetBit(p[7]) == 0) return Vp8PredictionMode.VL;
-        return reader.GetBit(p[8]) == 0 ? Vp8PredictionMode.HD : Vp8PredictionMode.HU;
+        if (reader.GetBit(p) == 0) return Vp8PredictionMode.DC;
+        if (reader.GetBit(Unsafe.Add(ref p, 1)) == 0) return Vp8PredictionMode.TM;
+        if (reader.GetBit(Unsafe.Add(ref p, 2)) == 0) return Vp8PredictionMode.VE;
+        if (reader.GetBit(Unsafe.Add(ref p, 3)) == 0)
+            return reader.GetBit(Unsafe.Add(ref p, 4)) == 0 ? Vp8PredictionMode.HE
+                : reader.GetBit(Unsafe.Add(ref p, 5)) == 0 ? Vp8PredictionMode.RD : Vp8PredictionMode.VR;
+        if (reader.GetBit(Unsafe.Add(ref p, 6)) == 0) return Vp8PredictionMode.LD;
+        if (reader.GetBit(Unsafe.Add(ref p, 7)) == 0) return Vp8PredictionMode.VL;
+        return reader.GetBit(Unsafe.Add(ref p, 8)) == 0 ? Vp8PredictionMode.HD : Vp8PredictionMode.HU;
     }
 
     /// <summary>

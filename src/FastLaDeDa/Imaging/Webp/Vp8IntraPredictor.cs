@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace FastLaDeDa.Imaging.Webp;
 
@@ -15,13 +16,19 @@ internal static class Vp8IntraPredictor
     public const int Stride = 32;
 
     /// <summary>Predicts the 16x16 luma block at <paramref name="offset"/> with a 16x16 mode (DC variants included).</summary>
-    public static void Luma16(byte mode, Span<byte> buffer, int offset) => Predict(mode, buffer, offset, 16);
+    public static void Luma16(byte mode, Span<byte> buffer, int offset) => Predict(mode, buffer, offset, 16, Vector128.IsHardwareAccelerated);
 
     /// <summary>Predicts the 8x8 chroma block at <paramref name="offset"/> (DC variants included).</summary>
-    public static void Chroma8(byte mode, Span<byte> buffer, int offset) => Predict(mode, buffer, offset, 8);
+    public static void Chroma8(byte mode, Span<byte> buffer, int offset) => Predict(mode, buffer, offset, 8, Vector128.IsHardwareAccelerated);
 
-    private static void Predict(byte mode, Span<byte> buffer, int offset, int size)
+    /// <summary>
+    /// A 16x16 or 8x8 prediction; <paramref name="vector"/> picks whole-row vector stores and a
+    /// vector TrueMotion instead of the per-pixel reference (same results).
+    /// </summary>
+    internal static void Predict(byte mode, Span<byte> buffer, int offset, int size, bool vector)
     {
+        if (offset < Stride + 1 || offset + (size - 1) * Stride + size > buffer.Length)
+            throw new ArgumentOutOfRangeException(nameof(offset), "block or its edges outside the work buffer");
         int shift = size == 16 ? 4 : 3;
         switch (mode)
         {
@@ -50,16 +57,14 @@ internal static class Vp8IntraPredictor
                 Fill(buffer, offset, size, 0x80);
                 break;
             case Vp8PredictionMode.TM:
-                TrueMotion(buffer, offset, size);
+                if (vector) TrueMotionVector(buffer, offset, size);
+                else TrueMotion(buffer, offset, size);
                 break;
             case Vp8PredictionMode.VE:
-            {
-                ReadOnlySpan<byte> top = buffer.Slice(offset - Stride, size);
-                for (int y = 0; y < size; y++) top.CopyTo(buffer.Slice(offset + y * Stride, size));
+                for (int y = 0; y < size; y++) CopyRow(buffer, offset - Stride, offset + y * Stride, size);
                 break;
-            }
             case Vp8PredictionMode.HE:
-                for (int y = 0; y < size; y++) buffer.Slice(offset + y * Stride, size).Fill(buffer[offset + y * Stride - 1]);
+                for (int y = 0; y < size; y++) FillRow(buffer.Slice(offset + y * Stride, size), buffer[offset + y * Stride - 1]);
                 break;
             default:
                 throw new InvalidOperationException($"16x16/chroma prediction mode {mode} does not exist");
@@ -68,9 +73,25 @@ internal static class Vp8IntraPredictor
 
     private static void Fill(Span<byte> buffer, int offset, int size, byte value)
     {
-        for (int y = 0; y < size; y++) buffer.Slice(offset + y * Stride, size).Fill(value);
+        for (int y = 0; y < size; y++) FillRow(buffer.Slice(offset + y * Stride, size), value);
     }
 
+    /// <summary>Fills a 16- or 8-byte row with word stores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FillRow(Span<byte> row, byte value)
+    {
+        if (row.Length == 16) Vector128.Create(value).CopyTo(row);
+        else BinaryPrimitives.WriteUInt64LittleEndian(row, value * 0x0101010101010101ul);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRow(Span<byte> buffer, int from, int to, int size)
+    {
+        if (size == 16) Vector128.Create((ReadOnlySpan<byte>)buffer.Slice(from, 16)).CopyTo(buffer.Slice(to, 16));
+        else BinaryPrimitives.WriteUInt64LittleEndian(buffer.Slice(to, 8), BinaryPrimitives.ReadUInt64LittleEndian(buffer.Slice(from, 8)));
+    }
+
+    /// <summary>TrueMotion, the reference: each pixel is left + top - top-left, clamped to [0, 255].</summary>
     private static void TrueMotion(Span<byte> buffer, int offset, int size)
     {
         int topLeft = buffer[offset - Stride - 1];
@@ -80,6 +101,26 @@ internal static class Vp8IntraPredictor
             Span<byte> row = buffer.Slice(offset + y * Stride, size);
             ReadOnlySpan<byte> top = buffer.Slice(offset - Stride, size);
             for (int x = 0; x < size; x++) row[x] = (byte)Math.Clamp(left + top[x], 0, 255);
+        }
+    }
+
+    /// <summary>TrueMotion of a 16- or 8-wide block with 16-bit lanes: the top row plus each row's left - top-left, clamped.</summary>
+    private static void TrueMotionVector(Span<byte> buffer, int offset, int size)
+    {
+        int topLeft = buffer[offset - Stride - 1];
+        Vector128<byte> top = size == 16
+            ? Vector128.Create((ReadOnlySpan<byte>)buffer.Slice(offset - Stride, 16))
+            : Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(buffer.Slice(offset - Stride, 8))).AsByte();
+        Vector128<short> topLow = Vector128.WidenLower(top).AsInt16(), topHigh = Vector128.WidenUpper(top).AsInt16();
+        Vector128<short> max = Vector128.Create((short)255);
+        for (int y = 0; y < size; y++)
+        {
+            var delta = Vector128.Create((short)(buffer[offset + y * Stride - 1] - topLeft));
+            Vector128<ushort> low = Vector128.Min(Vector128.Max(topLow + delta, Vector128<short>.Zero), max).AsUInt16();
+            Vector128<ushort> high = Vector128.Min(Vector128.Max(topHigh + delta, Vector128<short>.Zero), max).AsUInt16();
+            Vector128<byte> row = Vector128.Narrow(low, high);
+            if (size == 16) row.CopyTo(buffer.Slice(offset + y * Stride, 16));
+            else BinaryPrimitives.WriteUInt64LittleEndian(buffer.Slice(offset + y * Stride, 8), row.AsUInt64().ToScalar());
         }
     }
 
