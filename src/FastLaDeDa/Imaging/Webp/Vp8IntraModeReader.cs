@@ -29,13 +29,7 @@ internal sealed class Vp8IntraModeReader
     {
         // A local copy stays in registers (see Vp8BoolDecoder).
         Vp8BoolDecoder reader = decoder;
-        ReadRow(ref reader, segments, skipProbability, modes, subblockModes, _above, _left);
-        decoder = reader;
-    }
-
-    private static void ReadRow(ref Vp8BoolDecoder reader, Vp8SegmentHeader segments, int skipProbability,
-        Span<Vp8MacroblockModes> modes, Span<byte> subblockModes, Span<byte> aboveModes, Span<byte> leftModes)
-    {
+        Span<byte> aboveModes = _above, leftModes = _left;
         leftModes.Clear();
         for (int x = 0; x < modes.Length; x++)
         {
@@ -78,6 +72,7 @@ internal sealed class Vp8IntraModeReader
                 : reader.GetBit(114) == 0 ? Vp8PredictionMode.VE
                 : reader.GetBit(183) != 0 ? Vp8PredictionMode.TM : Vp8PredictionMode.HE;
         }
+        decoder = reader;
     }
 
     /// <summary>The 4x4 mode tree of RFC 6386 section 11.2.</summary>

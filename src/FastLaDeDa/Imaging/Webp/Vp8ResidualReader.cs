@@ -55,16 +55,8 @@ internal sealed class Vp8ResidualReader
     public (uint Luma, uint Chroma) Read(ref Vp8BoolDecoder decoder, ReadOnlySpan<byte> probabilities, in Vp8QuantMatrix q,
         bool is4x4, int x, Span<short> coeffs)
     {
-        // A local copy stays in registers across the macroblock's blocks (see Vp8BoolDecoder).
+        // A local copy of the decoder stays in registers across the blocks (see Vp8BoolDecoder).
         Vp8BoolDecoder reader = decoder;
-        var codes = ReadMacroblock(ref reader, probabilities, q, is4x4, x, coeffs);
-        decoder = reader;
-        return codes;
-    }
-
-    private (uint Luma, uint Chroma) ReadMacroblock(ref Vp8BoolDecoder reader, ReadOnlySpan<byte> probabilities, in Vp8QuantMatrix q,
-        bool is4x4, int x, Span<short> coeffs)
-    {
         coeffs = coeffs[..384];
         coeffs.Clear();
         ReadOnlySpan<byte> acProbabilities;
@@ -148,6 +140,7 @@ internal sealed class Vp8ResidualReader
         }
         _aboveNz[x] = (byte)outAbove;
         _leftNz = (byte)outLeft;
+        decoder = reader;
         return (lumaCodes, chromaCodes);
     }
 
