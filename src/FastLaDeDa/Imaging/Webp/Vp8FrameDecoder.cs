@@ -211,26 +211,26 @@ internal sealed class Vp8FrameDecoder : IDisposable
     // The filters with SIMD where available, else the scalar reference (same results).
     private static void SimpleHorizontal(Span<byte> plane, int offset, int stride, int threshold)
     {
-        if (Vp8LoopFilterVector.IsSupported) Vp8LoopFilterVector.SimpleHorizontal(plane, offset, stride, threshold);
-        else Vp8LoopFilter.SimpleHorizontal(plane, offset, stride, threshold);
+        if (Vp8DeblockingFilterVector.IsSupported) Vp8DeblockingFilterVector.SimpleHorizontal(plane, offset, stride, threshold);
+        else Vp8DeblockingFilter.SimpleHorizontal(plane, offset, stride, threshold);
     }
 
     private static void SimpleVertical(Span<byte> plane, int offset, int stride, int threshold)
     {
-        if (Vp8LoopFilterVector.IsSupported) Vp8LoopFilterVector.SimpleVertical(plane, offset, stride, threshold);
-        else Vp8LoopFilter.SimpleVertical(plane, offset, stride, threshold);
+        if (Vp8DeblockingFilterVector.IsSupported) Vp8DeblockingFilterVector.SimpleVertical(plane, offset, stride, threshold);
+        else Vp8DeblockingFilter.SimpleVertical(plane, offset, stride, threshold);
     }
 
     private static void HorizontalEdge(Span<byte> plane, int offset, int stride, int count, bool macroblockEdge, int threshold, int interior, int hev)
     {
-        if (Vp8LoopFilterVector.IsSupported) Vp8LoopFilterVector.HorizontalEdge(plane, offset, stride, count, macroblockEdge, threshold, interior, hev);
-        else Vp8LoopFilter.HorizontalEdge(plane, offset, stride, count, macroblockEdge, threshold, interior, hev);
+        if (Vp8DeblockingFilterVector.IsSupported) Vp8DeblockingFilterVector.HorizontalEdge(plane, offset, stride, count, macroblockEdge, threshold, interior, hev);
+        else Vp8DeblockingFilter.HorizontalEdge(plane, offset, stride, count, macroblockEdge, threshold, interior, hev);
     }
 
     private static void VerticalEdge(Span<byte> plane, int offset, int stride, int count, bool macroblockEdge, int threshold, int interior, int hev)
     {
-        if (Vp8LoopFilterVector.IsSupported) Vp8LoopFilterVector.VerticalEdge(plane, offset, stride, count, macroblockEdge, threshold, interior, hev);
-        else Vp8LoopFilter.VerticalEdge(plane, offset, stride, count, macroblockEdge, threshold, interior, hev);
+        if (Vp8DeblockingFilterVector.IsSupported) Vp8DeblockingFilterVector.VerticalEdge(plane, offset, stride, count, macroblockEdge, threshold, interior, hev);
+        else Vp8DeblockingFilter.VerticalEdge(plane, offset, stride, count, macroblockEdge, threshold, interior, hev);
     }
 
     /// <summary>Moves the bottom rows the next macroblock row's filter will still change to the top of the cache.</summary>

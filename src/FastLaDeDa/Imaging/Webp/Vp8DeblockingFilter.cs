@@ -7,9 +7,9 @@ namespace FastLaDeDa.Imaging.Webp;
 /// plane of rows <c>stride</c> bytes apart. <c>offset</c> is the first pixel after the edge: for a
 /// vertical edge (filtered horizontally, "H") the pixel right of it, for a horizontal edge ("V")
 /// the pixel below it. Each of the 16 (luma) or 8 (chroma) lines across the edge is independent.
-/// This is the scalar reference of <see cref="Vp8LoopFilterVector"/>.
+/// This is the scalar reference of <see cref="Vp8DeblockingFilterVector"/>.
 /// </summary>
-internal static class Vp8LoopFilter
+internal static class Vp8DeblockingFilter
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Clamp127(int v) => Math.Clamp(v, -128, 127);

@@ -6,7 +6,7 @@ namespace FastLaDeDa.Tests.Imaging.Webp;
 /// The loop filters: values worked out by hand from RFC 6386 section 15 on a step edge, and the
 /// SIMD filters against the scalar ones on random planes (every filter, width and threshold).
 /// </summary>
-public sealed class Vp8LoopFilterTests
+public sealed class Vp8DeblockingFilterTests
 {
     private const int Stride = 40;
 
@@ -38,20 +38,20 @@ public sealed class Vp8LoopFilterTests
     [MemberData(nameof(StepResults))]
     public void Step_edge_values_follow_the_rfc(string filter, byte q1, byte[] expected)
     {
-        foreach (bool vector in Vp8LoopFilterVector.IsSupported ? new[] { false, true } : [false])
+        foreach (bool vector in Vp8DeblockingFilterVector.IsSupported ? new[] { false, true } : [false])
         {
             byte[] original = StepAcrossColumns(q1), plane = (byte[])original.Clone();
             int at = 4 * Stride + 16;
             switch (filter, vector)
             {
-                case ("simple", false): Vp8LoopFilter.SimpleHorizontal(plane, at, Stride, 25); break;
-                case ("simple", true): Vp8LoopFilterVector.SimpleHorizontal(plane, at, Stride, 25); break;
-                case ("macroblock", false): Vp8LoopFilter.HorizontalEdge(plane, at, Stride, 16, true, 25, 10, 2); break;
-                case ("macroblock", true): Vp8LoopFilterVector.HorizontalEdge(plane, at, Stride, 16, true, 25, 10, 2); break;
-                case ("inner", false): Vp8LoopFilter.HorizontalEdge(plane, at, Stride, 16, false, 25, 10, 2); break;
-                case ("inner", true): Vp8LoopFilterVector.HorizontalEdge(plane, at, Stride, 16, false, 25, 10, 2); break;
-                case ("hev", false): Vp8LoopFilter.HorizontalEdge(plane, at, Stride, 16, true, 30, 10, 2); break;
-                case ("hev", true): Vp8LoopFilterVector.HorizontalEdge(plane, at, Stride, 16, true, 30, 10, 2); break;
+                case ("simple", false): Vp8DeblockingFilter.SimpleHorizontal(plane, at, Stride, 25); break;
+                case ("simple", true): Vp8DeblockingFilterVector.SimpleHorizontal(plane, at, Stride, 25); break;
+                case ("macroblock", false): Vp8DeblockingFilter.HorizontalEdge(plane, at, Stride, 16, true, 25, 10, 2); break;
+                case ("macroblock", true): Vp8DeblockingFilterVector.HorizontalEdge(plane, at, Stride, 16, true, 25, 10, 2); break;
+                case ("inner", false): Vp8DeblockingFilter.HorizontalEdge(plane, at, Stride, 16, false, 25, 10, 2); break;
+                case ("inner", true): Vp8DeblockingFilterVector.HorizontalEdge(plane, at, Stride, 16, false, 25, 10, 2); break;
+                case ("hev", false): Vp8DeblockingFilter.HorizontalEdge(plane, at, Stride, 16, true, 30, 10, 2); break;
+                case ("hev", true): Vp8DeblockingFilterVector.HorizontalEdge(plane, at, Stride, 16, true, 30, 10, 2); break;
             }
             // Rows 4..19 filtered, the others untouched; only columns 13..18 may change.
             Assert.Equal(original[..(4 * Stride)], plane[..(4 * Stride)]);
@@ -70,8 +70,8 @@ public sealed class Vp8LoopFilterTests
     {
         byte[] plane = StepAcrossColumns();
         // 4*10 + 10 = 50 > 2*24 + 1: no filtering at all.
-        Vp8LoopFilter.SimpleHorizontal(plane, 4 * Stride + 16, Stride, 24);
-        Vp8LoopFilter.HorizontalEdge(plane, 4 * Stride + 16, Stride, 16, true, 24, 10, 2);
+        Vp8DeblockingFilter.SimpleHorizontal(plane, 4 * Stride + 16, Stride, 24);
+        Vp8DeblockingFilter.HorizontalEdge(plane, 4 * Stride + 16, Stride, 16, true, 24, 10, 2);
         Assert.Equal(StepAcrossColumns(), plane);
     }
 
@@ -92,7 +92,7 @@ public sealed class Vp8LoopFilterTests
     [SkippableFact]
     public void Vector_filters_equal_scalar_filters()
     {
-        Skip.IfNot(Vp8LoopFilterVector.IsSupported, "no SSE2 on this machine");
+        Skip.IfNot(Vp8DeblockingFilterVector.IsSupported, "no SSE2 on this machine");
         var random = new Random(5);
         for (int i = 0; i < 6000; i++)
         {
@@ -104,20 +104,20 @@ public sealed class Vp8LoopFilterTests
             switch (i % 4)
             {
                 case 0:
-                    Vp8LoopFilter.SimpleHorizontal(scalar, at, Stride, threshold);
-                    Vp8LoopFilterVector.SimpleHorizontal(vector, at, Stride, threshold);
+                    Vp8DeblockingFilter.SimpleHorizontal(scalar, at, Stride, threshold);
+                    Vp8DeblockingFilterVector.SimpleHorizontal(vector, at, Stride, threshold);
                     break;
                 case 1:
-                    Vp8LoopFilter.SimpleVertical(scalar, at, Stride, threshold);
-                    Vp8LoopFilterVector.SimpleVertical(vector, at, Stride, threshold);
+                    Vp8DeblockingFilter.SimpleVertical(scalar, at, Stride, threshold);
+                    Vp8DeblockingFilterVector.SimpleVertical(vector, at, Stride, threshold);
                     break;
                 case 2:
-                    Vp8LoopFilter.HorizontalEdge(scalar, at, Stride, count, macroblock, threshold, interior, hev);
-                    Vp8LoopFilterVector.HorizontalEdge(vector, at, Stride, count, macroblock, threshold, interior, hev);
+                    Vp8DeblockingFilter.HorizontalEdge(scalar, at, Stride, count, macroblock, threshold, interior, hev);
+                    Vp8DeblockingFilterVector.HorizontalEdge(vector, at, Stride, count, macroblock, threshold, interior, hev);
                     break;
                 default:
-                    Vp8LoopFilter.VerticalEdge(scalar, at, Stride, count, macroblock, threshold, interior, hev);
-                    Vp8LoopFilterVector.VerticalEdge(vector, at, Stride, count, macroblock, threshold, interior, hev);
+                    Vp8DeblockingFilter.VerticalEdge(scalar, at, Stride, count, macroblock, threshold, interior, hev);
+                    Vp8DeblockingFilterVector.VerticalEdge(vector, at, Stride, count, macroblock, threshold, interior, hev);
                     break;
             }
             Assert.Equal(scalar, vector);
@@ -127,9 +127,9 @@ public sealed class Vp8LoopFilterTests
     [SkippableFact]
     public void Vector_filters_refuse_edges_outside_the_plane()
     {
-        Skip.IfNot(Vp8LoopFilterVector.IsSupported, "no SSE2 on this machine");
+        Skip.IfNot(Vp8DeblockingFilterVector.IsSupported, "no SSE2 on this machine");
         var plane = new byte[Stride * 8];
-        Assert.Throws<ArgumentOutOfRangeException>(() => Vp8LoopFilterVector.VerticalEdge(plane, 2 * Stride, Stride, 16, true, 10, 5, 1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Vp8LoopFilterVector.HorizontalEdge(plane, 2, Stride, 8, true, 10, 5, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Vp8DeblockingFilterVector.VerticalEdge(plane, 2 * Stride, Stride, 16, true, 10, 5, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Vp8DeblockingFilterVector.HorizontalEdge(plane, 2, Stride, 8, true, 10, 5, 1));
     }
 }

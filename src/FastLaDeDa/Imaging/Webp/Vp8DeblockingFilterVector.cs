@@ -6,14 +6,14 @@ using System.Runtime.Intrinsics.X86;
 namespace FastLaDeDa.Imaging.Webp;
 
 /// <summary>
-/// The loop filters of <see cref="Vp8LoopFilter"/> with 128-bit vectors: eight lines across an
+/// The loop filters of <see cref="Vp8DeblockingFilter"/> with 128-bit vectors: eight lines across an
 /// edge at a time, each pixel widened to a 16-bit lane so that every step is the scalar integer
 /// formula (no saturating shortcuts), narrowed back with the same [0, 255] clamp. Horizontal
 /// edges load rows directly; vertical edges transpose 8x8 pixel tiles with SSE2 unpacks, so
 /// <see cref="IsSupported"/> requires SSE2 (callers fall back to the scalar filter otherwise).
 /// Each call checks once that the pixels it touches lie inside the plane.
 /// </summary>
-internal static class Vp8LoopFilterVector
+internal static class Vp8DeblockingFilterVector
 {
     /// <summary>True when the vector filters can run on this machine.</summary>
     public static bool IsSupported => Sse2.IsSupported && Vector128.IsHardwareAccelerated;
