@@ -29,11 +29,16 @@ internal static class Vp8Decoder
             throw new ArgumentException($"{header.Width}x{header.Height} pixels with stride {stride} do not fit in {rgb.Length} bytes", nameof(rgb));
 
         // The bool decoders keep array offsets between rows, so they read a pooled copy of the chunk.
-        byte[] data = ArrayPool<byte>.Shared.Rent(chunk.Length);
+        // libwebp hands its VP8 decoder an odd-length chunk's RIFF pad byte too (Pillow's demuxer
+        // and dwebp alike), as the end of the last partition: only a truncated partition can reach
+        // it, and then whether it exists decides between an error and a picture. RIFF pads with 0.
+        int length = chunk.Length + (chunk.Length & 1);
+        byte[] data = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             chunk.CopyTo(data);
-            using var frame = new Vp8FrameDecoder(header, data, chunk.Length, source);
+            if (length > chunk.Length) data[chunk.Length] = 0;
+            using var frame = new Vp8FrameDecoder(header, data, length, source);
             frame.Decode(rgb, stride);
         }
         finally
