@@ -33,6 +33,8 @@ internal static class Vp8Decoder
         // and dwebp alike), as the end of the last partition: only a truncated partition can reach
         // it, and then whether it exists decides between an error and a picture. RIFF pads with 0.
         int length = chunk.Length + (chunk.Length & 1);
+        if (header.FirstPartitionSize > length - Vp8FrameHeader.Size)
+            throw new ImageDecodeException(source, $"VP8 first partition ({header.FirstPartitionSize} bytes) runs past the data ({length - Vp8FrameHeader.Size} bytes after the frame header)");
         byte[] data = ArrayPool<byte>.Shared.Rent(length);
         try
         {

@@ -22,7 +22,7 @@ internal readonly struct Vp8FrameHeader
     /// <summary>Frame height in pixels (1..16383).</summary>
     public int Height { get; }
 
-    /// <summary>Length of the first partition (modes and headers), which follows the 10 header bytes.</summary>
+    /// <summary>Length of the first partition (modes and headers), which follows the 10 header bytes; shorter than the chunk.</summary>
     public int FirstPartitionSize { get; }
 
     /// <summary>Parses and validates the header of a "VP8 " chunk payload.</summary>
@@ -36,8 +36,9 @@ internal readonly struct Vp8FrameHeader
         if (profile > 3) throw new ImageDecodeException(source, $"VP8 profile {profile} is not defined");
         if (((tag >> 4) & 1) == 0) throw new UnsupportedImageFormatException(source, "VP8 frame is marked invisible");
         int firstPartitionSize = tag >> 5;
-        if (firstPartitionSize > chunk.Length - Size)
-            throw new ImageDecodeException(source, $"VP8 first partition ({firstPartitionSize} bytes) runs past the chunk ({chunk.Length - Size} bytes left)");
+        // libwebp's VP8GetInfo rule; decoding also needs the partition to end inside the data.
+        if (firstPartitionSize >= chunk.Length)
+            throw new ImageDecodeException(source, $"VP8 first partition ({firstPartitionSize} bytes) is longer than the chunk ({chunk.Length} bytes)");
         // The top two bits are an upscaling hint that decoders (libwebp included) ignore.
         int width = (chunk[6] | (chunk[7] << 8)) & 0x3fff;
         int height = (chunk[8] | (chunk[9] << 8)) & 0x3fff;

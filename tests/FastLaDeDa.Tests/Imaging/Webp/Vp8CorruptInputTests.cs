@@ -29,7 +29,7 @@ public sealed class Vp8CorruptInputTests
         { "invisible frame", Header(tag: 0x00), true },
         { "zero width", Header(width: 0), false },
         { "zero height", Header(height: 0x4000), false },
-        { "first partition past the chunk", Header(firstPartition: 9), false },
+        { "first partition as long as the chunk", Header(firstPartition: 18), false },
     };
 
     [Theory]
@@ -47,6 +47,9 @@ public sealed class Vp8CorruptInputTests
         // Zero-length first partition, and one of zero bytes that runs dry in the headers.
         Assert.Throws<ImageDecodeException>(() => Vp8Decoder.Decode(Header(firstPartition: 0), new byte[16 * 48], 48, null));
         Assert.Throws<ImageDecodeException>(() => Vp8Decoder.Decode(Header(firstPartition: 4, extra: 8), new byte[16 * 48], 48, null));
+        // Shorter than the chunk (libwebp reports the size) but ending past its data: decoding fails.
+        Assert.Equal((16, 16), Vp8Decoder.ReadSize(Header(firstPartition: 9), null));
+        Assert.Throws<ImageDecodeException>(() => Vp8Decoder.Decode(Header(firstPartition: 9), new byte[16 * 48], 48, null));
     }
 
     /// <summary>Decodes <paramref name="chunk"/> with both decoders and asserts they agree: same RGB, or both fail.</summary>
