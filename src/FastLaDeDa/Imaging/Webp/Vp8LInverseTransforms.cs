@@ -121,6 +121,7 @@ internal static class Vp8LInverseTransforms
     public static void PredictorAdd(int mode, ReadOnlySpan<uint> input, Span<uint> buffer, int start, int width, bool useVectors = true)
     {
         int count = input.Length;
+        if (count == 0) return; // a 1-pixel-wide image has no pixels right of the first column
         // One check for the whole run: from the top-left neighbour of its first pixel to its last pixel.
         if (start - width - 1 < 0 || start + count > buffer.Length) throw new ArgumentOutOfRangeException(nameof(start));
         ref uint output = ref buffer[start];

@@ -291,6 +291,23 @@ public sealed class Vp8LBitstreamTests : IDisposable
         AssertPixels(writer.ToArray(), width, height, Vp8LSpecReference.InversePredictor(residuals, width, height, tileBits, tiles));
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(1, 9)]
+    public void A_predictor_on_a_one_pixel_wide_image(int width, int height)
+    {
+        // Fuzzing found this: the first row's "left" run after its first pixel is empty when the
+        // image is one pixel wide, and reading its output position went past the buffer.
+        var random = new Random(width * 31 + height);
+        uint[] tiles = [.. Enumerable.Range(0, (height + 3) >> 2).Select(_ => (uint)random.Next())];
+        uint[] residuals = [.. Enumerable.Range(0, width * height).Select(_ => (uint)random.Next())];
+        var writer = new Vp8LBitWriter().Header(width, height).Bits(1, 1).Bits(0, 2).Bits(0, 3);
+        Vp8LTestEncoder.WriteSubImage(writer, tiles);
+        writer.Bits(0, 1).Bits(0, 1).Bits(0, 1);
+        Vp8LTestEncoder.WriteLiterals(writer, Vp8LTestEncoder.WriteFullCodes(writer), residuals);
+        AssertPixels(writer.ToArray(), width, height, Vp8LSpecReference.InversePredictor(residuals, width, height, 2, tiles));
+    }
+
     [Fact]
     public void Cross_color_with_signed_multipliers()
     {
