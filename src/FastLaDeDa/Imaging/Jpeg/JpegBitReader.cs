@@ -133,7 +133,6 @@ internal struct JpegBitReader
             code = (code << 1) | GetBit();
             length++;
         }
-        // A garbage code reaches the sentinel at length 17; libjpeg then returns 0.
-        return length > 16 ? 0 : table.Symbols[(code + table.ValueOffset[length]) & 0xFF];
+        return table.SymbolOfLongCode(code, length);
     }
 }

@@ -16,6 +16,15 @@ internal sealed partial class JpegDecoder
     private void StartArithmeticScan()
     {
         if (_progressive) StartProgression();
+        ResetArithmeticCoder();
+    }
+
+    /// <summary>
+    /// At a scan's start and at each restart: the statistics bins the scan uses, its DC predictions
+    /// and contexts, and the coder registers start afresh.
+    /// </summary>
+    private void ResetArithmeticCoder()
+    {
         for (int i = 0; i < _componentsInScan; i++)
         {
             JpegComponent c = _scanComponents[i];
@@ -27,11 +36,6 @@ internal sealed partial class JpegDecoder
             }
             if (!_progressive || _spectralStart != 0) Array.Clear(_acStats[c.AcTable]);
         }
-        ResetArithmeticCoder();
-    }
-
-    private void ResetArithmeticCoder()
-    {
         _c = 0;
         _a = 0;
         _ct = -16; // forces two bytes into C first
@@ -74,17 +78,6 @@ internal sealed partial class JpegDecoder
     private void ProcessArithmeticRestart(ReadOnlySpan<byte> data)
     {
         AdvanceToRestartSegment(data);
-        for (int i = 0; i < _componentsInScan; i++)
-        {
-            JpegComponent c = _scanComponents[i];
-            if (!_progressive || (_spectralStart == 0 && _approximationHigh == 0))
-            {
-                Array.Clear(_dcStats[c.DcTable]);
-                _lastDc[i] = 0;
-                _dcContext[i] = 0;
-            }
-            if (!_progressive || _spectralStart != 0) Array.Clear(_acStats[c.AcTable]);
-        }
         ResetArithmeticCoder();
         _restartsToGo = _restartInterval;
     }

@@ -102,6 +102,6 @@ internal struct JpegFastBits
             code = (code << 1) | Take(1);
             length++;
         }
-        return length > 16 ? 0 : table.Symbols[(code + table.ValueOffset[length]) & 0xFF];
+        return table.SymbolOfLongCode(code, length);
     }
 }

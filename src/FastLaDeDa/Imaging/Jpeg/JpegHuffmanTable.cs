@@ -49,6 +49,14 @@ internal sealed class JpegHuffmanTable
     public int[] FastAc { get; }
 
     /// <summary>
+    /// The symbol of a code longer than the lookahead, read bit by bit: <paramref name="code"/> of
+    /// <paramref name="length"/> bits once <c>code ≤ MaxCode[length]</c>. A garbage code reaches the
+    /// sentinel at length 17, for which libjpeg returns 0.
+    /// </summary>
+    public int SymbolOfLongCode(int code, int length) =>
+        length > 16 ? 0 : Symbols[(code + ValueOffset[length]) & 0xFF];
+
+    /// <summary>
     /// Builds the table from a DHT definition: <paramref name="counts"/>[1..16] codes per length and
     /// the symbols in code order. Throws when the counts do not form a valid prefix code, or (DC
     /// tables) a symbol is above 15, as libjpeg does (<c>JERR_BAD_HUFF_TABLE</c>).
