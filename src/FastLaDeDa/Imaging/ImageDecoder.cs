@@ -108,7 +108,7 @@ public static class ImageDecoder
     private static Rgb24Image DecodeTga(ReadOnlySpan<byte> data, string? source, ImageLimits limits)
     {
         TgaStructure tga = TgaStructure.Read(data, limits, source);
-        Rgb24Image image = ExpectSize(StbImageBridge.DecodeRgb(data, ImageFormat.Tga, source), tga.Width, tga.Height, source);
+        Rgb24Image image = ExpectSize(StbImageBridge.DecodeTga(data, source), tga.Width, tga.Height, source);
         tga.MirrorIfRightToLeft(image);
         return image;
     }
