@@ -7,8 +7,8 @@ namespace FastLaDeDa.Tests.Imaging;
 /// The PNG unfiltering kernels: every implementation undoes the specification's filters (as
 /// <see cref="TestPngWriter.Filter"/> applies them) on random rows, and every SIMD implementation
 /// equals the scalar reference byte for byte on every row length from 1 to 70 (every remainder of
-/// the vector loops) and every pixel size from 1 to 8, for all five filter types. Implementations
-/// this machine cannot run are not listed.
+/// the vector loops) and every pixel size from 1 to 8, for all five filter types and for pairs of
+/// Paeth rows decoded together. Implementations this machine cannot run are not listed.
 /// </summary>
 public sealed class PngUnfilterTests
 {
@@ -93,6 +93,32 @@ public sealed class PngUnfilterTests
         Assert.Equal(8 * 70 * 5 * 4, checkedRows);
     }
 
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Paeth_pairs_equal_two_reference_paeth_rows_on_every_length_and_pixel_size(string name)
+    {
+        PngUnfilter kernel = Kernel(name);
+        var random = new Random(7);
+        for (int bytesPerPixel = 1; bytesPerPixel <= 8; bytesPerPixel++)
+            for (int length = 1; length <= 70; length++)
+                for (int kind = 0; kind < 4; kind++)
+                {
+                    byte[] raw = [.. RandomRow(random, length, kind), .. RandomRow(random, Slack, 0)];
+                    byte[] nextRaw = [.. RandomRow(random, length, (kind + 1) % 4), .. RandomRow(random, Slack, 0)];
+                    byte[] prior = Padded(RandomRow(random, length, (kind + 2) % 4), random);
+                    byte[] expectedCurrent = Padded(RandomRow(random, length, 0), random), expectedNext = Padded(RandomRow(random, length, 0), random);
+                    byte[] current = (byte[])expectedCurrent.Clone(), next = (byte[])expectedNext.Clone();
+
+                    PngUnfilterReference.Unfilter(PngFilterType.Paeth, raw, prior, expectedCurrent, length, bytesPerPixel);
+                    PngUnfilterReference.Unfilter(PngFilterType.Paeth, nextRaw, expectedCurrent, expectedNext, length, bytesPerPixel);
+                    kernel.UnfilterPaethPair(raw, nextRaw, prior, current, next, length, bytesPerPixel);
+
+                    string what = $"{name}: {bytesPerPixel} bytes per pixel, {length} bytes, row kind {kind}";
+                    Assert.True(expectedCurrent.AsSpan(0, Pad + length).SequenceEqual(current.AsSpan(0, Pad + length)), "first row, " + what);
+                    Assert.True(expectedNext.AsSpan(0, Pad + length).SequenceEqual(next.AsSpan(0, Pad + length)), "second row, " + what);
+                }
+    }
+
     [Fact]
     public void Short_buffers_are_refused_before_any_kernel_runs()
     {
@@ -102,6 +128,7 @@ public sealed class PngUnfilterTests
             Assert.Throws<ArgumentException>(() => kernel.Unfilter(PngFilterType.Up, new byte[10], row, row.ToArray(), 10, 3)); // raw without slack
             Assert.Throws<ArgumentException>(() => kernel.Unfilter(PngFilterType.Up, new byte[10 + Slack], new byte[Pad + 10], row, 10, 3));
             Assert.Throws<ArgumentException>(() => kernel.Unfilter(PngFilterType.Sub, new byte[10 + Slack], row, row.ToArray(), 10, 9));
+            Assert.Throws<ArgumentException>(() => kernel.UnfilterPaethPair(new byte[10 + Slack], new byte[10], row, row.ToArray(), row.ToArray(), 10, 3));
         }
     }
 }

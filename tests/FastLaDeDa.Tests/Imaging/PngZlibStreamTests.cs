@@ -42,6 +42,25 @@ public sealed class PngZlibStreamTests
     }
 
     [Fact]
+    public void Rows_spread_over_several_inflate_blocks_decode()
+    {
+        // 6000 RGB pixels a row: 7 rows per 128 KiB block, so runs of Paeth rows cross blocks.
+        const int width = 6000, height = 23;
+        var random = new Random(99);
+        int[] filters = [.. Enumerable.Range(0, height).Select(_ => random.Next(10) switch { < 5 and var f => f, _ => 4 })];
+        int Noise(int x, int y, int c) => (x * 7919 + y * 104729 + c * 31 + x * y) % 251;
+        byte[] png = TestPngWriter.Encode(width, height, 8, 2, Noise, filter: row => filters[row]);
+
+        Rgb24Image image = ImageDecoder.Decode(png);
+
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                for (int c = 0; c < 3; c++)
+                    if (image.Pixels[(y * width + x) * 3 + c] != Noise(x, y, c))
+                        Assert.Fail($"pixel ({x}, {y}) channel {c}: {image.Pixels[(y * width + x) * 3 + c]}, expected {Noise(x, y, c)} (filters {string.Join(",", filters)})");
+    }
+
+    [Fact]
     public void A_zlib_bomb_is_inflated_only_as_far_as_the_header_needs()
     {
         // 1.3 KB of pixels followed by 64 MiB of zeros in the same stream: ~65 KB of IDAT.

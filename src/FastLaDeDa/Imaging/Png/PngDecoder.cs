@@ -79,7 +79,8 @@ internal static unsafe class PngDecoder
         }
         int blockLength = (int)Math.Min(imageBytes, Math.Max(BlockBytes, 1 + maxRowBytes));
 
-        byte[] rows = ArrayPool<byte>.Shared.Rent(2 * paddedRow);
+        // Three padded rows: the one above and the one or two being unfiltered.
+        byte[] rows = ArrayPool<byte>.Shared.Rent(3 * paddedRow);
         byte[] block = ArrayPool<byte>.Shared.Rent(blockLength + PngRowLayout.Slack);
         // Adam7 rows with gaps between their pixels are converted here, then spread out.
         byte[]? scattered = header.Interlaced ? ArrayPool<byte>.Shared.Rent(region.Width * 3) : null;
@@ -87,9 +88,9 @@ internal static unsafe class PngDecoder
         {
             // Pooled memory is stale: clear what the kernels may read before it is written
             // (the pads, the slack); every byte that reaches the image is written first.
-            Array.Clear(rows, 0, 2 * paddedRow);
+            Array.Clear(rows, 0, 3 * paddedRow);
             Array.Clear(block, blockLength, PngRowLayout.Slack);
-            Span<byte> prior = rows.AsSpan(0, paddedRow), current = rows.AsSpan(paddedRow, paddedRow);
+            int prior = 0, current = paddedRow, next = 2 * paddedRow; // offsets of the rows in `rows`
             long inflated = 0;
             foreach (PngAdam7.Pass pass in PngAdam7.Passes(header.Interlaced))
             {
@@ -97,7 +98,7 @@ internal static unsafe class PngDecoder
                 if (columns == 0 || passRows == 0) continue; // absent from the data
                 int rowBytes = PngRowExpander.RowBytes(header, columns), stride = 1 + rowBytes;
                 // The first row of each pass is filtered against zeros.
-                prior.Slice(PngRowLayout.Pad, rowBytes).Clear();
+                rows.AsSpan(prior + PngRowLayout.Pad, rowBytes).Clear();
                 int rowsPerBlock = blockLength / stride;
                 for (int y = 0; y < passRows;)
                 {
@@ -107,16 +108,29 @@ internal static unsafe class PngDecoder
                     if (read < filtered.Length)
                         throw new ImageDecodeException(source, $"truncated PNG image data: the zlib stream ends after {inflated + read} of {imageBytes} bytes");
                     inflated += read;
-                    for (int i = 0; i < count; i++, y++)
+                    for (int i = 0; i < count;)
                     {
                         byte filter = filtered[i * stride];
                         if (filter > (byte)PngFilterType.Paeth)
                             throw new ImageDecodeException(source, $"corrupt PNG: unknown filter type {filter}");
-                        unfilter.Unfilter((PngFilterType)filter, block.AsSpan(i * stride + 1), prior, current, rowBytes, bytesPerPixel);
-                        Store(current.Slice(PngRowLayout.Pad, rowBytes), columns, pass, y, region, expander, rgb, header.Width, scattered);
-                        Span<byte> swap = prior;
-                        prior = current;
-                        current = swap;
+                        if (filter == (byte)PngFilterType.Paeth && i + 1 < count && filtered[(i + 1) * stride] == filter)
+                        {
+                            unfilter.UnfilterPaethPair(block.AsSpan(i * stride + 1), block.AsSpan((i + 1) * stride + 1),
+                                rows.AsSpan(prior, paddedRow), rows.AsSpan(current, paddedRow), rows.AsSpan(next, paddedRow), rowBytes, bytesPerPixel);
+                            Store(rows.AsSpan(current + PngRowLayout.Pad, rowBytes), columns, pass, y, region, expander, rgb, header.Width, scattered);
+                            Store(rows.AsSpan(next + PngRowLayout.Pad, rowBytes), columns, pass, y + 1, region, expander, rgb, header.Width, scattered);
+                            (prior, current, next) = (next, prior, current);
+                            i += 2;
+                            y += 2;
+                        }
+                        else
+                        {
+                            unfilter.Unfilter((PngFilterType)filter, block.AsSpan(i * stride + 1), rows.AsSpan(prior, paddedRow), rows.AsSpan(current, paddedRow), rowBytes, bytesPerPixel);
+                            Store(rows.AsSpan(current + PngRowLayout.Pad, rowBytes), columns, pass, y, region, expander, rgb, header.Width, scattered);
+                            (prior, current) = (current, prior);
+                            i++;
+                            y++;
+                        }
                     }
                 }
             }

@@ -30,6 +30,18 @@ internal abstract class PngUnfilter : SimdImplementation
     /// <param name="bytesPerPixel">Bytes per complete pixel, at least 1 (1 for bit depths below 8), at most 8.</param>
     public abstract void Unfilter(PngFilterType filter, ReadOnlySpan<byte> raw, ReadOnlySpan<byte> prior, Span<byte> current, int rowBytes, int bytesPerPixel);
 
+    /// <summary>
+    /// Unfilters two consecutive rows that both use the Paeth filter (most rows of photographs):
+    /// <paramref name="raw"/> against <paramref name="prior"/> into <paramref name="current"/>, then
+    /// <paramref name="nextRaw"/> against that into <paramref name="next"/>; the same bytes as two
+    /// <see cref="Unfilter"/> calls. Layouts as for <see cref="Unfilter"/>; the three padded rows are distinct.
+    /// </summary>
+    public virtual void UnfilterPaethPair(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> nextRaw, ReadOnlySpan<byte> prior, Span<byte> current, Span<byte> next, int rowBytes, int bytesPerPixel)
+    {
+        Unfilter(PngFilterType.Paeth, raw, prior, current, rowBytes, bytesPerPixel);
+        Unfilter(PngFilterType.Paeth, nextRaw, current, next, rowBytes, bytesPerPixel);
+    }
+
     /// <summary>Checks the lengths the kernels rely on, once per row.</summary>
     protected static void CheckLayout(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> prior, Span<byte> current, int rowBytes, int bytesPerPixel)
     {

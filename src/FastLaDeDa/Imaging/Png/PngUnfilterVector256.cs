@@ -99,23 +99,76 @@ internal sealed class PngUnfilterVector256 : PngUnfilter
 
     private static void Paeth(ref byte input, ref byte above, ref byte output, nuint length, nuint bytesPerPixel)
     {
-        Vector128<short> a = Vector128<short>.Zero, c = Vector128<short>.Zero;
-        Vector128<short> lowByte = Vector128.Create((short)0xFF);
+        // Only the lower 128 bits carry a pixel; the upper lanes compute nothing anyone reads.
+        Vector256<short> a = Vector256<short>.Zero, c = Vector256<short>.Zero;
         for (nuint i = 0; i < length; i += bytesPerPixel)
         {
-            Vector128<short> x = Load8(ref input, i), b = Load8(ref above, i);
-            // p = a + b - c; pa = |p - a| = |b - c|, pb = |p - b| = |a - c|, pc = |p - c| = |a - (2c - b)|.
-            // Everything that does not depend on a (the pixel just decoded) is computed first, so
-            // the chain from one pixel to the next is sub, abs, compare, compare, select.
-            Vector128<short> pa = Vector128.Abs(b - c), twoCMinusB = c + c - b;
-            Vector128<short> xb = (x + b) & lowByte, xc = (x + c) & lowByte, xa = (x + a) & lowByte;
-            Vector128<short> pb = Vector128.Abs(a - c), pc = Vector128.Abs(a - twoCMinusB);
-            // a if pa <= pb and pa <= pc, else b if pb <= pc, else c.
-            Vector128<short> withBOrC = Vector128.ConditionalSelect(Vector128.GreaterThan(pb, pc), xc, xb);
-            a = Vector128.ConditionalSelect(Vector128.GreaterThan(pa, Vector128.Min(pb, pc)), withBOrC, xa);
-            Store8(ref output, i, a);
+            Vector256<short> b = Load8(ref above, i).ToVector256Unsafe();
+            a = PaethStep(a, b, c, Load8(ref input, i).ToVector256Unsafe());
+            Store8(ref output, i, a.GetLower());
             c = b;
         }
+    }
+
+    /// <inheritdoc/>
+    public override void UnfilterPaethPair(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> nextRaw, ReadOnlySpan<byte> prior, Span<byte> current, Span<byte> next, int rowBytes, int bytesPerPixel)
+    {
+        if (bytesPerPixel < 3)
+        {
+            base.UnfilterPaethPair(raw, nextRaw, prior, current, next, rowBytes, bytesPerPixel);
+            return;
+        }
+        CheckLayout(raw, prior, current, rowBytes, bytesPerPixel);
+        CheckLayout(nextRaw, current, next, rowBytes, bytesPerPixel);
+        PaethPair(ref MemoryMarshal.GetReference(raw), ref MemoryMarshal.GetReference(nextRaw),
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(prior), PngRowLayout.Pad),
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(current), PngRowLayout.Pad),
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(next), PngRowLayout.Pad), (nuint)rowBytes, (nuint)bytesPerPixel);
+    }
+
+    /// <summary>
+    /// Two Paeth rows in one 256-bit vector, one pixel apart: the lower half decodes pixel i of the
+    /// first row, the upper half pixel i − 1 of the second, whose pixel above is the lower half's
+    /// result of the step before. The two dependency chains share every instruction.
+    /// </summary>
+    private static void PaethPair(ref byte input, ref byte nextInput, ref byte above, ref byte output, ref byte nextOutput, nuint length, nuint bytesPerPixel)
+    {
+        // Pixel 0 of the first row alone; the second row's "left" and "upper left" start at zero.
+        Vector256<short> c = Load8(ref above, 0).ToVector256();
+        Vector256<short> a = PaethStep(Vector256<short>.Zero, c, Vector256<short>.Zero, Load8(ref input, 0).ToVector256()).WithUpper(Vector128<short>.Zero);
+        Store8(ref output, 0, a.GetLower());
+        // One step past the first row's end finishes the second row's last pixel; the first row's
+        // extra pixel lands in its slack.
+        for (nuint i = bytesPerPixel; i < length + bytesPerPixel; i += bytesPerPixel)
+        {
+            Vector128<ulong> packed = Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref input, i)), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref nextInput, i - bytesPerPixel)));
+            Vector256<short> x = Avx2.ConvertToVector256Int16(packed.AsByte());
+            Vector256<short> b = Vector256.Create(Load8(ref above, i), a.GetLower());
+            a = PaethStep(a, b, c, x);
+            Vector256<ulong> bytes = Avx2.PackUnsignedSaturate(a, a).AsUInt64();
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, i), bytes.GetElement(0));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref nextOutput, i - bytesPerPixel), bytes.GetElement(2));
+            c = b;
+        }
+    }
+
+    /// <summary>
+    /// One Paeth step in every 16-bit lane: <paramref name="x"/> plus the predictor of left
+    /// <paramref name="a"/>, above <paramref name="b"/> and upper left <paramref name="c"/>, modulo 256.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<short> PaethStep(Vector256<short> a, Vector256<short> b, Vector256<short> c, Vector256<short> x)
+    {
+        Vector256<short> lowByte = Vector256.Create((short)0xFF);
+        // p = a + b - c; pa = |p - a| = |b - c|, pb = |p - b| = |a - c|, pc = |p - c| = |a - (2c - b)|.
+        // Everything that does not depend on a (the pixel just decoded) is computed first, so the
+        // chain from one pixel to the next is sub, abs, min, compare, select.
+        Vector256<short> pa = Vector256.Abs(b - c), twoCMinusB = c + c - b;
+        Vector256<short> xb = (x + b) & lowByte, xc = (x + c) & lowByte, xa = (x + a) & lowByte;
+        Vector256<short> pb = Vector256.Abs(a - c), pc = Vector256.Abs(a - twoCMinusB);
+        // a if pa <= pb and pa <= pc, else b if pb <= pc, else c.
+        Vector256<short> withBOrC = Vector256.ConditionalSelect(Vector256.GreaterThan(pb, pc), xc, xb);
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(pa, Vector256.Min(pb, pc)), withBOrC, xa);
     }
 
     /// <summary>8 bytes at <paramref name="offset"/> widened to 16-bit lanes.</summary>
