@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace FastLaDeDa.Imaging.Png;
 
@@ -20,7 +23,7 @@ namespace FastLaDeDa.Imaging.Png;
 /// </remarks>
 internal sealed class PngRowExpander : IDisposable
 {
-    private enum Kind { Indexed, Grey16, Rgb8, Picked }
+    private enum Kind { Indexed, Grey16, Rgb8, Rgba8, Picked }
 
     private readonly Kind _kind;
     private readonly int _bitDepth;
@@ -50,9 +53,9 @@ internal sealed class PngRowExpander : IDisposable
         {
             _kind = Kind.Grey16;
         }
-        else if (header.ColorType == PngStructure.Rgb && _bitDepth == 8)
+        else if (_bitDepth == 8 && header.ColorType is PngStructure.Rgb or PngStructure.Rgba)
         {
-            _kind = Kind.Rgb8;
+            _kind = header.ColorType == PngStructure.Rgb ? Kind.Rgb8 : Kind.Rgba8;
         }
         else
         {
@@ -87,6 +90,9 @@ internal sealed class PngRowExpander : IDisposable
             case Kind.Rgb8:
                 row[..(pixels * 3)].CopyTo(rgb);
                 break;
+            case Kind.Rgba8:
+                DropAlpha(row[..(pixels * 4)], rgb);
+                break;
             case Kind.Indexed when _bitDepth == 8:
                 _table!.Expand(row[..pixels], rgb);
                 break;
@@ -119,6 +125,28 @@ internal sealed class PngRowExpander : IDisposable
     {
         if (_indices is not null) ArrayPool<byte>.Shared.Return(_indices);
         _indices = null;
+    }
+
+    /// <summary>RGBA → RGB: four pixels per 16-byte shuffle where vectors are accelerated, the rest one by one.</summary>
+    private static void DropAlpha(ReadOnlySpan<byte> rgba, Span<byte> rgb)
+    {
+        int pixels = rgb.Length / 3, i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // The last four lanes are overwritten by the next store, or lie past the pixels
+            // converted here: the loop stops while a 16-byte store still ends inside the row.
+            Vector128<byte> pick = Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0, 0, 0, 0);
+            ref byte source = ref MemoryMarshal.GetReference(rgba);
+            ref byte destination = ref MemoryMarshal.GetReference(rgb);
+            for (; i + 6 <= pixels; i += 4)
+                Vector128.Shuffle(Vector128.LoadUnsafe(ref source, (nuint)(4 * i)), pick).StoreUnsafe(ref destination, (nuint)(3 * i));
+        }
+        for (; i < pixels; i++)
+        {
+            rgb[3 * i] = rgba[4 * i];
+            rgb[3 * i + 1] = rgba[4 * i + 1];
+            rgb[3 * i + 2] = rgba[4 * i + 2];
+        }
     }
 
     /// <summary>Splits packed 1-, 2- or 4-bit samples (most significant first) into one byte each.</summary>
