@@ -65,6 +65,10 @@ internal static unsafe class PngDecoder
         return new Rgb24Image(header.Width, header.Height, rgb);
     }
 
+    /// <summary>
+    /// Inflates, unfilters and stores every row of every pass; throws where the stream ends early
+    /// or a row has an unknown filter type.
+    /// </summary>
     private static void DecodeRows(ZLibStream zlib, PngStructure header, PngFrameRegion region, PngRowExpander expander, byte[] rgb, string? source)
     {
         PngUnfilter unfilter = PngUnfilter.Best;

@@ -83,6 +83,7 @@ internal readonly record struct PngImageChunks(int FirstImageDataOffset, Indexed
         return new PngImageChunks(firstImageData, colours, region);
     }
 
+    /// <summary>Refuses a tRNS chunk too short for the values Pillow unpacks from it.</summary>
     private static void CheckTransparency(ReadOnlySpan<byte> body, PngStructure header, string? source)
     {
         // Pillow unpacks one 16-bit value for grey, three for RGB, and fails on a shorter chunk.
@@ -91,6 +92,7 @@ internal readonly record struct PngImageChunks(int FirstImageDataOffset, Indexed
             throw Corrupt(source, $"tRNS chunk of {body.Length} bytes, colour type {header.ColorType} needs {needed}");
     }
 
+    /// <summary>The frame region of an fcTL chunk, with the checks Pillow's <c>chunk_fcTL</c> and tile setup make.</summary>
     private static PngFrameRegion ReadFrameControl(ReadOnlySpan<byte> body, PngStructure header, ref long? sequence, string? source)
     {
         if (body.Length < 26) throw Corrupt(source, "fcTL chunk shorter than 26 bytes");

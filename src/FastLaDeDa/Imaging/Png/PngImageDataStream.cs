@@ -50,6 +50,7 @@ internal sealed unsafe class PngImageDataStream : Stream
     /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+    /// <summary>Moves to the body of the chunk at <paramref name="offset"/> if it is an IDAT; false where the image data ends.</summary>
     private bool EnterChunk(int offset)
     {
         if (_fileLength - offset < 8) return false;

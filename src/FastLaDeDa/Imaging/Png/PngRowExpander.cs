@@ -73,6 +73,7 @@ internal sealed class PngRowExpander : IDisposable
     public static int RowBytes(PngStructure header, int pixels) =>
         (int)(((long)pixels * Channels(header) * header.BitDepth + 7) / 8);
 
+    /// <summary>Samples per pixel of the colour type.</summary>
     private static int Channels(PngStructure header) => header.ColorType switch
     {
         PngStructure.Grey or PngStructure.Palette => 1,

@@ -11,7 +11,8 @@ namespace FastLaDeDa.Imaging.Png;
 /// pixel to the ones after it, and the previous block's last pixel is broadcast and added. Average
 /// and Paeth depend on the pixel just decoded, so they go one pixel at a time with all of its
 /// channels in one vector of 16-bit lanes (the arithmetic the reference does per byte, done for
-/// up to 8 bytes at once); for 1 and 2 bytes per pixel the scalar reference is as fast.
+/// up to 8 bytes at once); two consecutive Paeth rows share those instructions, one in each half
+/// of a 256-bit vector. For 1 and 2 bytes per pixel the scalar reference is as fast.
 /// </summary>
 internal sealed class PngUnfilterVector256 : PngUnfilter
 {
@@ -59,8 +60,9 @@ internal sealed class PngUnfilterVector256 : PngUnfilter
         }
     }
 
-    // Every loop below runs while its start offset is inside the row, so loads and stores reach at
-    // most Vector256<byte>.Count - 1 bytes past the row: inside the slack CheckLayout guaranteed.
+    // Every loop below runs while its start offset is inside the row (the Paeth pair: at most one
+    // pixel past it), so loads and stores reach at most 31 bytes past the row: inside the slack
+    // CheckLayout guaranteed.
 
     private static void Up(ref byte input, ref byte above, ref byte output, nuint length)
     {
