@@ -20,7 +20,8 @@ namespace FastLaDeDa.Imaging.Png;
 /// <para>Not followed: Pillow would continue the image data with fdAT or DDAT chunks that directly
 /// follow the IDAT run, and would take an fdAT before any IDAT as the image data; both only occur
 /// in invalid APNGs and are refused here ("truncated image data" / "frame data before the image").
-/// Ancillary metadata chunks (text, gamma, ...) are not read, so the few files Pillow refuses for
+/// Pillow stops reading an animated APNG's chunks at the fcTL after the image data; a short tRNS
+/// after that point is refused here all the same. Ancillary metadata chunks (text, gamma, ...) are not read, so the few files Pillow refuses for
 /// a damaged metadata chunk decode here.</para>
 /// </remarks>
 /// <param name="FirstImageDataOffset">Offset of the first IDAT chunk (its length field).</param>
