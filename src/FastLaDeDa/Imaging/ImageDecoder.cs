@@ -97,14 +97,8 @@ public static class ImageDecoder
     private static Rgb24Image DecodeJpeg(ReadOnlySpan<byte> data, string? source, ImageLimits limits) =>
         Jpeg.JpegDecoder.Decode(data, limits, source);
 
-    private static Rgb24Image DecodePng(ReadOnlySpan<byte> data, string? source, ImageLimits limits)
-    {
-        PngStructure png = PngStructure.Read(data, limits, source);
-        Rgb24Image image = png is { BitDepth: 16, ColorType: PngStructure.Grey }
-            ? StbImageBridge.DecodeGrey16PngClipped(data, source)
-            : StbImageBridge.DecodeRgb(data, ImageFormat.Png, source);
-        return ExpectSize(image, png.Width, png.Height, source);
-    }
+    private static Rgb24Image DecodePng(ReadOnlySpan<byte> data, string? source, ImageLimits limits) =>
+        Png.PngDecoder.Decode(data, PngStructure.Read(data, limits, source), source);
 
     private static Rgb24Image DecodeGif(ReadOnlySpan<byte> data, string? source, ImageLimits limits) =>
         GifDecoder.Decode(data, limits, source);
@@ -115,7 +109,7 @@ public static class ImageDecoder
     private static Rgb24Image DecodeTga(ReadOnlySpan<byte> data, string? source, ImageLimits limits)
     {
         TgaStructure tga = TgaStructure.Read(data, limits, source);
-        Rgb24Image image = ExpectSize(StbImageBridge.DecodeRgb(data, ImageFormat.Tga, source), tga.Width, tga.Height, source);
+        Rgb24Image image = ExpectSize(StbImageBridge.DecodeTga(data, source), tga.Width, tga.Height, source);
         tga.MirrorIfRightToLeft(image);
         return image;
     }

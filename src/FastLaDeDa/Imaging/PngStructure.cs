@@ -6,8 +6,7 @@ namespace FastLaDeDa.Imaging;
 /// A walk over a PNG's chunks, done before the pixels are decoded: the signature, IHDR first
 /// (dimensions checked against <see cref="ImageLimits"/> at once, bit depth and colour type
 /// validated), every chunk length inside the file, every chunk's CRC-32, and an IEND at the end.
-/// StbImageSharp skips CRCs and does not look for IEND, so without this walk a damaged or cut
-/// file could decode silently.
+/// The pixels are then decoded by <see cref="Png.PngDecoder"/>, which relies on this validation.
 /// </summary>
 /// <remarks>
 /// This is stricter than Pillow in two ways, on purpose: Pillow does not check the CRCs of IDAT

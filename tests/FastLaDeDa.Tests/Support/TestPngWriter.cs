@@ -5,9 +5,9 @@ using System.Text;
 namespace FastLaDeDa.Tests.Support;
 
 /// <summary>
-/// A tiny PNG encoder for building test images of every bit depth and colour type (filter 0,
-/// zlib via <see cref="ZLibStream"/>, optional Adam7 interlacing), plus raw chunk helpers for
-/// crafting damaged files.
+/// A tiny PNG encoder for building test images of every bit depth and colour type (filter 0 or
+/// any filter per row, zlib via <see cref="ZLibStream"/>, optional Adam7 interlacing), plus raw
+/// chunk helpers for crafting damaged files.
 /// </summary>
 internal static class TestPngWriter
 {
@@ -17,27 +17,29 @@ internal static class TestPngWriter
         [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)];
 
     /// <summary>Encodes an image whose sample (x, y, channel) is given by <paramref name="sample"/>.</summary>
+    /// <param name="filter">The filter type (0–4) of each stored row, by its index in the data (rows of all passes counted); 0 when null.</param>
     public static byte[] Encode(int width, int height, int bitDepth, int colorType, Func<int, int, int, int> sample,
-        byte[]? palette = null, byte[]? transparency = null, bool interlaced = false)
+        byte[]? palette = null, byte[]? transparency = null, bool interlaced = false, Func<int, int>? filter = null)
     {
-        int channels = colorType switch { 0 => 1, 2 => 3, 3 => 1, 4 => 2, 6 => 4, _ => throw new ArgumentOutOfRangeException(nameof(colorType)) };
-        var raw = new MemoryStream();
-        if (interlaced)
-        {
-            foreach (var (x0, y0, dx, dy) in Adam7)
-                WriteRows(raw, x0, y0, dx, dy, width, height, bitDepth, channels, sample);
-        }
-        else
-        {
-            WriteRows(raw, 0, 0, 1, 1, width, height, bitDepth, channels, sample);
-        }
-
+        byte[] raw = ImageData(width, height, bitDepth, colorType, sample, interlaced, filter);
         var chunks = new List<byte[]> { Chunk("IHDR", Header(width, height, bitDepth, colorType, interlaced)) };
         if (palette is not null) chunks.Add(Chunk("PLTE", palette));
         if (transparency is not null) chunks.Add(Chunk("tRNS", transparency));
-        chunks.Add(Chunk("IDAT", Compress(raw.ToArray())));
+        chunks.Add(Chunk("IDAT", Compress(raw)));
         chunks.Add(Chunk("IEND", []));
         return Assemble(chunks);
+    }
+
+    /// <summary>The uncompressed image data: each row's filter byte and filtered bytes, pass after pass when interlaced.</summary>
+    public static byte[] ImageData(int width, int height, int bitDepth, int colorType, Func<int, int, int, int> sample,
+        bool interlaced = false, Func<int, int>? filter = null)
+    {
+        int channels = colorType switch { 0 => 1, 2 => 3, 3 => 1, 4 => 2, 6 => 4, _ => throw new ArgumentOutOfRangeException(nameof(colorType)) };
+        var raw = new MemoryStream();
+        int rowIndex = 0;
+        foreach (var (x0, y0, dx, dy) in interlaced ? Adam7 : [(0, 0, 1, 1)])
+            WriteRows(raw, x0, y0, dx, dy, width, height, bitDepth, channels, sample, filter ?? (_ => 0), ref rowIndex);
+        return raw.ToArray();
     }
 
     public static byte[] Header(uint width, uint height, int bitDepth, int colorType, bool interlaced = false)
@@ -75,30 +77,66 @@ internal static class TestPngWriter
         return compressed.ToArray();
     }
 
-    private static void WriteRows(MemoryStream raw, int x0, int y0, int dx, int dy, int width, int height, int bitDepth, int channels, Func<int, int, int, int> sample)
+    private static void WriteRows(MemoryStream raw, int x0, int y0, int dx, int dy, int width, int height, int bitDepth, int channels,
+        Func<int, int, int, int> sample, Func<int, int> filter, ref int rowIndex)
     {
         if (x0 >= width || y0 >= height) return; // empty Adam7 pass
+        int bytesPerPixel = Math.Max(1, channels * bitDepth / 8);
+        byte[] prior = [];
         for (int y = y0; y < height; y += dy)
         {
-            raw.WriteByte(0); // filter: none
+            var row = new MemoryStream();
             int bitBuffer = 0, bitCount = 0;
             for (int x = x0; x < width; x += dx)
             {
                 for (int c = 0; c < channels; c++)
                 {
                     int v = sample(x, y, c);
-                    if (bitDepth == 16) { raw.WriteByte((byte)(v >> 8)); raw.WriteByte((byte)v); }
-                    else if (bitDepth == 8) raw.WriteByte((byte)v);
+                    if (bitDepth == 16) { row.WriteByte((byte)(v >> 8)); row.WriteByte((byte)v); }
+                    else if (bitDepth == 8) row.WriteByte((byte)v);
                     else
                     {
                         bitBuffer = (bitBuffer << bitDepth) | v;
                         bitCount += bitDepth;
-                        if (bitCount == 8) { raw.WriteByte((byte)bitBuffer); bitBuffer = 0; bitCount = 0; }
+                        if (bitCount == 8) { row.WriteByte((byte)bitBuffer); bitBuffer = 0; bitCount = 0; }
                     }
                 }
             }
-            if (bitCount > 0) raw.WriteByte((byte)(bitBuffer << (8 - bitCount)));
+            if (bitCount > 0) row.WriteByte((byte)(bitBuffer << (8 - bitCount)));
+            byte[] bytes = row.ToArray();
+            if (prior.Length == 0) prior = new byte[bytes.Length]; // the first row of a pass is filtered against zeros
+            int type = filter(rowIndex++);
+            raw.WriteByte((byte)type);
+            raw.Write(Filter(type, bytes, prior, bytesPerPixel));
+            prior = bytes;
         }
+    }
+
+    /// <summary>PNG filtering as the specification defines it (the encoder's side: predictions from the original bytes).</summary>
+    public static byte[] Filter(int type, byte[] row, byte[] prior, int bytesPerPixel)
+    {
+        var filtered = new byte[row.Length];
+        for (int i = 0; i < row.Length; i++)
+        {
+            int a = i >= bytesPerPixel ? row[i - bytesPerPixel] : 0, b = prior[i], c = i >= bytesPerPixel ? prior[i - bytesPerPixel] : 0;
+            int predicted = type switch
+            {
+                0 => 0,
+                1 => a,
+                2 => b,
+                3 => (a + b) / 2,
+                4 => Paeth(a, b, c),
+                _ => throw new ArgumentOutOfRangeException(nameof(type)),
+            };
+            filtered[i] = (byte)(row[i] - predicted);
+        }
+        return filtered;
+    }
+
+    private static int Paeth(int a, int b, int c)
+    {
+        int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
     }
 
     private static uint Crc(ReadOnlySpan<byte> data)
