@@ -1,5 +1,6 @@
 using FastLaDeDa.Preprocessing;
 using FastLaDeDa.Training.Models;
+using FastLaDeDa.Training.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,7 +27,7 @@ public sealed class TorchSharpComparator : IComparator
 
     public string Engine => $"TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)} (libtorch CPU)";
     public int Threads { get; }
-    public string Settings => $"eval + inference_mode, {Threads} thread(s), MALLOC_MMAP_THRESHOLD_={Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") ?? "unset (slow!)"}; input = normalized tensor";
+    public string Settings => $"eval + inference_mode, {Threads} thread(s), MALLOC_MMAP_THRESHOLD_={Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") ?? "unset (slow!)"}; input = normalized tensor{(OneDnnCacheGuard.Applied ? $"; oneDNN capped at {OneDnnCacheGuard.IsaCap} (this CPU reports no caches)" : "")}";
 
     /// <summary>Also sets libtorch's (process-wide) thread count for the timed runs that follow: the report always calls Map first.</summary>
     public float[] Map()

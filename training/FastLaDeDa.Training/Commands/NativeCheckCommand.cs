@@ -22,6 +22,7 @@ internal static class NativeCheckCommand
             Console.WriteLine($"torch.ones(2, 3).sum() = {sum}  (TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch {torch.__version__}, {torch.get_num_threads()} threads)");
             foreach (string path in TorchRuntime.LoadedLibraries())
                 Console.WriteLine($"loaded {path}");
+            if (OneDnnCacheGuard.Note is { } note) Console.WriteLine($"note: {note}");
             return 0;
         }
         catch (Exception ex) when (ex is TypeInitializationException or DllNotFoundException or NotSupportedException)
