@@ -15,7 +15,7 @@ namespace FastLaDeDa.Bench.Files;
 /// core, with the opt-in fast decode, on all cores, against Pillow's decode + resize and with ONNX
 /// Runtime in place of our model (parity checked first), on JPEG, progressive JPEG, PNG and WebP
 /// crops of one camera photo.
-/// <c>dotnet run -c Release --project bench/FastLaDeDa.Bench -- files [--shared DIR] [--out FILE] [--short] [--without-pillow] [--only NAME,...]</c>
+/// <c>dotnet run -c Release --project bench/FastLaDeDa.Bench -- files [--shared DIR] [--out FILE] [--short] [--without-pillow] [--only NAME,...] [--inputs-only]</c>
 /// (bench/files.sh sets the malloc variables and writes bench/results/files.md).
 /// </summary>
 public static class FilesReport
@@ -31,7 +31,7 @@ public static class FilesReport
     /// <summary>Runs the report; 0 when done or skipped (no shared folder), 1 when ONNX Runtime failed parity, 2 on bad arguments.</summary>
     public static int Run(string[] args)
     {
-        if (!TryParse(args, out string? sharedArg, out string? outArg, out bool quick, out bool withoutPillow, out string[]? only)) return 2;
+        if (!TryParse(args, out string? sharedArg, out string? outArg, out bool quick, out bool withoutPillow, out string[]? only, out bool inputsOnly)) return 2;
         string? shared = BenchPaths.SharedFolder(sharedArg);
         string? source = shared is null ? null : Path.Combine(shared, SourcePhoto);
         if (source is null || !File.Exists(source))
@@ -54,6 +54,7 @@ public static class FilesReport
         }
         foreach (var f in files)
             Console.Error.WriteLine($"input {f.Spec.Name,-22} {f.Spec.Width}×{f.Spec.Height} = {f.Spec.Megapixels:F2} MP, {f.Bytes,10:N0} bytes ({f.Encoder})");
+        if (inputsOnly) return 0; // bench/coldstart.sh only needs the files
 
         using var detector = Detector.LoadDefault();
         using var fastDetector = Detector.LoadDefault(new DetectorOptions { FastDecode = true });
@@ -160,20 +161,21 @@ public static class FilesReport
         return Latency.Measure(run, 0, runs);
     }
 
-    private static bool TryParse(string[] args, out string? shared, out string? output, out bool quick, out bool withoutPillow, out string[]? only)
+    private static bool TryParse(string[] args, out string? shared, out string? output, out bool quick, out bool withoutPillow, out string[]? only, out bool inputsOnly)
     {
-        (shared, output, quick, withoutPillow, only) = (null, null, false, false, null);
+        (shared, output, quick, withoutPillow, only, inputsOnly) = (null, null, false, false, null, false);
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--short": quick = true; break;
                 case "--without-pillow": withoutPillow = true; break;
+                case "--inputs-only": inputsOnly = true; break;
                 case "--shared" when i + 1 < args.Length: shared = args[++i]; break;
                 case "--out" when i + 1 < args.Length: output = args[++i]; break;
                 case "--only" when i + 1 < args.Length: only = args[++i].Split(','); break;
                 default:
-                    Console.Error.WriteLine($"files: unexpected argument '{args[i]}'. Usage: files [--shared DIR] [--out FILE] [--short] [--without-pillow] [--only NAME,...]");
+                    Console.Error.WriteLine($"files: unexpected argument '{args[i]}'. Usage: files [--shared DIR] [--out FILE] [--short] [--without-pillow] [--only NAME,...] [--inputs-only]");
                     return false;
             }
         }
