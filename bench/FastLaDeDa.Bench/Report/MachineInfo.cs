@@ -20,6 +20,17 @@ public static class MachineInfo
         }
     }
 
+    /// <summary>The 1, 5 and 15 minute load averages (/proc/loadavg), or "unknown".</summary>
+    public static string LoadAverage
+    {
+        get
+        {
+            try { return string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+            catch (IOException) { return "unknown"; }
+            catch (UnauthorizedAccessException) { return "unknown"; }
+        }
+    }
+
     public static string Describe() =>
         $"{Cpu}, {Environment.ProcessorCount} cores, {(Vector512.IsHardwareAccelerated ? "AVX-512 (Vector512)" : Vector256.IsHardwareAccelerated ? "AVX2 (Vector256)" : "no wide SIMD")}, " +
         $".NET {Environment.Version}, {RuntimeInformation.OSDescription}";

@@ -25,20 +25,18 @@ namespace FastLaDeDa.Bench.Report;
 /// </summary>
 public static class Table6Report
 {
-    private const double ParityTolerance = 1e-4;
-
     public static int Run(string[] args)
     {
         bool quick = args.Contains("--short");
         bool ilgpuCpu = args.Contains("--ilgpu-cpu");
-        string outDir = Path.GetFullPath(Path.Combine(RepoRoot(), "bench", "results"));
+        string outDir = Path.GetFullPath(Path.Combine(BenchPaths.RepoRoot(), "bench", "results"));
         Directory.CreateDirectory(outDir);
         var rows = new List<ReportRow>();
         var notes = new List<string>();
         int failures = 0;
 
         // Tiny-LaDeDa: the official WildRF checkpoint when the shared folder is found (scores are then the official ones), else random weights.
-        string? shared = SharedFolder();
+        string? shared = BenchPaths.SharedFolder();
         string? wildrf = shared is null ? null : Path.Combine(shared, "weights", "official", "WildRF_Tiny_LaDeDa.pth");
         StateDict tinyDict = wildrf is not null && File.Exists(wildrf) ? PthCheckpoint.Read(wildrf) : BenchInputs.StateDict();
         notes.Add($"Tiny-LaDeDa weights: {(tinyDict.SourcePath is null ? "random" : Path.GetFileName(tinyDict.SourcePath))}, right_diag.");
@@ -67,8 +65,8 @@ public static class Table6Report
         {
             using (c)
             {
-                double error = RelativeError(reference, c.Map());
-                if (error > ParityTolerance) failures++;
+                double error = Parity.RelativeError(reference, c.Map());
+                if (error > Parity.Tolerance) failures++;
                 var latency = Latency.Measure(c.Run, tinyRuns / 10, tinyRuns);
                 rows.Add(new ReportRow("Tiny-LaDeDa", c.Engine, c.Threads, c.Engine.StartsWith("FastLaDeDa") ? tinyMacs : tinyWrittenMacs,
                     tinyParams, latency, error, c.Settings));
@@ -113,8 +111,8 @@ public static class Table6Report
             {
                 float[] map = c.Map();
                 ladedaReference ??= map; // our widest CPU engine (tested against the float64 reference) is the anchor
-                double error = RelativeError(ladedaReference, map);
-                if (error > ParityTolerance) failures++;
+                double error = Parity.RelativeError(ladedaReference, map);
+                if (error > Parity.Tolerance) failures++;
                 bool slow = c.Engine.Contains("ladeda-ilgpu-cpu", StringComparison.Ordinal);
                 var latency = slow ? Latency.Measure(c.Run, 0, 1) : Latency.Measure(c.Run, 1, ladedaRuns);
                 rows.Add(new ReportRow("LaDeDa9", c.Engine, c.Threads, c.Engine.StartsWith("FastLaDeDa") ? ladedaCost.Sum(x => x.ExecutedMacs) : ladedaCost.Sum(x => x.WrittenMacs), ladeda.Spec.ParameterCount, latency, error, c.Settings));
@@ -129,7 +127,7 @@ public static class Table6Report
         var charts = BarChart.Save(outDir, rows);
         Console.WriteLine(markdown);
         Console.Error.WriteLine($"wrote {Path.Combine(outDir, "latest.md")} and {string.Join(", ", charts.Select(Path.GetFileName))}");
-        if (failures > 0) Console.Error.WriteLine($"{failures} comparator(s) disagreed with the reference maps by more than {ParityTolerance:E0} relative: their timings are not comparable");
+        if (failures > 0) Console.Error.WriteLine($"{failures} comparator(s) disagreed with the reference maps by more than {Parity.Tolerance:E0} relative: their timings are not comparable");
         return failures == 0 ? 0 : 1;
     }
 
@@ -207,38 +205,5 @@ public static class Table6Report
         foreach (var c in cost) sb.AppendLine($"| {c.Layer} | {c.Output} | {M(c.WrittenMacs)} | {M(c.ExecutedMacs)} | {c.Parameters:N0} | {M(c.ThopOps)} |");
         sb.AppendLine($"| **total** | | **{M(cost.Sum(c => c.WrittenMacs))}** | **{M(cost.Sum(c => c.ExecutedMacs))}** | **{cost.Sum(c => c.Parameters):N0}** | **{M(cost.Sum(c => c.ThopOps))}** |");
         sb.AppendLine();
-    }
-
-    private static double RelativeError(float[] expected, float[] actual)
-    {
-        if (expected.Length != actual.Length) return double.PositiveInfinity;
-        double scale = 1e-3, diff = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            scale = Math.Max(scale, Math.Abs(expected[i]));
-            diff = Math.Max(diff, Math.Abs((double)expected[i] - actual[i]));
-        }
-        return diff / scale;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "FastLaDeDa.sln"))) return dir.FullName;
-        return Directory.GetCurrentDirectory();
-    }
-
-    // The tests' SharedData.Find rule (that file needs xunit): FASTLADEDA_SHARED, else the nearest
-    // shared/ holding golden/ above the checkout, so nested git worktrees find it too.
-    private static string? SharedFolder()
-    {
-        string? env = Environment.GetEnvironmentVariable("FASTLADEDA_SHARED");
-        if (!string.IsNullOrEmpty(env)) return Directory.Exists(env) ? Path.GetFullPath(env) : null;
-        for (var dir = new DirectoryInfo(RepoRoot()).Parent; dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared");
-            if (Directory.Exists(Path.Combine(candidate, "golden"))) return candidate;
-        }
-        return null;
     }
 }
