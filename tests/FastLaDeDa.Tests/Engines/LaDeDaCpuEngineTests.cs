@@ -362,7 +362,12 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
         Assert.Single(network.RunMap(image).Logits);
     }
 
-    /// <summary>Steady state allocates nothing on the calling thread (weights, plans and workspaces are reused).</summary>
+    /// <summary>
+    /// Steady state allocates nothing on the calling thread (weights, plans and workspaces are reused).
+    /// The runtime may still create a synchronization object once, the first time waking a worker
+    /// meets contention (seen once in a full test run: 1,448 bytes) — so of five windows of three
+    /// runs the last two must allocate nothing; an allocation per run would show in every window.
+    /// </summary>
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -372,9 +377,14 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
         var network = LaDeDaCpuEngine.Best.WithMaxThreads(threads).Prepare(model, PreprocessKind.Npr);
         var map = new float[network.MapSize(40) * network.MapSize(48)];
         for (int i = 0; i < 3; i++) network.Run(image.Pixels, 40, 48, map); // plans, workspace, worker pool, JIT tiers
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 3; i++) network.Run(image.Pixels, 40, 48, map);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        var windows = new long[5];
+        for (int w = 0; w < windows.Length; w++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 3; i++) network.Run(image.Pixels, 40, 48, map);
+            windows[w] = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Assert.True(windows[^2..].All(bytes => bytes == 0) && windows.Sum() < 16 << 10, $"bytes allocated per window of three runs: {string.Join(", ", windows)}");
     }
 
     [Fact]
