@@ -186,7 +186,7 @@ public static class Table6Report
         sb.AppendLine();
         sb.AppendLine("| step | median ms | p99 ms |");
         sb.AppendLine("|---|---:|---:|");
-        sb.AppendLine($"| decode (StbImageSharp + structure checks) | {F(e2e.Decode.MedianMs, 2)} | {F(e2e.Decode.P99Ms, 2)} |");
+        sb.AppendLine($"| decode (ImageDecoder, bytes in memory) | {F(e2e.Decode.MedianMs, 2)} | {F(e2e.Decode.P99Ms, 2)} |");
         sb.AppendLine($"| Pillow-exact resize to 256×256 | {F(e2e.Resize.MedianMs, 2)} | {F(e2e.Resize.P99Ms, 2)} |");
         sb.AppendLine($"| Tiny-LaDeDa ({TinyLaDeDaEngines.Best.Name}) | {F(e2e.Model.MedianMs, 2)} | {F(e2e.Model.P99Ms, 2)} |");
         sb.AppendLine();

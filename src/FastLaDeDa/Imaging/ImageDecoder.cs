@@ -10,18 +10,17 @@ namespace FastLaDeDa.Imaging;
 /// the high byte, 16-bit grey is clipped to 255, and EXIF orientation is ignored.
 /// </summary>
 /// <remarks>
-/// <para>Formats: JPEG (baseline, extended and progressive; grey or YCbCr/RGB), PNG (every bit depth
-/// and colour type), BMP and DIB (every variant Pillow 9.4 opens, RLE included), GIF (first
-/// frame), TGA and PNM (P1–P6).
+/// <para>Formats: JPEG (baseline, extended, progressive and arithmetic-coded; grey, YCbCr, RGB,
+/// CMYK and YCCK), WebP (lossy, lossless, alpha, frame 0 of animations), PNG (every bit depth and
+/// colour type, APNG's default image), BMP and DIB (every variant Pillow 9.4 opens, RLE included),
+/// GIF (first frame), TGA and PNM (P1–P6). Every format but TGA (StbImageSharp behind a structure
+/// walk) has a decoder of its own that reproduces Pillow's bytes and fails wherever Pillow fails.
 /// Other formats are recognised by their magic bytes and refused with
 /// <see cref="UnsupportedImageFormatException"/>.</para>
 /// <para>Before any pixel memory is allocated the file size and the dimensions declared in the
-/// header are checked against <see cref="ImageLimits"/> (<see cref="ImageLimitExceededException"/>),
-/// and JPEG, PNG and TGA files are walked structurally, so a truncated or damaged file raises
-/// <see cref="ImageDecodeException"/> where StbImageSharp alone would decode it silently. BMP, GIF
-/// and PNM have decoders of their own that fail wherever Pillow 9.4 fails.</para>
-/// <para>JPEG pixels come from stb's decoder, whose IDCT and chroma upsampling differ from
-/// libjpeg's by a few levels on some pixels; every other format decodes bit-exactly.</para>
+/// header are checked against <see cref="ImageLimits"/> (<see cref="ImageLimitExceededException"/>).
+/// A decoder that stops early either throws or yields what Pillow yields for that file; output
+/// buffers are always fully written, never left holding an earlier image.</para>
 /// <para>For bad content only <see cref="ImageDecodeException"/> and its subclasses are thrown;
 /// file-system errors (missing file, no access) propagate as the usual <see cref="IOException"/>s.</para>
 /// </remarks>
@@ -76,22 +75,34 @@ public static class ImageDecoder
     /// <summary>
     /// Decodes and resizes to <paramref name="width"/> × <paramref name="height"/> with Pillow's
     /// BILINEAR into <paramref name="output"/>: the bytes of <see cref="Decode(ReadOnlySpan{byte}, string?, ImageLimits?)"/>
-    /// followed by <see cref="PillowResize.Bilinear(Rgb24Image, int, int)"/>, but a JPEG is resized while
-    /// it decodes and never held at full size. With <paramref name="reduced"/> a JPEG is first
+    /// followed by <see cref="PillowResize.Bilinear(Rgb24Image, int, int)"/>, but a JPEG or a
+    /// sequential PNG is resized while it decodes and never held at full size. With <paramref name="reduced"/> a JPEG is first
     /// decoded at the smallest DCT scale that keeps both sides at least the target's (not exact).
     /// </summary>
     internal static void DecodeResized(ReadOnlySpan<byte> data, string? sourceName, ImageLimits limits, int width, int height, byte[] output, bool reduced = false)
     {
         if (data.IsEmpty) throw new ImageDecodeException(sourceName, "file is empty");
         ImageLimitGuard.CheckFileSize(data.Length, limits, sourceName);
-        if (ImageFormatSniffer.Detect(data, sourceName) == ImageFormat.Jpeg)
+        switch (ImageFormatSniffer.Detect(data, sourceName))
         {
-            using var sink = new ResizingRowSink(width, height, output);
-            Jpeg.JpegDecoder.Decode(data, limits, sourceName, sink, reducedToAtLeast: reduced ? Math.Max(width, height) : 0);
-            sink.Finish();
-            return;
+            case ImageFormat.Jpeg:
+            {
+                using var sink = new ResizingRowSink(width, height, output);
+                Jpeg.JpegDecoder.Decode(data, limits, sourceName, sink, reducedToAtLeast: reduced ? Math.Max(width, height) : 0);
+                sink.Finish();
+                return;
+            }
+            case ImageFormat.Png:
+            {
+                using var sink = new ResizingRowSink(width, height, output);
+                Png.PngDecoder.Decode(data, PngStructure.Read(data, limits, sourceName), sourceName, sink);
+                sink.Finish();
+                return;
+            }
+            default:
+                PillowResize.BilinearInto(Decode(data, sourceName, limits), width, height, output);
+                return;
         }
-        PillowResize.BilinearInto(Decode(data, sourceName, limits), width, height, output);
     }
 
     private static Rgb24Image DecodeJpeg(ReadOnlySpan<byte> data, string? source, ImageLimits limits) =>

@@ -28,9 +28,11 @@ public partial class ResourceLimitTests(ITestOutputHelper output)
             Assert.True(match.Success, r.StdErr);
             int peakMiB = int.Parse(match.Groups[1].Value);
             output.WriteLine($"{Side}x{Side} PNG, {mode}: peak resident memory {peakMiB} MiB");
-            // The decoded RGB image alone is 192 MiB; the budget allows the compressed file, the
-            // decoder's buffer and the runtime, and stays far from what an unbounded pipeline would take.
-            Assert.InRange(peakMiB, 192, 1024);
+            // Resized, a sequential PNG streams through the resize: no full-size image at all (the
+            // 192 MiB it would take is the upper bound). Unresized, the model needs the whole 192 MiB
+            // image; the budget allows the compressed file, the decoder's buffers and the runtime.
+            if (mode == "resized") Assert.InRange(peakMiB, 1, 128);
+            else Assert.InRange(peakMiB, 192, 1024);
         }
     }
 

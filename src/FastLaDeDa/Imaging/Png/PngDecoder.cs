@@ -28,48 +28,82 @@ internal static unsafe class PngDecoder
     /// <summary>Decodes <paramref name="data"/>, whose structure <paramref name="header"/> comes from <see cref="PngStructure.Read"/>.</summary>
     public static Rgb24Image Decode(ReadOnlySpan<byte> data, PngStructure header, string? source)
     {
+        var sink = new ImageRowSink();
+        Decode(data, header, source, sink);
+        return sink.Image;
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="data"/> into <paramref name="sink"/>, top row first. A sequential
+    /// image whose frame covers the canvas (nearly every PNG) streams: each row goes to the sink as
+    /// soon as it is unfiltered and no full-size buffer exists. An interlaced image, or an APNG
+    /// default frame smaller than its canvas, is assembled in a pooled canvas first.
+    /// </summary>
+    public static void Decode(ReadOnlySpan<byte> data, PngStructure header, string? source, IRgbRowSink sink)
+    {
         PngImageChunks chunks = PngImageChunks.Read(data, header, source);
         PngFrameRegion region = chunks.Region;
         // Pillow's interlaced path writes a frame at the canvas origin whatever its offset.
         if (header.Interlaced) region = region with { X = 0, Y = 0 };
-        // Not zeroed: every byte is written, by the rows (Adam7's passes cover each pixel once) or,
-        // around a smaller frame, by the fill; a failed decode never returns the array.
-        byte[] rgb = GC.AllocateUninitializedArray<byte>(header.Width * header.Height * 3);
         using var expander = new PngRowExpander(header, chunks.Palette, region.Width);
-        if (!region.Covers(header.Width, header.Height)) FillWithZeroSample(rgb, expander);
-
-        fixed (byte* file = data)
+        bool streams = !header.Interlaced && region.Covers(header.Width, header.Height);
+        int canvasBytes = header.Width * header.Height * 3;
+        // Pooled, so stale: every byte is written before it is read, by the rows (Adam7's passes
+        // cover each pixel once) or, around a smaller frame, by the fill; a failed decode throws.
+        byte[]? canvas = streams ? null : ArrayPool<byte>.Shared.Rent(canvasBytes);
+        try
         {
-            using var imageData = new PngImageDataStream(file, data.Length, chunks.FirstImageDataOffset);
-            using var zlib = new ZLibStream(imageData, CompressionMode.Decompress);
-            try
+            sink.Start(header.Width, header.Height);
+            if (canvas is not null && !region.Covers(header.Width, header.Height)) FillWithZeroSample(canvas.AsSpan(0, canvasBytes), expander);
+            var target = new PngRowTarget(canvas, sink, header.Width);
+            fixed (byte* file = data)
             {
-                DecodeRows(zlib, header, region, expander, rgb, source);
+                using var imageData = new PngImageDataStream(file, data.Length, chunks.FirstImageDataOffset);
+                using var zlib = new ZLibStream(imageData, CompressionMode.Decompress);
+                try
+                {
+                    DecodeRows(zlib, header, region, expander, target, source);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException)
+                {
+                    // .NET's messages for zlib failures name zip archives; say what is wrong in PNG terms.
+                    throw new ImageDecodeException(source, "corrupt PNG: invalid zlib data in the IDAT chunks", e);
+                }
+                try
+                {
+                    // One byte more: lets zlib reach the end of the stream and check the Adler-32.
+                    Span<byte> probe = stackalloc byte[1];
+                    _ = zlib.Read(probe);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException)
+                {
+                    throw new ImageDecodeException(source, "corrupt PNG: invalid zlib data after the last row (wrong Adler-32 checksum or a damaged end of stream)", e);
+                }
             }
-            catch (Exception e) when (e is InvalidDataException or IOException)
+            if (canvas is not null)
             {
-                // .NET's messages for zlib failures name zip archives; say what is wrong in PNG terms.
-                throw new ImageDecodeException(source, "corrupt PNG: invalid zlib data in the IDAT chunks", e);
-            }
-            try
-            {
-                // One byte more: lets zlib reach the end of the stream and check the Adler-32.
-                Span<byte> probe = stackalloc byte[1];
-                _ = zlib.Read(probe);
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException)
-            {
-                throw new ImageDecodeException(source, "corrupt PNG: invalid zlib data after the last row (wrong Adler-32 checksum or a damaged end of stream)", e);
+                int stride = header.Width * 3;
+                for (int y = 0; y < header.Height; y++)
+                {
+                    canvas.AsSpan(y * stride, stride).CopyTo(sink.RowBuffer(y));
+                    sink.RowDone(y);
+                }
             }
         }
-        return new Rgb24Image(header.Width, header.Height, rgb);
+        finally
+        {
+            if (canvas is not null) ArrayPool<byte>.Shared.Return(canvas);
+        }
     }
+
+    /// <summary>Where converted rows go: straight to the sink (streaming), or onto the canvas.</summary>
+    private readonly record struct PngRowTarget(byte[]? Canvas, IRgbRowSink Sink, int Width);
 
     /// <summary>
     /// Inflates, unfilters and stores every row of every pass; throws where the stream ends early
     /// or a row has an unknown filter type.
     /// </summary>
-    private static void DecodeRows(ZLibStream zlib, PngStructure header, PngFrameRegion region, PngRowExpander expander, byte[] rgb, string? source)
+    private static void DecodeRows(ZLibStream zlib, PngStructure header, PngFrameRegion region, PngRowExpander expander, PngRowTarget target, string? source)
     {
         PngUnfilter unfilter = PngUnfilter.Best;
         int bytesPerPixel = expander.BytesPerPixel;
@@ -121,8 +155,8 @@ internal static unsafe class PngDecoder
                         {
                             unfilter.UnfilterPaethPair(block.AsSpan(i * stride + 1), block.AsSpan((i + 1) * stride + 1),
                                 rows.AsSpan(prior, paddedRow), rows.AsSpan(current, paddedRow), rows.AsSpan(next, paddedRow), rowBytes, bytesPerPixel);
-                            Store(rows.AsSpan(current + PngRowLayout.Pad, rowBytes), columns, pass, y, region, expander, rgb, header.Width, scattered);
-                            Store(rows.AsSpan(next + PngRowLayout.Pad, rowBytes), columns, pass, y + 1, region, expander, rgb, header.Width, scattered);
+                            Store(rows.AsSpan(current + PngRowLayout.Pad, rowBytes), columns, pass, y, region, expander, target, scattered);
+                            Store(rows.AsSpan(next + PngRowLayout.Pad, rowBytes), columns, pass, y + 1, region, expander, target, scattered);
                             (prior, current, next) = (next, prior, current);
                             i += 2;
                             y += 2;
@@ -130,7 +164,7 @@ internal static unsafe class PngDecoder
                         else
                         {
                             unfilter.Unfilter((PngFilterType)filter, block.AsSpan(i * stride + 1), rows.AsSpan(prior, paddedRow), rows.AsSpan(current, paddedRow), rowBytes, bytesPerPixel);
-                            Store(rows.AsSpan(current + PngRowLayout.Pad, rowBytes), columns, pass, y, region, expander, rgb, header.Width, scattered);
+                            Store(rows.AsSpan(current + PngRowLayout.Pad, rowBytes), columns, pass, y, region, expander, target, scattered);
                             (prior, current) = (current, prior);
                             i++;
                             y++;
@@ -147,13 +181,20 @@ internal static unsafe class PngDecoder
         }
     }
 
-    /// <summary>Converts row <paramref name="y"/> of <paramref name="pass"/> and puts its pixels on the canvas.</summary>
-    private static void Store(ReadOnlySpan<byte> row, int columns, PngAdam7.Pass pass, int y, PngFrameRegion region, PngRowExpander expander, byte[] rgb, int width, Span<byte> scattered)
+    /// <summary>Converts row <paramref name="y"/> of <paramref name="pass"/> and puts its pixels on the canvas, or hands the row to the sink when streaming.</summary>
+    private static void Store(ReadOnlySpan<byte> row, int columns, PngAdam7.Pass pass, int y, PngFrameRegion region, PngRowExpander expander, PngRowTarget target, Span<byte> scattered)
     {
-        long rowStart = ((long)(region.Y + pass.Y + y * pass.DY) * width + region.X + pass.X) * 3;
+        if (target.Canvas is not { } rgb)
+        {
+            // Streaming: a sequential image covering the canvas, so this is canvas row y.
+            expander.Expand(row, columns, target.Sink.RowBuffer(y));
+            target.Sink.RowDone(y);
+            return;
+        }
+        long rowStart = ((long)(region.Y + pass.Y + y * pass.DY) * target.Width + region.X + pass.X) * 3;
         if (pass.DX == 1)
         {
-            // Contiguous pixels (every row of a sequential image, Adam7's last pass): straight in.
+            // Contiguous pixels (the rows of a smaller frame, Adam7's last pass): straight in.
             expander.Expand(row, columns, rgb.AsSpan((int)rowStart, columns * 3));
             return;
         }
@@ -168,12 +209,12 @@ internal static unsafe class PngDecoder
     }
 
     /// <summary>Fills the canvas with the colour of an all-zero pixel (black, or palette entry 0), where a smaller frame leaves it.</summary>
-    private static void FillWithZeroSample(byte[] rgb, PngRowExpander expander)
+    private static void FillWithZeroSample(Span<byte> rgb, PngRowExpander expander)
     {
         Span<byte> zero = stackalloc byte[8];
         zero.Clear();
         Span<byte> colour = stackalloc byte[3];
         expander.Expand(zero, 1, colour);
-        for (int o = 0; o < rgb.Length; o += 3) colour.CopyTo(rgb.AsSpan(o, 3));
+        for (int o = 0; o < rgb.Length; o += 3) colour.CopyTo(rgb.Slice(o, 3));
     }
 }
