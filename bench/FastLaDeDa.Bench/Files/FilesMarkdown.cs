@@ -60,7 +60,7 @@ public static class FilesMarkdown
         sb.AppendLine();
         sb.AppendLine("Columns. **decode**: `ImageDecoder.Decode(bytes)` to a full-size RGB image (bytes already in memory). **resize**: `PillowResize.Bilinear(decoded, 256, 256)`. " +
                       "**model**: `detector.Score(image256)` (normalization, filter, Tiny-LaDeDa, pooling). **file → score**: `detector.Score(path)`, the product's path: reads the file into a pooled buffer; " +
-                      "a JPEG streams through the Pillow-exact resize (never held at full size), other formats decode in full and then resize. **fast decode**: the same with `DetectorOptions.FastDecode` " +
+                      "a JPEG or a sequential PNG streams through the Pillow-exact resize (never held at full size), other formats decode in full and then resize. **fast decode**: the same with `DetectorOptions.FastDecode` " +
                       "(JPEG decoded at the smallest DCT scale keeping both sides ≥ 256; not exact, scores differ slightly); speed-up = file → score ÷ fast. " +
                       $"**all cores**: file → score on {Environment.ProcessorCount} threads (`Parallel.For`, one shared detector), {rows.FirstOrDefault(r => r.AllCores is not null)?.AllCores?.Images ?? 0} copies of the path per round, median round; CPU column = process CPU time (all threads, JIT and GC included) per image. " +
                       "**Pillow decode**: `Image.open(f).convert(\"RGB\")`; **Pillow decode + resize**: `…convert(\"RGB\").resize((256, 256), Image.BILINEAR)`, the official pipeline; both open the file by path. " +
