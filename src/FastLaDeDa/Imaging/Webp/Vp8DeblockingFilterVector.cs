@@ -231,15 +231,7 @@ internal static class Vp8DeblockingFilterVector
             Vector128<short> newP0 = p0 + a1, newQ0 = q0 - a1;
             p2 = Vector128.ConditionalSelect(smooth, p2 + a3, p2);
             q2 = Vector128.ConditionalSelect(smooth, q2 - a3, q2);
-            Vector128<short> newP1 = p1 + a2, newQ1 = q1 - a2;
-            // High-variance lanes get the 2-tap filter, computed from the unchanged p1/q1.
-            Vector128<short> hevMask = mask & hev;
-            Vector128<short> hp0 = p0, hq0 = q0;
-            Filter2(p1, ref hp0, ref hq0, q1, hevMask);
-            p1 = Vector128.ConditionalSelect(smooth, newP1, p1);
-            q1 = Vector128.ConditionalSelect(smooth, newQ1, q1);
-            p0 = Vector128.ConditionalSelect(smooth, newP0, hp0);
-            q0 = Vector128.ConditionalSelect(smooth, newQ0, hq0);
+            Merge(ref p1, ref p0, ref q0, ref q1, p1 + a2, newP0, newQ0, q1 - a2, smooth, mask & hev);
         }
         else
         {
@@ -247,14 +239,23 @@ internal static class Vp8DeblockingFilterVector
             Vector128<short> a2 = Clamp(Vector128.ShiftRightArithmetic(delta + Vector128.Create((short)3), 3), -16, 15);
             Vector128<short> a3 = Vector128.ShiftRightArithmetic(a1 + Vector128<short>.One, 1);
             Vector128<short> newP0 = p0 + a2, newQ0 = q0 - a1;
-            Vector128<short> newP1 = p1 + a3, newQ1 = q1 - a3;
-            Vector128<short> hevMask = mask & hev;
-            Vector128<short> hp0 = p0, hq0 = q0;
-            Filter2(p1, ref hp0, ref hq0, q1, hevMask);
-            p1 = Vector128.ConditionalSelect(smooth, newP1, p1);
-            q1 = Vector128.ConditionalSelect(smooth, newQ1, q1);
-            p0 = Vector128.ConditionalSelect(smooth, newP0, hp0);
-            q0 = Vector128.ConditionalSelect(smooth, newQ0, hq0);
+            Merge(ref p1, ref p0, ref q0, ref q1, p1 + a3, newP0, newQ0, q1 - a3, smooth, mask & hev);
         }
+    }
+
+    /// <summary>
+    /// Smooth lanes take the filtered values; high-variance lanes get the 2-tap filter, computed
+    /// from the unchanged p1/q1; other lanes keep their pixels.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Merge(ref Vector128<short> p1, ref Vector128<short> p0, ref Vector128<short> q0, ref Vector128<short> q1,
+        Vector128<short> newP1, Vector128<short> newP0, Vector128<short> newQ0, Vector128<short> newQ1, Vector128<short> smooth, Vector128<short> hevMask)
+    {
+        Vector128<short> hp0 = p0, hq0 = q0;
+        Filter2(p1, ref hp0, ref hq0, q1, hevMask);
+        p1 = Vector128.ConditionalSelect(smooth, newP1, p1);
+        q1 = Vector128.ConditionalSelect(smooth, newQ1, q1);
+        p0 = Vector128.ConditionalSelect(smooth, newP0, hp0);
+        q0 = Vector128.ConditionalSelect(smooth, newQ0, hq0);
     }
 }
