@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Fuzz one parser of FastLaDeDa with AFL++ (Debian's afl++) through SharpFuzz.
-#   fuzz/run.sh image|jpeg|bmp-gif|webp|safetensors|pth [SECONDS=600] [SHARED=../shared]
+#   fuzz/run.sh image|jpeg|png|bmp-gif|webp|safetensors|pth [SECONDS=600] [SHARED=../shared]
 # Builds the fuzz driver, instruments FastLaDeDa.dll and StbImageSharp.dll, writes the seed corpus
 # to a scratch folder (never into the repo), runs afl-fuzz for SECONDS and prints its statistics.
 # Findings (crashes, hangs) stay in fuzz/findings/TARGET/; turn each crash into a regression test.
 set -euo pipefail
-target=${1:?usage: fuzz/run.sh image|jpeg|bmp-gif|webp|safetensors|pth [SECONDS] [SHARED]}
+target=${1:?usage: fuzz/run.sh image|jpeg|png|bmp-gif|webp|safetensors|pth [SECONDS] [SHARED]}
 seconds=${2:-600}
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=$(cd "${3:-$root/../shared}" && pwd)

@@ -23,6 +23,7 @@ public static class FuzzTargets
             "jpeg" => Jpeg,
             "bmp-gif" => BmpGif,
             "webp" => Webp,
+            "png" => Png,
             "safetensors" => SafeTensorsFile,
             "pth" => PthFile,
             _ => null!,
@@ -57,6 +58,17 @@ public static class FuzzTargets
     public static void Webp(byte[] data)
     {
         if (data.Length < 12 || !data.AsSpan(0, 4).SequenceEqual("RIFF"u8) || !data.AsSpan(8, 4).SequenceEqual("WEBP"u8)) return;
+        DecodeResizeAndCompare(data, reduced: false);
+    }
+
+    /// <summary>
+    /// The PNG decoder (chunk walk, zlib, unfiltering, Adam7, palettes and tRNS, APNG's default
+    /// image), with the same check: a sequential PNG streams rows into the resize, an interlaced one
+    /// or a smaller APNG frame goes through a pooled canvas, and both must equal the full decode.
+    /// </summary>
+    public static void Png(byte[] data)
+    {
+        if (data.Length < 8 || data[0] != 0x89 || data[1] != (byte)'P') return;
         DecodeResizeAndCompare(data, reduced: false);
     }
 

@@ -1,6 +1,6 @@
 using FastLaDeDa.Fuzz;
 
-// fastladeda-fuzz image|jpeg|bmp-gif|webp|safetensors|pth     run under afl-fuzz (SharpFuzz persistent mode)
+// fastladeda-fuzz image|jpeg|png|bmp-gif|webp|safetensors|pth     run under afl-fuzz (SharpFuzz persistent mode)
 // fastladeda-fuzz seeds DIR SHARED          write the seed corpora
 // fastladeda-fuzz replay TARGET FILE...     run inputs once, outside AFL (to reproduce a crash)
 if (args.Length >= 1 && FuzzTargets.TryGet(args[0], out var target))
@@ -27,5 +27,5 @@ if (args.Length >= 3 && args[0] == "replay" && FuzzTargets.TryGet(args[1], out v
     }
     return 0;
 }
-Console.Error.WriteLine("usage: FastLaDeDa.Fuzz image|jpeg|bmp-gif|webp|safetensors|pth | seeds DIR SHARED | replay TARGET FILE...");
+Console.Error.WriteLine("usage: FastLaDeDa.Fuzz image|jpeg|png|bmp-gif|webp|safetensors|pth | seeds DIR SHARED | replay TARGET FILE...");
 return 2;

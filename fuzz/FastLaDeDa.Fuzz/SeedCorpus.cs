@@ -19,6 +19,7 @@ public static class SeedCorpus
         string jpeg = Directory.CreateDirectory(Path.Combine(directory, "jpeg")).FullName;
         string bmpGif = Directory.CreateDirectory(Path.Combine(directory, "bmp-gif")).FullName;
         string webp = Directory.CreateDirectory(Path.Combine(directory, "webp")).FullName;
+        string png = Directory.CreateDirectory(Path.Combine(directory, "png")).FullName;
 
         // Format seeds from Pillow's own test images: the small ones, every variant it collected.
         string pillow = Path.Combine(shared, "conformance", "pillow", "images");
@@ -27,7 +28,7 @@ public static class SeedCorpus
             foreach (string file in Directory.EnumerateFiles(pillow).Where(f => new FileInfo(f).Length < 16_000))
             {
                 string extension = Path.GetExtension(file).ToLowerInvariant();
-                string? target = extension switch { ".jpg" or ".jpeg" => jpeg, ".bmp" or ".dib" or ".gif" => bmpGif, _ => null };
+                string? target = extension switch { ".jpg" or ".jpeg" => jpeg, ".bmp" or ".dib" or ".gif" => bmpGif, ".png" => png, _ => null };
                 if (target is not null) File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
             }
         }
@@ -40,6 +41,8 @@ public static class SeedCorpus
         File.WriteAllBytes(Path.Combine(images, "rgb8.png"), Png(6, 5, colorType: 2, bitDepth: 8));
         File.WriteAllBytes(Path.Combine(images, "grey16.png"), Png(6, 5, colorType: 0, bitDepth: 16));
         File.WriteAllBytes(Path.Combine(images, "rgba8.png"), Png(4, 3, colorType: 6, bitDepth: 8));
+        foreach (string name in new[] { "rgb8.png", "grey16.png", "rgba8.png" })
+            File.Copy(Path.Combine(images, name), Path.Combine(png, name), overwrite: true);
         File.WriteAllBytes(Path.Combine(images, "bgr24.bmp"), Bmp(5, 4));
         File.WriteAllBytes(Path.Combine(images, "rgb.tga"), Tga(5, 4));
         File.WriteAllBytes(Path.Combine(images, "rgb.ppm"), [.. "P6\n4 3\n255\n"u8, .. Enumerable.Range(0, 36).Select(i => (byte)(i * 7))]);

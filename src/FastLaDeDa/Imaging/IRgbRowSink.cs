@@ -18,6 +18,21 @@ internal interface IRgbRowSink
     void RowDone(int y);
 }
 
+/// <summary>Feeding a sink from a decoder that assembles its image first (an interlaced PNG, a WebP canvas).</summary>
+internal static class RgbRows
+{
+    /// <summary>Hands rows 0..<paramref name="height"/>−1 of the packed RGB <paramref name="pixels"/> to <paramref name="sink"/> (already started).</summary>
+    public static void Replay(ReadOnlySpan<byte> pixels, int width, int height, IRgbRowSink sink)
+    {
+        int stride = width * 3;
+        for (int y = 0; y < height; y++)
+        {
+            pixels.Slice(y * stride, stride).CopyTo(sink.RowBuffer(y));
+            sink.RowDone(y);
+        }
+    }
+}
+
 /// <summary>Collects the rows into an <see cref="Rgb24Image"/>.</summary>
 internal sealed class ImageRowSink : IRgbRowSink
 {

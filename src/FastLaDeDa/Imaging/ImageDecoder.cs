@@ -76,7 +76,8 @@ public static class ImageDecoder
     /// Decodes and resizes to <paramref name="width"/> × <paramref name="height"/> with Pillow's
     /// BILINEAR into <paramref name="output"/>: the bytes of <see cref="Decode(ReadOnlySpan{byte}, string?, ImageLimits?)"/>
     /// followed by <see cref="PillowResize.Bilinear(Rgb24Image, int, int)"/>, but a JPEG or a
-    /// sequential PNG is resized while it decodes and never held at full size. With <paramref name="reduced"/> a JPEG is first
+    /// sequential PNG is resized while it decodes and never held at full size, and a WebP is
+    /// assembled in a pooled canvas: no full-size array is allocated per image for these formats. With <paramref name="reduced"/> a JPEG is first
     /// decoded at the smallest DCT scale that keeps both sides at least the target's (not exact).
     /// </summary>
     internal static void DecodeResized(ReadOnlySpan<byte> data, string? sourceName, ImageLimits limits, int width, int height, byte[] output, bool reduced = false)
@@ -96,6 +97,13 @@ public static class ImageDecoder
             {
                 using var sink = new ResizingRowSink(width, height, output);
                 Png.PngDecoder.Decode(data, PngStructure.Read(data, limits, sourceName), sourceName, sink);
+                sink.Finish();
+                return;
+            }
+            case ImageFormat.Webp:
+            {
+                using var sink = new ResizingRowSink(width, height, output);
+                Webp.WebpDecoder.Decode(data, limits, sourceName, sink);
                 sink.Finish();
                 return;
             }

@@ -80,15 +80,7 @@ internal static unsafe class PngDecoder
                     throw new ImageDecodeException(source, "corrupt PNG: invalid zlib data after the last row (wrong Adler-32 checksum or a damaged end of stream)", e);
                 }
             }
-            if (canvas is not null)
-            {
-                int stride = header.Width * 3;
-                for (int y = 0; y < header.Height; y++)
-                {
-                    canvas.AsSpan(y * stride, stride).CopyTo(sink.RowBuffer(y));
-                    sink.RowDone(y);
-                }
-            }
+            if (canvas is not null) RgbRows.Replay(canvas, header.Width, header.Height, sink);
         }
         finally
         {

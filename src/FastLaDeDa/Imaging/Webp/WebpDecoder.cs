@@ -24,6 +24,35 @@ internal static class WebpDecoder
     /// </summary>
     public static Rgb24Image Decode(ReadOnlySpan<byte> data, ImageLimits limits, string? source)
     {
+        byte[] rgb = DecodeCanvas(data, limits, source, pool: null, out int width, out int height);
+        return new Rgb24Image(width, height, rgb);
+    }
+
+    /// <summary>
+    /// Decodes frame 0 into <paramref name="sink"/>. The canvas is assembled in a pooled buffer
+    /// (VP8 and VP8L write their rows in place; the canvas may be larger than the frame) and then
+    /// handed over row by row, so no full-size array is allocated per image.
+    /// </summary>
+    public static void Decode(ReadOnlySpan<byte> data, ImageLimits limits, string? source, IRgbRowSink sink)
+    {
+        byte[] canvas = DecodeCanvas(data, limits, source, ArrayPool<byte>.Shared, out int width, out int height);
+        try
+        {
+            sink.Start(width, height);
+            RgbRows.Replay(canvas, width, height, sink);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(canvas);
+        }
+    }
+
+    /// <summary>
+    /// The decode itself, onto a canvas of exactly canvas width × height × 3 bytes, or at least that
+    /// many rented from <paramref name="pool"/> (the caller returns it; nothing is rented when this throws).
+    /// </summary>
+    private static byte[] DecodeCanvas(ReadOnlySpan<byte> data, ImageLimits limits, string? source, ArrayPool<byte>? pool, out int width, out int height)
+    {
         // Pillow only recognises "RIFF" .... "WEBP" followed by a VP8, VP8L or VP8X chunk.
         if (data.Length < WebpChunk.RiffHeaderSize + 4 || WebpChunk.FourCC(data) != WebpChunk.Riff
             || WebpChunk.FourCC(data[8..]) != WebpChunk.Webp)
@@ -53,23 +82,33 @@ internal static class WebpDecoder
 
         int canvasStride = container.CanvasWidth * 3;
         bool coversCanvas = frame.Width == container.CanvasWidth && frame.Height == container.CanvasHeight;
+        int canvasBytes = canvasStride * container.CanvasHeight;
         // Outside frame 0 the canvas stays zero; a frame that covers it overwrites every byte.
-        byte[] rgb = coversCanvas
-            ? GC.AllocateUninitializedArray<byte>(canvasStride * container.CanvasHeight)
-            : new byte[canvasStride * container.CanvasHeight];
+        byte[] rgb = pool is not null ? pool.Rent(canvasBytes)
+            : coversCanvas ? GC.AllocateUninitializedArray<byte>(canvasBytes) : new byte[canvasBytes];
+        if (pool is not null && !coversCanvas) Array.Clear(rgb, 0, canvasBytes);
         int offset = frame.Y * canvasStride + frame.X * 3;
         ReadOnlySpan<byte> bitstream = fragment[frameHeaders.BitstreamOffset..];
-        if (frameHeaders.IsLossless)
+        try
         {
-            Vp8LDecoder.DecodeRgb(bitstream, rgb, offset, canvasStride, source);
+            if (frameHeaders.IsLossless)
+            {
+                Vp8LDecoder.DecodeRgb(bitstream, rgb, offset, canvasStride, source);
+            }
+            else
+            {
+                if (frameHeaders.AlphaOffset >= 0)
+                    DecodeAlpha(fragment.Slice(frameHeaders.AlphaOffset, frameHeaders.AlphaSize), frame.Width, frame.Height, source);
+                Vp8Decoder.Decode(bitstream, rgb.AsSpan(offset, canvasBytes - offset), canvasStride, source);
+            }
         }
-        else
+        catch when (pool is not null)
         {
-            if (frameHeaders.AlphaOffset >= 0)
-                DecodeAlpha(fragment.Slice(frameHeaders.AlphaOffset, frameHeaders.AlphaSize), frame.Width, frame.Height, source);
-            Vp8Decoder.Decode(bitstream, rgb.AsSpan(offset), canvasStride, source);
+            pool.Return(rgb);
+            throw;
         }
-        return new Rgb24Image(container.CanvasWidth, container.CanvasHeight, rgb);
+        (width, height) = (container.CanvasWidth, container.CanvasHeight);
+        return rgb;
     }
 
     /// <summary>Decodes (and so validates) the alpha plane of a lossy frame; its values are not needed for RGB.</summary>
