@@ -121,6 +121,45 @@ public sealed class WebpContainerTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// The scoring path (<c>ImageDecoder.DecodeResized</c>) assembles the canvas in a pooled buffer:
+    /// with the pool full of 0xAB garbage it must still give decode-then-resize's bytes exactly (the
+    /// zero canvas around a smaller frame 0 included) and refuse what the full decode refuses.
+    /// </summary>
+    [Fact]
+    public void The_pooled_canvas_of_the_resize_path_never_shows_stale_bytes()
+    {
+        foreach (var (name, file, expected) in Cases())
+        {
+            foreach (var (outWidth, outHeight) in new[] { (2, 2), (5, 3) })
+            {
+                PoisonPool(64 * 1024);
+                var output = new byte[outWidth * outHeight * 3];
+                if (expected is var (width, height, rgb))
+                {
+                    ImageDecoder.DecodeResized(file, name, ImageLimits.Default, outWidth, outHeight, output);
+                    byte[] reference = PillowResize.Bilinear(new Rgb24Image(width, height, rgb), outWidth, outHeight).Pixels;
+                    Assert.True(reference.AsSpan().SequenceEqual(output), $"{name} -> {outWidth}x{outHeight}: differs from decode + resize");
+                }
+                else
+                {
+                    Assert.Throws<ImageDecodeException>(() => ImageDecoder.DecodeResized(file, name, ImageLimits.Default, outWidth, outHeight, output));
+                }
+            }
+        }
+    }
+
+    /// <summary>Fills and returns pooled arrays of every size up to <paramref name="maxBytes"/>, so the next rents get garbage.</summary>
+    private static void PoisonPool(int maxBytes)
+    {
+        for (int size = 16; size <= maxBytes; size *= 2)
+        {
+            byte[] array = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+            array.AsSpan().Fill(0xAB);
+            System.Buffers.ArrayPool<byte>.Shared.Return(array);
+        }
+    }
+
     [SkippableFact]
     public void Pillow_agrees_with_every_case()
     {
