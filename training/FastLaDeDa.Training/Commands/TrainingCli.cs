@@ -16,5 +16,6 @@ internal static class TrainingCli
         EvaluateCommand.Create(),
         BenchmarkCommand.Create(),
         AllCommand.Create(),
+        StageExtraCommand.Create(),
     };
 }
