@@ -39,6 +39,27 @@ internal static class CommonOptions
         },
     };
 
+    /// <summary>
+    /// <c>--threshold P</c> for the commands that print labels (null when absent: the weights'
+    /// calibrated threshold, else 0.5). The range is checked by the command, which prints one error line.
+    /// </summary>
+    public static Option<double?> Threshold() => new("--threshold")
+    {
+        Description = "Label an image fake when P(fake) is above this probability, strictly between 0 and 1 (default: the weights' calibrated threshold, else 0.5).",
+        HelpName = "p",
+    };
+
+    /// <summary>Whether <paramref name="p"/> is a usable probability threshold: 0 &lt; p &lt; 1 (NaN is not).</summary>
+    public static bool IsProbability(double p) => p > 0 && p < 1;
+
+    /// <summary>The threshold's source as the CLI prints it.</summary>
+    public static string SourceName(Detection.ThresholdSource source) => source switch
+    {
+        Detection.ThresholdSource.Options => "option",
+        Detection.ThresholdSource.Weights => "weights",
+        _ => "default",
+    };
+
     private static string Single(ArgumentResult result) => result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
 
     private static T Fail<T>(ArgumentResult result, string message)

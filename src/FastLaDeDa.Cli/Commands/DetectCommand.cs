@@ -11,9 +11,9 @@ internal static class DetectCommand
     public static Command Create()
     {
         var images = new Argument<string[]>("images") { Description = "Image files (JPEG, PNG, BMP, GIF, TGA, PNM).", Arity = ArgumentArity.OneOrMore };
-        var json = new Option<bool>("--json") { Description = "Print a JSON array of {path, logit, probability, label, ...} instead of text lines." };
+        var json = new Option<bool>("--json") { Description = "Print a JSON array of {path, logit, probability, label, threshold, ...} instead of text lines." };
         var stats = new Option<bool>("--stats") { Description = "Print the image count, wall time and the process's peak memory (resident set) on stderr at the end." };
-        var model = new ModelOptions();
+        var model = new ModelOptions(labels: true);
 
         var command = new Command("detect", "Score images as real or AI-generated.") { images, json, stats };
         model.AddTo(command);
@@ -44,6 +44,8 @@ internal static class DetectCommand
         bool internalError = false;
         using var writer = json ? new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true }) : null;
         writer?.WriteStartArray();
+        if (writer is null && detector.ThresholdSource == ThresholdSource.Weights)
+            Console.Error.WriteLine($"note: labels at the weights' calibrated threshold, P(fake) > {detector.Threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} (--threshold overrides it)");
         var outcomes = new (DetectionResult? Result, Exception? Error)?[images.Length];
         int next = 0;
         var printLock = new object();
@@ -72,7 +74,7 @@ internal static class DetectCommand
                         if (writer is null)
                             Console.WriteLine($"{path}\t{done.Result!.Value.Probability:F4}\t{Label(done.Result.Value.Label)}");
                         else
-                            WriteJson(writer, path, done.Result!.Value, detector.Metadata, detector.EngineName);
+                            WriteJson(writer, path, done.Result!.Value, detector);
                     }
                     else if (ErrorReporter.IsExpected(done.Error))
                     {
@@ -108,16 +110,18 @@ internal static class DetectCommand
 
     private static string Label(DetectionLabel label) => label == DetectionLabel.Fake ? "fake" : "real";
 
-    private static void WriteJson(Utf8JsonWriter writer, string path, DetectionResult result, ModelMetadata metadata, string engineName)
+    private static void WriteJson(Utf8JsonWriter writer, string path, DetectionResult result, Detector detector)
     {
         writer.WriteStartObject();
         writer.WriteString("path", path);
         writer.WriteNumber("logit", result.Logit);
         writer.WriteNumber("probability", result.Probability);
         writer.WriteString("label", Label(result.Label));
-        writer.WriteString("pooling", ModelMetadata.PoolingName(metadata.Pooling));
-        writer.WriteString("preprocess", Preprocessing.PreprocessKindNames.ToName(metadata.Preprocess));
-        writer.WriteString("engine", engineName);
+        writer.WriteNumber("threshold", result.Threshold);
+        writer.WriteString("threshold_source", CommonOptions.SourceName(detector.ThresholdSource));
+        writer.WriteString("pooling", ModelMetadata.PoolingName(detector.Metadata.Pooling));
+        writer.WriteString("preprocess", Preprocessing.PreprocessKindNames.ToName(detector.Metadata.Preprocess));
+        writer.WriteString("engine", detector.EngineName);
         writer.WriteEndObject();
     }
 }

@@ -33,7 +33,7 @@ internal static class EvalCommand
         command.SetAction(parse =>
         {
             double p = parse.GetValue(threshold);
-            if (p is <= 0 or >= 1)
+            if (!CommonOptions.IsProbability(p))
             {
                 Console.Error.WriteLine($"error: --threshold must lie strictly between 0 and 1, got {p.ToString(CultureInfo.InvariantCulture)}");
                 return ExitCodes.Fatal;
@@ -62,6 +62,7 @@ internal static class EvalCommand
                 Console.Error.WriteLine($"note: set {set.Name} has {(set.RealCount == 0 ? "no real" : "no fake")} images: AP and AUC are undefined (n/a)");
             string? bestSet = parse.GetValue(bestOn);
             if (bestSet is not null && !AppendBestThreshold(report, run, bestSet)) return ExitCodes.Fatal;
+            NoteModelThreshold(detector, run);
             foreach (var failure in run.Failures) Console.Error.WriteLine($"skipped: {failure.Error}");
             if (run.Failures.Count > 0) Console.Error.WriteLine($"skipped {run.Failures.Count} unreadable image(s); they are not in the metrics");
 
@@ -111,6 +112,23 @@ internal static class EvalCommand
         }
         foreach (string name in empty) Console.Error.WriteLine($"note: set {name} holds no image files");
         return true;
+    }
+
+    /// <summary>
+    /// With calibrated weights (a <c>threshold</c> in their metadata) the report's ACC stays at the
+    /// run's threshold (0.5 by PROTOCOL.md unless --threshold); a note on stderr gives the mean ACC at the weights' one.
+    /// </summary>
+    private static void NoteModelThreshold(Detector detector, EvaluationRun run)
+    {
+        if (detector.ThresholdSource != ThresholdSource.Weights || detector.Threshold == run.Threshold) return;
+        var sets = run.Sets.Select(set =>
+        {
+            var scored = run.Scores.Where(s => s.Set == set.Name && s.Logit is not null).ToList();
+            return SetMetrics.Compute(set.Name, scored.Select(s => s.Logit!.Value).ToArray(), scored.Select(s => s.Image.IsFake).ToArray(), detector.Threshold);
+        }).ToList();
+        var mean = SetMetrics.Mean(sets);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"note: at the weights' calibrated threshold P(fake) > {detector.Threshold:G6}: mean ACC {MetricsTable.Percent(mean.Accuracy)} (real {MetricsTable.Percent(mean.RealAccuracy)}, fake {MetricsTable.Percent(mean.FakeAccuracy)}); the report's ACC is at {run.Threshold:G6}"));
     }
 
     private static bool AppendBestThreshold(StringBuilder report, EvaluationRun run, string setName)

@@ -34,7 +34,7 @@ internal static class HeatmapCommand
             if (l is not null && !(l > 0 && double.IsFinite(l.Value))) result.AddError($"--limit must be a positive number, got {l}");
         });
         var topOutput = new Option<string?>("--top-output") { Description = "Where --top writes its strip (default: the figure's name with .top.png).", HelpName = "file" };
-        var model = new ModelOptions();
+        var model = new ModelOptions(labels: true);
 
         var command = new Command("heatmap", "Draw an image's patch logits over it, and optionally its most-fake patches.")
         {
@@ -95,6 +95,8 @@ internal static class HeatmapCommand
             {
                 PatchMap map = result.PatchMap!;
                 string label = result.Label == DetectionLabel.Fake ? "fake" : "real";
+                if (detector.ThresholdSource != ThresholdSource.Default)
+                    label += $" at P > {result.Threshold.ToString("G4", CultureInfo.InvariantCulture)}";
                 string pooling = ModelMetadata.PoolingName(detector.Metadata.Pooling);
                 string title = $"{Shorten(Path.GetFileName(imagePath), 48)}: P(fake) {result.Probability.ToString("F4", CultureInfo.InvariantCulture)}, {label} ({pooling} pooling)";
                 string description = options.Resize ? $"resized to {scored.Width}×{scored.Height}" : $"native {scored.Width}×{scored.Height}";

@@ -6,9 +6,11 @@ namespace FastLaDeDa.Cli.Commands;
 
 /// <summary>
 /// The options every scoring command shares (--model, --weights, --preprocess, --pool,
-/// --no-resize, --fast-decode, --engine, --threads-per-image, --device) and the one way to turn them into a loaded <see cref="Detector"/>.
+/// --no-resize, --fast-decode, --engine, --threads-per-image, --device; --threshold on the commands
+/// that print labels) and the one way to turn them into a loaded <see cref="Detector"/>.
 /// </summary>
-internal sealed class ModelOptions
+/// <param name="labels">Whether the command prints labels, so takes <c>--threshold</c>.</param>
+internal sealed class ModelOptions(bool labels = false)
 {
     public Option<string?> Model { get; } = new("--model") { Description = "Architecture: tiny (Tiny-LaDeDa) or ladeda (LaDeDa, needs --weights). Default: what the weights hold (tiny for the embedded weights).", HelpName = "tiny|ladeda" };
     public Option<string?> Weights { get; } = new("--weights", "-w") { Description = "Weights: a FastLaDeDa .safetensors file or an official PyTorch .pth checkpoint (default: the embedded weights).", HelpName = "file" };
@@ -18,6 +20,7 @@ internal sealed class ModelOptions
     public Option<bool> FastDecode { get; } = new("--fast-decode") { Description = "Decode JPEGs at the smallest DCT scale (1/2, 1/4, 1/8) that keeps both sides >= 256, then resize: several times faster on large photos, scores slightly off the official pipeline." };
     public Option<Engines.ITinyLaDeDaEngine?> Engine { get; } = CommonOptions.Engine();
     public Option<int?> ThreadsPerImage { get; } = new("--threads-per-image") { Description = "LaDeDa: threads that score one image together (default: one per core).", HelpName = "n" };
+    public Option<double?>? Threshold { get; } = labels ? CommonOptions.Threshold() : null;
     public Option<LaDeDaDevice> Device { get; } = new("--device") { Description = "LaDeDa: auto (CUDA when an NVIDIA GPU is present, else the CPU engine), cpu, or gpu (CUDA; an error without one).", HelpName = "auto|cpu|gpu", DefaultValueFactory = _ => LaDeDaDevice.Auto };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
@@ -32,6 +35,7 @@ internal sealed class ModelOptions
         command.Options.Add(Engine);
         command.Options.Add(ThreadsPerImage);
         command.Options.Add(Device);
+        if (Threshold is not null) command.Options.Add(Threshold);
     }
 
     /// <summary>The weights path the user gave, or null for the embedded default.</summary>
@@ -69,8 +73,16 @@ internal sealed class ModelOptions
             exitCode = ExitCodes.Fatal;
             return null;
         }
+        double? threshold = Threshold is null ? null : parse.GetValue(Threshold);
+        if (threshold is { } t && !CommonOptions.IsProbability(t))
+        {
+            Console.Error.WriteLine($"error: --threshold must lie strictly between 0 and 1, got {t.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            exitCode = ExitCodes.Fatal;
+            return null;
+        }
         var options = new DetectorOptions
         {
+            Threshold = threshold,
             Model = kind,
             Pooling = parse.GetValue(Pool),
             Preprocess = parse.GetValue(Preprocess),

@@ -25,15 +25,19 @@ public sealed class Detector : IDisposable
 
     private readonly IPatchNetwork _network;
     private readonly DetectorOptions _options;
+    private readonly DecisionThreshold _threshold;
     private volatile bool _disposed;
 
-    private Detector(IPatchNetwork network, ModelMetadata metadata, bool preprocessAssumed, string? source, DetectorOptions options)
+    private Detector(IPatchNetwork network, ModelMetadata metadata, bool preprocessAssumed, string? source, DetectorOptions options,
+                     DecisionThreshold threshold, ThresholdSource thresholdSource)
     {
         _options = options;
         _network = network;
+        _threshold = threshold;
         Metadata = metadata;
         PreprocessAssumed = preprocessAssumed;
         WeightsSource = source;
+        ThresholdSource = thresholdSource;
     }
 
     /// <summary>The model, preprocessing and pooling in effect (weights metadata, then options).</summary>
@@ -45,6 +49,16 @@ public sealed class Detector : IDisposable
     /// <c>.pth</c> checkpoints.
     /// </summary>
     public bool PreprocessAssumed { get; }
+
+    /// <summary>
+    /// The probability threshold every result is labelled at (fake when P(fake) is above it):
+    /// <see cref="DetectorOptions.Threshold"/>, else the weights' calibrated <c>threshold</c>
+    /// metadata, else 0.5.
+    /// </summary>
+    public double Threshold => _threshold.Probability;
+
+    /// <summary>Where <see cref="Threshold"/> came from.</summary>
+    public ThresholdSource ThresholdSource { get; }
 
     /// <summary>The weights file, or <c>embedded:...</c> for the default weights.</summary>
     public string? WeightsSource { get; }
@@ -81,11 +95,16 @@ public sealed class Detector : IDisposable
     /// <c>layer4</c>); <see cref="DetectorOptions.Model"/>, when set, must agree.
     /// </summary>
     /// <exception cref="ModelMismatchException">A tensor is missing, unexpected or mis-shaped (all are named), or the architecture is not the expected one.</exception>
+    /// <exception cref="WeightsFormatException">A metadata value is unknown or malformed (e.g. a <c>threshold</c> outside (0, 1)).</exception>
     public static Detector FromStateDict(StateDict dict, DetectorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(dict);
         options ??= DetectorOptions.Default;
         var (model, preprocess, pooling) = ModelMetadata.Parse(dict.Metadata, dict.SourcePath);
+        double? calibrated = ModelMetadata.ParseThreshold(dict.Metadata, dict.SourcePath);
+        var (threshold, thresholdSource) = options.Threshold is { } t ? (DecisionThreshold.From(t, nameof(options.Threshold)), ThresholdSource.Options)
+            : calibrated is { } w ? (DecisionThreshold.From(w, ModelMetadata.ThresholdKey), ThresholdSource.Weights)
+            : (DecisionThreshold.Default, ThresholdSource.Default);
         ModelKind kind = ModelMetadata.KindOf(dict, model);
         if (options.Model is { } expected && expected != kind)
             throw new ModelMismatchException(dict.SourcePath,
@@ -97,14 +116,14 @@ public sealed class Detector : IDisposable
             var ladeda = LaDeDaModel.FromStateDict(dict);
             var metadata = new ModelMetadata(ModelKind.LaDeDa, options.Preprocess ?? preprocess ?? ModelMetadata.DefaultPreprocess(ModelKind.LaDeDa), pool);
             var engine = options.LaDeDaEngine ?? LaDeDaEngines.Best;
-            return new Detector(engine.Prepare(ladeda, metadata.Preprocess), metadata, assumed, dict.SourcePath, options);
+            return new Detector(engine.Prepare(ladeda, metadata.Preprocess), metadata, assumed, dict.SourcePath, options, threshold, thresholdSource);
         }
         else
         {
             var tiny = TinyLaDeDaModel.FromStateDict(dict);
             var metadata = new ModelMetadata(ModelKind.TinyLaDeDa, options.Preprocess ?? preprocess ?? ModelMetadata.DefaultPreprocess(ModelKind.TinyLaDeDa), pool);
             var engine = options.Engine ?? TinyLaDeDaEngines.Best;
-            return new Detector(engine.Prepare(tiny, metadata.Preprocess), metadata, assumed, dict.SourcePath, options);
+            return new Detector(engine.Prepare(tiny, metadata.Preprocess), metadata, assumed, dict.SourcePath, options, threshold, thresholdSource);
         }
     }
 
@@ -179,12 +198,12 @@ public sealed class Detector : IDisposable
     private DetectionResult Run(ReadOnlySpan<byte> rgb, int width, int height, bool includePatchMap)
     {
         if (!includePatchMap)
-            return new DetectionResult(_network.Run(rgb, width, height, default).Get(Metadata.Pooling));
+            return new DetectionResult(_network.Run(rgb, width, height, default).Get(Metadata.Pooling), null, _threshold);
         int mapWidth = _network.MapSize(width), mapHeight = _network.MapSize(height);
         var logits = new float[mapWidth * mapHeight];
         PatchPooling pooled = _network.Run(rgb, width, height, logits);
         var map = new PatchMap(mapWidth, mapHeight, logits, _network.Stride, _network.ReceptiveField);
-        return new DetectionResult(pooled.Get(Metadata.Pooling), map);
+        return new DetectionResult(pooled.Get(Metadata.Pooling), map, _threshold);
     }
 
     /// <summary>Resizes to the model's input size, or checks the native size against the receptive field.</summary>

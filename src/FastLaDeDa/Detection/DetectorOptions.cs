@@ -23,6 +23,23 @@ public sealed record DetectorOptions
     /// <summary>Overrides the pooling named in the weights' metadata (null: metadata, else mean).</summary>
     public PoolingKind? Pooling { get; init; }
 
+    /// <summary>
+    /// The probability threshold above which an image is labelled fake (null: the weights' calibrated
+    /// <c>threshold</c> metadata, else 0.5). Must lie strictly between 0 and 1.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value not strictly between 0 and 1.</exception>
+    public double? Threshold
+    {
+        get => _threshold;
+        init
+        {
+            if (value is { } t) DecisionThreshold.Validate(t, nameof(Threshold));
+            _threshold = value;
+        }
+    }
+
+    private readonly double? _threshold;
+
     /// <summary>Resize every image to <see cref="InputSize"/>² first (the official protocol); false scores the native resolution.</summary>
     public bool Resize { get; init; } = true;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FastLaDeDa.Preprocessing;
 
 namespace FastLaDeDa.Models;
@@ -18,6 +19,13 @@ public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, P
 
     /// <summary>Metadata key naming the default pooling (<c>mean</c> or <c>max</c>).</summary>
     public const string PoolingKey = "pooling";
+
+    /// <summary>
+    /// Metadata key of the calibrated decision threshold: a probability strictly between 0 and 1 as
+    /// an invariant-culture decimal string (e.g. <c>0.37</c>, see <see cref="FormatThreshold"/>);
+    /// an image is fake when P(fake) is above it. Absent: 0.5.
+    /// </summary>
+    public const string ThresholdKey = "threshold";
 
     /// <summary>
     /// The architecture of <paramref name="dict"/>: what its metadata declares (<paramref name="declared"/>,
@@ -64,6 +72,23 @@ public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, P
                 : throw new WeightsFormatException(sourcePath, $"metadata '{PoolingKey}' is '{q}', expected mean or max");
         return (model, preprocess, pooling);
     }
+
+    /// <summary>
+    /// Reads <see cref="ThresholdKey"/>: null when absent; a value that is not an invariant-culture
+    /// number strictly between 0 and 1 throws <see cref="WeightsFormatException"/> naming the file,
+    /// the key and the value.
+    /// </summary>
+    public static double? ParseThreshold(IReadOnlyDictionary<string, string> metadata, string? sourcePath)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (!metadata.TryGetValue(ThresholdKey, out var text)) return null;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0 && value < 1)
+            return value;
+        throw new WeightsFormatException(sourcePath, $"metadata '{ThresholdKey}' is '{text}', expected a probability strictly between 0 and 1 (e.g. 0.5)");
+    }
+
+    /// <summary>A threshold as the metadata stores it: the shortest invariant-culture decimal that round-trips.</summary>
+    public static string FormatThreshold(double threshold) => threshold.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>The metadata name of a model kind.</summary>
     public static string ModelName(ModelKind kind) => kind == ModelKind.TinyLaDeDa ? "tiny_ladeda" : "ladeda";

@@ -149,4 +149,21 @@ public class EvalCommandTests
         var bad = CliRunner.Run("jpeg-sweep", dir.Path, "--qualities", "90,0");
         Assert.Equal("error: --qualities: '0' is not a JPEG quality between 1 and 100", Assert.Single(bad.ErrorLines));
     }
+
+    [SkippableFact]
+    public void Calibrated_weights_keep_the_protocols_ACC_and_note_the_ACC_at_their_threshold()
+    {
+        using var dir = BuildTree();
+        var dict = FastLaDeDa.Weights.PthCheckpoint.Read(WildRf);
+        string calibrated = dir.File("calibrated.safetensors");
+        FastLaDeDa.Weights.SafeTensors.Write(calibrated, new FastLaDeDa.Weights.StateDict(dict.Tensors,
+            new Dictionary<string, string> { ["preprocess"] = "right_diag", ["threshold"] = "0.9" }));
+
+        var plain = CliRunner.Run(Args(dir.Path, "--csv"));
+        var withThreshold = CliRunner.Run("eval", dir.Path, "--weights", calibrated, "--csv");
+        Assert.True(withThreshold.ExitCode == 0, withThreshold.StdErr);
+        Assert.Equal(plain.StdOut, withThreshold.StdOut); // ACC at 0.5, as PROTOCOL.md defines it
+        Assert.Contains("note: at the weights' calibrated threshold P(fake) > 0.9: mean ACC ", withThreshold.StdErr);
+        Assert.DoesNotContain("calibrated threshold", plain.StdErr);
+    }
 }
