@@ -28,11 +28,17 @@ internal sealed class TrainingCommandOptions
     public Option<string> BlurSigma { get; } = new("--blur-sigma") { Description = "Blur sigma range MIN-MAX (pixels).", DefaultValueFactory = _ => "0.1-2" };
     public Option<double> ResizedCrop { get; } = new("--resized-crop") { Description = "Probability of a random resized crop.", DefaultValueFactory = _ => 0 };
     public Option<double> ResizedCropScale { get; } = new("--resized-crop-scale") { Description = "Smallest area fraction of a resized crop.", DefaultValueFactory = _ => 0.5 };
+    public Option<double> Rescale { get; } = new("--rescale") { Description = "Probability of shrinking an image to a random side (JPEG there when --jpeg applies) and enlarging it back.", DefaultValueFactory = _ => 0 };
+    public Option<double> RescaleMin { get; } = new("--rescale-min") { Description = "Smallest side of a rescale, as a fraction.", DefaultValueFactory = _ => 0.5 };
+    public Option<string[]> Extra { get; } = new("--extra") { Description = "More training folders in the WildRF layout (e.g. the output of stage-extra); repeatable. Sources are the file-name prefixes before '__'.", HelpName = "dir", AllowMultipleArgumentsPerToken = false };
+    public Option<string?> Holdout { get; } = new("--holdout") { Description = "Comma-separated sources held out of training as the validation set (whole sources; replaces val/, which then trains).", HelpName = "sources" };
+    public Option<string> Select { get; } = new("--select") { Description = "Validation metric that picks the best epoch and drives the plateau schedule: acc (then AP) or auc.", DefaultValueFactory = _ => "acc", HelpName = "acc|auc" };
 
     public void AddTo(Command command)
     {
         foreach (Option option in new Option[] { Data, Output, Crop, ValidationCrop, BatchSize, LearningRate, Patience, LearningRateFactor, MinLearningRate,
-                                                 MaxEpochs, Seed, Resume, Limit, Threads, Jpeg, JpegQuality, Blur, BlurSigma, ResizedCrop, ResizedCropScale })
+                                                 MaxEpochs, Seed, Resume, Limit, Threads, Jpeg, JpegQuality, Blur, BlurSigma, ResizedCrop, ResizedCropScale,
+                                                 Rescale, RescaleMin, Extra, Holdout, Select })
             command.Options.Add(option);
     }
 
@@ -60,11 +66,16 @@ internal sealed class TrainingCommandOptions
             Augmentation = new AugmentationOptions(
                 parse.GetValue(Jpeg), (int)jpegMin, (int)jpegMax,
                 parse.GetValue(Blur), blurMin, blurMax,
-                parse.GetValue(ResizedCrop), parse.GetValue(ResizedCropScale)),
+                parse.GetValue(ResizedCrop), parse.GetValue(ResizedCropScale),
+                parse.GetValue(Rescale), parse.GetValue(RescaleMin)),
+            Selection = SelectionMetrics.Parse(parse.GetValue(Select)!),
         }.Validated();
     }
 
-    /// <summary>Loads the train and val splits under --data (limited by --limit).</summary>
+    /// <summary>
+    /// Loads the train and val splits under --data and the --extra folders (limited by --limit). With
+    /// --holdout the named sources, whole, are the validation set and everything else trains.
+    /// </summary>
     public (ImageDataset Train, ImageDataset Validation) LoadData(ParseResult parse, TextWriter log)
     {
         string root = parse.GetValue(Data)!;
@@ -72,6 +83,10 @@ internal sealed class TrainingCommandOptions
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var train = ImageDataset.Load(Path.Combine(root, "train"));
         var validation = ImageDataset.Load(Path.Combine(root, "val"));
+        string[] extra = parse.GetValue(Extra) ?? [];
+        if (extra.Length > 0) train = ImageDataset.Merge(train.Folder, [train, .. extra.Select(e => ImageDataset.Load(e, allowOneClass: true))]);
+        if (parse.GetValue(Holdout) is { } holdout)
+            (train, validation) = ImageDataset.Merge(train.Folder, [train, validation]).HoldOut(SourceList(holdout));
         if (limit is { } n)
         {
             train = train.Subset(n);
@@ -79,6 +94,13 @@ internal sealed class TrainingCommandOptions
         }
         log.WriteLine($"train: {train.Summary} (file list sha256 {train.Summary.FileListSha256[..12]}...); val: {validation.Summary}; decoded in {clock.Elapsed.TotalSeconds:F1} s");
         return (train, validation);
+    }
+
+    /// <summary>"a,b,c" as a set of source names.</summary>
+    public static IReadOnlySet<string> SourceList(string text)
+    {
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        return names.Count > 0 ? names : throw new ArgumentException($"--holdout '{text}': expected comma-separated source names");
     }
 
     /// <summary>"A-B" as two numbers.</summary>

@@ -5,7 +5,8 @@ namespace FastLaDeDa.Training.Data;
 /// <summary>
 /// The optional training augmentations, all off by default (as in the paper's runs). Each is applied
 /// to the whole 256×256 image before the random crop, independently with its probability, in this
-/// order: random resized crop, Gaussian blur, JPEG re-encode. They apply to both classes alike.
+/// order: random resized crop, Gaussian blur, rescale down, JPEG re-encode, rescale back up. They
+/// apply to both classes alike, so neither a file's compression nor its resolution carries the label.
 /// </summary>
 /// <param name="JpegProbability">Probability of re-encoding an image as baseline JPEG (in memory, <see cref="FastLaDeDa.Evaluation.JpegReencoder"/>).</param>
 /// <param name="JpegQualityMin">Lowest JPEG quality (uniform integer in [min, max]).</param>
@@ -15,16 +16,21 @@ namespace FastLaDeDa.Training.Data;
 /// <param name="BlurSigmaMax">Largest blur sigma.</param>
 /// <param name="ResizedCropProbability">Probability of a random resized crop (torchvision's RandomResizedCrop geometry), resized back to 256×256 with Pillow's BILINEAR.</param>
 /// <param name="ResizedCropScaleMin">Smallest crop area as a fraction of the image (the largest is 1); aspect ratio in [3/4, 4/3].</param>
+/// <param name="RescaleProbability">Probability of a rescale: the image is shrunk (Pillow BILINEAR, which antialiases) to a random
+/// side, JPEG-compressed there when the JPEG step also applies, and enlarged back to 256×256 — a small (and perhaps compressed)
+/// original as inference sees it after its resize.</param>
+/// <param name="RescaleMin">Smallest side of a rescale as a fraction of the image's (uniform in [min, 1)).</param>
 public sealed record AugmentationOptions(
     double JpegProbability = 0, int JpegQualityMin = 60, int JpegQualityMax = 100,
     double BlurProbability = 0, double BlurSigmaMin = 0.1, double BlurSigmaMax = 2.0,
-    double ResizedCropProbability = 0, double ResizedCropScaleMin = 0.5)
+    double ResizedCropProbability = 0, double ResizedCropScaleMin = 0.5,
+    double RescaleProbability = 0, double RescaleMin = 0.5)
 {
     /// <summary>No augmentation.</summary>
     public static AugmentationOptions None { get; } = new();
 
     /// <summary>True when some augmentation can happen.</summary>
-    public bool Any => JpegProbability > 0 || BlurProbability > 0 || ResizedCropProbability > 0;
+    public bool Any => JpegProbability > 0 || BlurProbability > 0 || ResizedCropProbability > 0 || RescaleProbability > 0;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public AugmentationOptions Validated()
@@ -32,6 +38,9 @@ public sealed record AugmentationOptions(
         CheckProbability(JpegProbability, "--jpeg");
         CheckProbability(BlurProbability, "--blur");
         CheckProbability(ResizedCropProbability, "--resized-crop");
+        CheckProbability(RescaleProbability, "--rescale");
+        if (RescaleMin is < 0.0625 or >= 1 || double.IsNaN(RescaleMin))
+            throw new ArgumentException($"--rescale-min {RescaleMin}: expected a fraction in [0.0625, 1)");
         if (JpegQualityMin < 1 || JpegQualityMax > 100 || JpegQualityMin > JpegQualityMax)
             throw new ArgumentException($"--jpeg-quality {JpegQualityMin}-{JpegQualityMax}: expected MIN-MAX with 1 <= MIN <= MAX <= 100");
         if (BlurSigmaMin <= 0 || BlurSigmaMin > BlurSigmaMax || BlurSigmaMax > 10)
@@ -47,6 +56,7 @@ public sealed record AugmentationOptions(
         var parts = new List<string>();
         if (ResizedCropProbability > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"resized-crop p={ResizedCropProbability} scale={ResizedCropScaleMin}-1"));
         if (BlurProbability > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"blur p={BlurProbability} sigma={BlurSigmaMin}-{BlurSigmaMax}"));
+        if (RescaleProbability > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"rescale p={RescaleProbability} side={RescaleMin}-1"));
         if (JpegProbability > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"jpeg p={JpegProbability} q={JpegQualityMin}-{JpegQualityMax}"));
         return parts.Count == 0 ? "none" : string.Join(", ", parts);
     }

@@ -8,7 +8,9 @@ public static class Augmenter
 {
     /// <summary>
     /// The augmented image (the input itself when nothing applies): random resized crop, then
-    /// Gaussian blur, then JPEG re-encode and decode with the library's decoder — each with its probability.
+    /// Gaussian blur, then a rescale down, JPEG re-encode and decode with the library's decoder, and
+    /// the rescale back up — each with its probability. JPEG inside a rescale compresses the small
+    /// image, as a small JPEG original is compressed before inference enlarges it.
     /// </summary>
     public static Rgb24Image Apply(Rgb24Image image, AugmentationOptions options, SeededRandom random)
     {
@@ -25,10 +27,16 @@ public static class Augmenter
         double sigma = random.NextDouble(options.BlurSigmaMin, options.BlurSigmaMax);
         bool jpeg = random.Chance(options.JpegProbability);
         int quality = random.NextInclusive(options.JpegQualityMin, options.JpegQualityMax);
+        // Drawn after the older decisions so adding the rescale left their streams unchanged.
+        bool rescale = random.Chance(options.RescaleProbability);
+        double side = random.NextDouble(options.RescaleMin, 1.0);
 
         if (resize) image = ResizedCrop(image, area, Math.Exp(logRatio), u, v);
         if (blur) image = GaussianBlur.Apply(image, sigma);
+        int width = image.Width, height = image.Height;
+        if (rescale) image = PillowResize.Bilinear(image, Math.Max(1, (int)Math.Round(width * side)), Math.Max(1, (int)Math.Round(height * side)));
         if (jpeg) image = ImageDecoder.Decode(JpegReencoder.Encode(image, quality), "JPEG augmentation");
+        if (rescale) image = PillowResize.Bilinear(image, width, height);
         return image;
     }
 

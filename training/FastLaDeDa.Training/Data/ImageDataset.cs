@@ -104,6 +104,36 @@ public sealed class ImageDataset
     }
 
     /// <summary>
+    /// The images of several datasets as one (e.g. train/ plus staged extra folders), in the given
+    /// order. Two images with the same label folder and file name are an error: the file-list hash
+    /// and the sources would no longer say what was trained on.
+    /// </summary>
+    public static ImageDataset Merge(string name, IReadOnlyList<ImageDataset> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var images = parts.SelectMany(p => p.Images).ToList();
+        if (images.GroupBy(i => i.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new DatasetException($"{name}: {twice.Key} is in more than one folder ({string.Join(", ", twice.Select(i => i.Path))})");
+        return FromImages(name, images);
+    }
+
+    /// <summary>
+    /// Splits off whole sources: the images of <paramref name="sources"/> become the validation set,
+    /// the rest the training set (leave-source-out validation: no source is on both sides). Every
+    /// named source must exist, and both sides need both classes.
+    /// </summary>
+    public (ImageDataset Train, ImageDataset Validation) HoldOut(IReadOnlySet<string> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var known = Images.Select(i => i.Source).ToHashSet(StringComparer.Ordinal);
+        if (sources.FirstOrDefault(s => !known.Contains(s)) is { } unknown)
+            throw new DatasetException($"--holdout: no source '{unknown}' in the data (sources: {string.Join(", ", known.Order(StringComparer.Ordinal))})");
+        var held = Images.Where(i => sources.Contains(i.Source)).ToList();
+        var rest = Images.Where(i => !sources.Contains(i.Source)).ToList();
+        return (FromImages($"{Folder} without the held-out sources", rest), FromImages("held-out sources " + string.Join(",", sources.Order(StringComparer.Ordinal)), held));
+    }
+
+    /// <summary>
     /// At most <paramref name="maxPerClass"/> images of each class, picked evenly spaced through the
     /// file order (so every source keeps a share); the dataset itself when it is small enough.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using FastLaDeDa.Evaluation;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
 using FastLaDeDa.Training.Data;
@@ -38,6 +39,9 @@ public abstract class EpochTrainer : IDisposable
 
     /// <summary>The training curves.</summary>
     public const string CurvesFile = "curves.png";
+
+    /// <summary>The exported epoch's validation metrics per source (<see cref="SourceValidation"/>).</summary>
+    public const string SourcesFile = "val-sources.csv";
 
     private readonly Adam _optimizer;
 
@@ -142,13 +146,15 @@ public abstract class EpochTrainer : IDisposable
                 m.AveragePrecision ?? double.NaN, m.Auc ?? double.NaN, mse, priorSeconds + clock.Elapsed.TotalSeconds);
             history.Add(metrics);
 
-            bool improved = metrics.ValidationAccuracy > bestAccuracy || (metrics.ValidationAccuracy == bestAccuracy && metrics.ValidationAp > bestAp);
+            // bestAccuracy holds the selection metric's value (accuracy unless --select auc).
+            double selected = Options.Selection == SelectionMetric.Auc ? metrics.ValidationAuc : metrics.ValidationAccuracy;
+            bool improved = selected > bestAccuracy || (selected == bestAccuracy && metrics.ValidationAp > bestAp);
             if (improved)
             {
-                (bestEpoch, bestAccuracy, bestAp) = (epoch, metrics.ValidationAccuracy, metrics.ValidationAp);
+                (bestEpoch, bestAccuracy, bestAp) = (epoch, selected, metrics.ValidationAp);
                 TorchStateDict.Save(Net, bestPath, extraMetadata: [new("task", Task), new("epoch", epoch.ToString(CultureInfo.InvariantCulture))]);
             }
-            var decision = scheduler.Observe(metrics.ValidationAccuracy);
+            var decision = scheduler.Observe(selected);
             Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {epoch}: lr {lr:G3}, train {LossLabel} {loss:F4} ({metrics.TrainItemsPerSecond:F1}/s, {seconds:F0} s), val loss {val.Loss:F4}, " +
                 $"ACC {100 * metrics.ValidationAccuracy:F1}% (real {100 * metrics.ValidationRealAccuracy:F1}, fake {100 * metrics.ValidationFakeAccuracy:F1}), " +
@@ -173,9 +179,14 @@ public abstract class EpochTrainer : IDisposable
         if (history.Count == 0) throw new InvalidOperationException("no epoch was trained");
         // Resuming with --max-epochs at or below the checkpoint's epoch trains nothing and only exports.
 
-        // Export the best epoch's weights.
+        // Export the best epoch's weights, with the operating threshold calibrated on its validation scores.
         TorchStateDict.Load(Net, SafeTensors.Read(bestPath));
         EpochMetrics best = history.First(h => h.Epoch == bestEpoch);
+        var (bestValidation, _) = Validate();
+        var threshold = ThresholdCalibration.BestBalancedAccuracy(bestValidation.Logits, bestValidation.IsFake);
+        var perSource = SourceValidation.PerSource(Validation, bestValidation.Logits, threshold.Probability);
+        File.WriteAllText(Path.Combine(folder, SourcesFile), SourceValidation.ToCsv(perSource));
+        double accuracyAtThreshold = SetMetrics.Compute("validation", bestValidation.Logits, bestValidation.IsFake, threshold.Probability).Accuracy ?? double.NaN;
         double totalSeconds = priorSeconds + clock.Elapsed.TotalSeconds;
         var all = new Dictionary<string, string>(metadata)
         {
@@ -199,12 +210,21 @@ public abstract class EpochTrainer : IDisposable
             ["training_seconds"] = totalSeconds.ToString("F0", CultureInfo.InvariantCulture),
             ["train_items_per_second"] = history.Average(h => h.TrainItemsPerSecond).ToString("F2", CultureInfo.InvariantCulture),
             ["git_commit"] = gitCommit,
+            ["selection"] = Options.Selection.ToName(),
+            [ModelMetadata.ThresholdKey] = ModelMetadata.FormatThreshold(threshold.Probability),
+            ["threshold_rule"] = "best balanced accuracy on the validation set",
+            ["val_balanced_acc"] = threshold.BalancedAccuracy.ToString("F4", CultureInfo.InvariantCulture),
+            ["val_acc_at_threshold"] = accuracyAtThreshold.ToString("F4", CultureInfo.InvariantCulture),
         };
         string modelPath = Path.Combine(folder, ModelFile);
         TorchStateDict.Save(Net, modelPath, PoolingKind.Mean, Options.ExportFloat16, all);
         Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"done ({stopReason}): {history.Count} epochs in {ProgressBar.FormatDuration(totalSeconds)}; best epoch {bestEpoch} " +
-            $"(val ACC {100 * best.ValidationAccuracy:F1}%, AP {100 * best.ValidationAp:F1}%) exported to {modelPath}"));
+            $"(val ACC {100 * best.ValidationAccuracy:F1}%, AP {100 * best.ValidationAp:F1}%, AUC {100 * best.ValidationAuc:F1}%) exported to {modelPath}; " +
+            $"threshold {threshold.Probability:G4} (logit {threshold.Logit:F3}): balanced ACC {100 * threshold.BalancedAccuracy:F1}%, ACC {100 * accuracyAtThreshold:F1}%"));
+        foreach (var row in perSource)
+            Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {row.Name,-40} {row.RealCount,4} real {row.FakeCount,4} fake  ACC {100 * row.Accuracy,5:F1}  AP {100 * row.AveragePrecision,5:F1}  AUC {100 * row.Auc,5:F1}"));
         return new TrainingOutcome(modelPath, bestEpoch, best, history, totalSeconds, stopReason);
     }
 

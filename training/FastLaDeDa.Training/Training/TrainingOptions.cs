@@ -52,6 +52,9 @@ public sealed record TrainingOptions
     /// <summary>Optional augmentations (off by default).</summary>
     public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.None;
 
+    /// <summary>The validation metric that picks the best epoch and drives the plateau schedule.</summary>
+    public SelectionMetric Selection { get; init; } = SelectionMetric.Accuracy;
+
     /// <summary>A checkpoint to continue from (model, optimizer, epoch, plateau state, history), or null.</summary>
     public string? Resume { get; init; }
 

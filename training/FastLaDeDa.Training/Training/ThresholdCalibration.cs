@@ -1,0 +1,50 @@
+using FastLaDeDa.Evaluation;
+
+namespace FastLaDeDa.Training.Training;
+
+/// <summary>The operating threshold chosen on validation scores, stored in the exported weights' metadata.</summary>
+/// <param name="Logit">The threshold on the pooled logit: fake when the logit is above it.</param>
+/// <param name="BalancedAccuracy">(real ACC + fake ACC) / 2 of the validation scores at that threshold.</param>
+public sealed record ThresholdCalibration(double Logit, double BalancedAccuracy)
+{
+    /// <summary>
+    /// The threshold as a probability (what the weights' <c>threshold</c> key holds), kept strictly
+    /// inside (0, 1) as the library requires even when the scores are extreme.
+    /// </summary>
+    public double Probability => Math.Clamp(BinaryMetrics.Sigmoid(Logit), 1e-9, 1 - 1e-9);
+
+    /// <summary>
+    /// The threshold with the best balanced accuracy — the class sizes of a validation set say nothing
+    /// about the field, so each class counts half. Candidates are the midpoints between adjacent
+    /// distinct scores (a threshold never sits on a score); among equally good ones the one nearest
+    /// logit 0 wins, so an already calibrated model keeps 0.5.
+    /// </summary>
+    public static ThresholdCalibration BestBalancedAccuracy(IReadOnlyList<double> logits, IReadOnlyList<bool> isFake)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(isFake);
+        int n = logits.Count, fakes = isFake.Count(f => f), reals = n - fakes;
+        if (n != isFake.Count) throw new ArgumentException("one label per score");
+        if (fakes == 0 || reals == 0) throw new ArgumentException("a threshold needs validation images of both classes");
+        int[] order = Enumerable.Range(0, n).OrderBy(i => logits[i]).ToArray();
+        // Start below every score: everything fake. Moving the threshold past a score makes that image real.
+        int realsBelow = 0, fakesBelow = 0;
+        double bestLogit = logits[order[0]] - 1, best = 0.5;
+        for (int k = 0; k <= n; k++)
+        {
+            if (k > 0 && k < n && logits[order[k]] == logits[order[k - 1]]) { Count(order[k]); continue; }
+            double candidate = k == 0 ? logits[order[0]] - 1 : k == n ? logits[order[n - 1]] + 1 : (logits[order[k - 1]] + logits[order[k]]) / 2;
+            double balanced = 0.5 * ((double)realsBelow / reals + (double)(fakes - fakesBelow) / fakes);
+            if (balanced > best + 1e-12 || (Math.Abs(balanced - best) <= 1e-12 && Math.Abs(candidate) < Math.Abs(bestLogit)))
+                (best, bestLogit) = (balanced, candidate);
+            if (k < n) Count(order[k]);
+        }
+        return new ThresholdCalibration(bestLogit, best);
+
+        void Count(int i)
+        {
+            if (isFake[i]) fakesBelow++;
+            else realsBelow++;
+        }
+    }
+}
