@@ -21,7 +21,7 @@ internal static class StageExtraCommand
         {
             string manifestPath = parse.GetValue(manifest) ?? Path.Combine(SharedDataLocator.DefaultDataRoot(), "extra_manifest.csv");
             var rows = ExtraManifest.Load(manifestPath);
-            string[]? selected = parse.GetValue(sources)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            IReadOnlySet<string>? selected = parse.GetValue(sources) is { } list ? TrainingCommandOptions.SourceList(list, "--sources") : null;
             using var set = new GitMirrorSet(parse.GetValue(mirrors)!);
             var result = ExtraStager.Stage(rows, set, parse.GetValue(output)!, selected);
             foreach (var row in result.Skipped)

@@ -86,7 +86,7 @@ internal sealed class TrainingCommandOptions
         string[] extra = parse.GetValue(Extra) ?? [];
         if (extra.Length > 0) train = ImageDataset.Merge(train.Folder, [train, .. extra.Select(e => ImageDataset.Load(e, allowOneClass: true))]);
         if (parse.GetValue(Holdout) is { } holdout)
-            (train, validation) = ImageDataset.Merge(train.Folder, [train, validation]).HoldOut(SourceList(holdout));
+            (train, validation) = ImageDataset.Merge(train.Folder, [train, validation]).HoldOut(SourceList(holdout, "--holdout"));
         if (limit is { } n)
         {
             train = train.Subset(n);
@@ -96,11 +96,11 @@ internal sealed class TrainingCommandOptions
         return (train, validation);
     }
 
-    /// <summary>"a,b,c" as a set of source names.</summary>
-    public static IReadOnlySet<string> SourceList(string text)
+    /// <summary>"a,b,c" (the value of <paramref name="option"/>) as a set of source names.</summary>
+    public static IReadOnlySet<string> SourceList(string text, string option)
     {
         var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        return names.Count > 0 ? names : throw new ArgumentException($"--holdout '{text}': expected comma-separated source names");
+        return names.Count > 0 ? names : throw new ArgumentException($"{option} '{text}': expected comma-separated source names");
     }
 
     /// <summary>"A-B" as two numbers.</summary>

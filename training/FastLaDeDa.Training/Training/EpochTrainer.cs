@@ -108,6 +108,8 @@ public abstract class EpochTrainer : IDisposable
         int firstEpoch = 1, bestEpoch = 0;
         double bestAccuracy = double.NegativeInfinity, bestAp = double.NegativeInfinity, priorSeconds = 0;
         string bestPath = Path.Combine(folder, BestFile);
+        // The best epoch's validation scores, for the threshold; null when that epoch was trained before a resume.
+        ValidationResult? bestValidation = null;
         // The revision the run was started from (a resumed run keeps the first session's, noting the current one when it differs).
         string gitCommit = GitInfo.Commit();
 
@@ -151,7 +153,7 @@ public abstract class EpochTrainer : IDisposable
             bool improved = selected > bestAccuracy || (selected == bestAccuracy && metrics.ValidationAp > bestAp);
             if (improved)
             {
-                (bestEpoch, bestAccuracy, bestAp) = (epoch, selected, metrics.ValidationAp);
+                (bestEpoch, bestAccuracy, bestAp, bestValidation) = (epoch, selected, metrics.ValidationAp, val);
                 TorchStateDict.Save(Net, bestPath, extraMetadata: [new("task", Task), new("epoch", epoch.ToString(CultureInfo.InvariantCulture))]);
             }
             var decision = scheduler.Observe(selected);
@@ -182,7 +184,7 @@ public abstract class EpochTrainer : IDisposable
         // Export the best epoch's weights, with the operating threshold calibrated on its validation scores.
         TorchStateDict.Load(Net, SafeTensors.Read(bestPath));
         EpochMetrics best = history.First(h => h.Epoch == bestEpoch);
-        var (bestValidation, _) = Validate();
+        bestValidation ??= Validate().Result;
         var threshold = ThresholdCalibration.BestBalancedAccuracy(bestValidation.Logits, bestValidation.IsFake);
         var perSource = SourceValidation.PerSource(Validation, bestValidation.Logits, threshold.Probability);
         File.WriteAllText(Path.Combine(folder, SourcesFile), SourceValidation.ToCsv(perSource));
