@@ -21,21 +21,21 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | 
 # use the self-contained package made by kernels/gpu-pack.sh (CLI + timing tool, runtime inside).
 if command -v dotnet >/dev/null 2>&1 && [ -n "$(dotnet --list-sdks 2>/dev/null)" ]; then
   echo "gpu-check: building (Release)"
-  dotnet build kernels/FastLaDeDa.Kernels.Bench/FastLaDeDa.Kernels.Bench.csproj -c Release -v q -nologo
-  dotnet build tests/FastLaDeDa.Kernels.Tests/FastLaDeDa.Kernels.Tests.csproj -c Release -v q -nologo
+  dotnet build kernels/FastLaDeDa.Gpu.Bench/FastLaDeDa.Gpu.Bench.csproj -c Release -v q -nologo
+  dotnet build tests/FastLaDeDa.Gpu.Tests/FastLaDeDa.Gpu.Tests.csproj -c Release -v q -nologo
   dotnet build src/FastLaDeDa.Cli/FastLaDeDa.Cli.csproj -c Release -v q -nologo
 
   echo "gpu-check: tests (CUDA required: a CUDA test that cannot open the device fails instead of skipping)"
-  FASTLADEDA_REQUIRE_CUDA=1 dotnet test tests/FastLaDeDa.Kernels.Tests/FastLaDeDa.Kernels.Tests.csproj -c Release --no-build \
+  FASTLADEDA_REQUIRE_CUDA=1 dotnet test tests/FastLaDeDa.Gpu.Tests/FastLaDeDa.Gpu.Tests.csproj -c Release --no-build \
     --logger "console;verbosity=detailed" --filter "FullyQualifiedName!~Asking_for_a_gpu_without_one"
   cli=src/FastLaDeDa.Cli/bin/Release/net10.0/fastladeda
-  timing=(dotnet kernels/FastLaDeDa.Kernels.Bench/bin/Release/net10.0/FastLaDeDa.Kernels.Bench.dll)
+  timing=(dotnet kernels/FastLaDeDa.Gpu.Bench/bin/Release/net10.0/FastLaDeDa.Gpu.Bench.dll)
 elif [ -f artifacts/gpu/app.tar.xz ]; then
   echo "gpu-check: no .NET SDK here: using artifacts/gpu/app.tar.xz (kernels/gpu-pack.sh); the xunit CUDA tests need the SDK and are not run"
   app=$(mktemp -d)
   tar -C "$app" -xJf artifacts/gpu/app.tar.xz
   cli=$app/app/FastLaDeDa.Cli
-  timing=("$app/app/FastLaDeDa.Kernels.Bench")
+  timing=("$app/app/FastLaDeDa.Gpu.Bench")
 else
   echo "gpu-check: FAILED: no .NET SDK (dotnet) and no artifacts/gpu/app.tar.xz (make it with kernels/gpu-pack.sh)" >&2
   exit 2

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 out=artifacts/gpu
 rm -rf "$out/app" "$out/app.tar.xz"
 dotnet publish src/FastLaDeDa.Cli -c Release -r linux-x64 --self-contained -o "$out/app" -v q -nologo
-dotnet publish kernels/FastLaDeDa.Kernels.Bench -c Release -r linux-x64 --self-contained -o "$out/app" -v q -nologo
+dotnet publish kernels/FastLaDeDa.Gpu.Bench -c Release -r linux-x64 --self-contained -o "$out/app" -v q -nologo
 tar -C "$out" -cJf "$out/app.tar.xz" app
 rm -rf "$out/app"
 # A few real images for the CLI comparison (reference material: never committed, only carried).

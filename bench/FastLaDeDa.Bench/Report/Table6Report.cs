@@ -7,7 +7,7 @@ using FastLaDeDa.Engines;
 using FastLaDeDa.Engines.Cpu;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Interop.Onnx;
-using FastLaDeDa.Kernels;
+using FastLaDeDa.Gpu;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
 using FastLaDeDa.Tests.Support;

@@ -1,5 +1,5 @@
 using FastLaDeDa.Engines;
-using FastLaDeDa.Kernels;
+using FastLaDeDa.Gpu;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
 

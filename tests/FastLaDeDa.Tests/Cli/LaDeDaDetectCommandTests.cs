@@ -3,7 +3,7 @@ using System.Text.Json;
 using FastLaDeDa.Detection;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Imaging;
-using FastLaDeDa.Kernels;
+using FastLaDeDa.Gpu;
 using FastLaDeDa.Weights;
 using FastLaDeDa.Tests.Support;
 

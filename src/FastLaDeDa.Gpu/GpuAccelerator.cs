@@ -3,7 +3,7 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 
-namespace FastLaDeDa.Kernels;
+namespace FastLaDeDa.Gpu;
 
 /// <summary>Which accelerator the ILGPU engine runs on (the CLI's <c>--device auto|cpu|gpu</c>).</summary>
 public enum GpuDevicePreference

@@ -1,7 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 
-namespace FastLaDeDa.Kernels.Tests.Support;
+namespace FastLaDeDa.Gpu.Tests.Support;
 
 /// <summary>Runs one kernel on given host arrays, and the scalar float64 formulas they are checked against.</summary>
 internal static class KernelRunner

@@ -1,4 +1,4 @@
-namespace FastLaDeDa.Kernels;
+namespace FastLaDeDa.Gpu;
 
 /// <summary>
 /// One convolution launch: no padding, weights [out][in][ky][kx] uploaded transposed as a

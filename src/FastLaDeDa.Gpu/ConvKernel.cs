@@ -1,6 +1,6 @@
 using ILGPU;
 
-namespace FastLaDeDa.Kernels;
+namespace FastLaDeDa.Gpu;
 
 /// <summary>
 /// Convolution as an implicit GEMM, C[M×N] = A[M×K] · B[K×N], with M = output pixels of the

@@ -2,13 +2,13 @@ using System.Diagnostics;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Engines.Reference;
 using FastLaDeDa.Imaging;
-using FastLaDeDa.Kernels.Tests.Support;
+using FastLaDeDa.Gpu.Tests.Support;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
 using FastLaDeDa.Tests.Support;
 using Xunit.Abstractions;
 
-namespace FastLaDeDa.Kernels.Tests;
+namespace FastLaDeDa.Gpu.Tests;
 
 /// <summary>
 /// The whole network on ILGPU's CPU accelerator against the float64 <see cref="LaDeDaReferenceEngine"/>

@@ -1,8 +1,8 @@
-using FastLaDeDa.Kernels.Tests.Support;
+using FastLaDeDa.Gpu.Tests.Support;
 using ILGPU;
 using ILGPU.Runtime;
 
-namespace FastLaDeDa.Kernels.Tests;
+namespace FastLaDeDa.Gpu.Tests;
 
 /// <summary>The fc head and the mean/max pooling kernels against scalar loops, maps of several sizes per batch.</summary>
 [Collection(CpuAcceleratorCollection.Name)]

@@ -1,4 +1,4 @@
-namespace FastLaDeDa.Kernels;
+namespace FastLaDeDa.Gpu;
 
 /// <summary>
 /// The accelerator cannot hold what a run needs (weights, or the activations for this input size

@@ -2,7 +2,7 @@ using FastLaDeDa.Engines;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
 
-namespace FastLaDeDa.Kernels;
+namespace FastLaDeDa.Gpu;
 
 /// <summary>
 /// LaDeDa on an ILGPU accelerator: CUDA (<c>ladeda-ilgpu-cuda</c>) or, without a GPU, ILGPU's CPU

@@ -1,6 +1,6 @@
 using ILGPU;
 
-namespace FastLaDeDa.Kernels;
+namespace FastLaDeDa.Gpu;
 
 /// <summary>
 /// The head: the fc layer (2048 → 1, with bias) at every map position, then mean and max pooling

@@ -1,7 +1,7 @@
-using FastLaDeDa.Kernels.Tests.Support;
+using FastLaDeDa.Gpu.Tests.Support;
 using Xunit.Abstractions;
 
-namespace FastLaDeDa.Kernels.Tests;
+namespace FastLaDeDa.Gpu.Tests;
 
 /// <summary>
 /// The implicit-GEMM convolution against direct float64 loops on random shapes: 1×1, 3×3 and

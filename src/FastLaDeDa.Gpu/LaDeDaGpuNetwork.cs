@@ -4,7 +4,7 @@ using FastLaDeDa.Preprocessing;
 using ILGPU;
 using ILGPU.Runtime;
 
-namespace FastLaDeDa.Kernels;
+namespace FastLaDeDa.Gpu;
 
 /// <summary>Time and work of one kernel launch in a profiled run.</summary>
 /// <param name="Name">The layer, e.g. <c>layer2.0.conv2</c>.</param>

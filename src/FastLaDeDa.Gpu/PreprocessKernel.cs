@@ -1,7 +1,7 @@
 using FastLaDeDa.Preprocessing;
 using ILGPU;
 
-namespace FastLaDeDa.Kernels;
+namespace FastLaDeDa.Gpu;
 
 /// <summary>What <see cref="PreprocessKernel"/> computes.</summary>
 internal enum PreprocessMode

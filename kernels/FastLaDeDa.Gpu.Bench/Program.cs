@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using FastLaDeDa.Engines;
-using FastLaDeDa.Kernels;
+using FastLaDeDa.Gpu;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
 using FastLaDeDa.Tests.Support;
@@ -9,7 +9,7 @@ using FastLaDeDa.Weights;
 
 // LaDeDa timing on an ILGPU accelerator: ms/image at batch 1, images/s at a larger batch, and the
 // device time of every kernel launch. Usage:
-//   FastLaDeDa.Kernels.Bench [--device gpu|cpu|auto] [--size 256] [--batch 32] [--iterations 20] [--weights FILE]
+//   FastLaDeDa.Gpu.Bench [--device gpu|cpu|auto] [--size 256] [--batch 32] [--iterations 20] [--weights FILE]
 var options = new Dictionary<string, string>(StringComparer.Ordinal)
 {
     ["--device"] = "gpu", ["--size"] = "256", ["--batch"] = "32", ["--iterations"] = "20", ["--weights"] = "",

@@ -1,10 +1,10 @@
 using FastLaDeDa.Imaging;
-using FastLaDeDa.Kernels.Tests.Support;
+using FastLaDeDa.Gpu.Tests.Support;
 using FastLaDeDa.Preprocessing;
 using ILGPU;
 using ILGPU.Runtime;
 
-namespace FastLaDeDa.Kernels.Tests;
+namespace FastLaDeDa.Gpu.Tests;
 
 /// <summary>
 /// The preprocessing kernel is bit-identical to the library: <see cref="ImageNetNormalization"/>

@@ -1,4 +1,4 @@
-namespace FastLaDeDa.Kernels.Tests.Support;
+namespace FastLaDeDa.Gpu.Tests.Support;
 
 /// <summary>
 /// Every test that runs kernels on ILGPU's CPU accelerator is in this collection: they share the
