@@ -195,6 +195,11 @@ public sealed class PackagingTests(PackageFeed feed, ITestOutputHelper output) :
             Assert.True(logits.ContainsKey(image), $"the installed tool printed nothing for {image}\n{detect.Describe()}");
             AssertSameLogit(reference[image], logits[image], image, "the installed tool");
         }
+
+        // The plotting commands load SkiaSharp's native library from the package's runtimes/.
+        string heatmap = Path.Combine(feed.RunDir, "heatmap.png");
+        var draw = Dotnet.RunProgram(command, ["heatmap", feed.GeneratedImage, "-o", heatmap], feed.RunDir);
+        Assert.True(draw.ExitCode == 0 && File.Exists(heatmap) && new FileInfo(heatmap).Length > 1000, draw.Describe());
     }
 
     private static void AssertSameLogit(string expected, string actual, string image, string who)
