@@ -149,6 +149,10 @@ public sealed class PackagingTests(PackageFeed feed, ITestOutputHelper output) :
         output.WriteLine($"sample restore + build: {build.Elapsed.TotalSeconds:F1} s");
         Assert.True(Directory.Exists(Path.Combine(feed.PackagesDir, "fastladeda", feed.Version)),
             $"the sample's FastLaDeDa {feed.Version} was not restored from the test feed into {feed.PackagesDir}\n{build.Describe()}");
+        // ... and it is the feed's package, byte for byte (NuGet records the SHA-512 of what it extracted).
+        string recorded = File.ReadAllText(Path.Combine(feed.PackagesDir, "fastladeda", feed.Version, $"fastladeda.{feed.Version}.nupkg.sha512")).Trim();
+        string packed = Convert.ToBase64String(System.Security.Cryptography.SHA512.HashData(File.ReadAllBytes(feed.PackagePath("FastLaDeDa"))));
+        Assert.True(recorded == packed, $"the sample restored a FastLaDeDa {feed.Version} that is not the one just packed into {feed.FeedDir}");
 
         string dll = Path.Combine(project, "bin", "Release", "net10.0", "FastLaDeDa.Sample.dll");
         foreach (string image in feed.Images)
