@@ -9,7 +9,7 @@ namespace FastLaDeDa.Bench;
 /// Deterministic benchmark inputs that need nothing outside the repository: a Tiny-LaDeDa with
 /// random weights (speed does not depend on weight values) and random RGB images.
 /// </summary>
-public static class BenchInputs
+internal static class BenchInputs
 {
     /// <summary>Multiply-adds the fused engine executes for one 256×256 image: stem (conv1 fused, 3→8, 3×3) on 254², pointwise on 254², strided on 126², fc on 126².</summary>
     public const long FusedMacs256 = 254L * 254 * 8 * 27 + 254L * 254 * 64 + 126L * 126 * 8 * 72 + 126L * 126 * 8;

@@ -19,7 +19,7 @@ public class LaDeDaLatency
     private Rgb24Image _image = null!;
     private float[] _map = null!;
 
-    [Params("ladeda-cpu-vector512", "ladeda-cpu-vector256")]
+    [Params("ladeda-avx512", "ladeda-avx2")]
     public string Engine { get; set; } = "";
 
     [Params(1, 2)]

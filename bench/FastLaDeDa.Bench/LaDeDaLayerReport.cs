@@ -23,7 +23,7 @@ public static class LaDeDaLayerReport
         args = [.. args.Where(a => a != "--layer-by-layer")];
         int size = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 256;
         int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15;
-        string[] engines = args.Length > 2 ? args[2..] : ["ladeda-cpu-vector512", "ladeda-cpu-vector256"];
+        string[] engines = args.Length > 2 ? args[2..] : ["ladeda-avx512", "ladeda-avx2"];
         // Measured on this machine (2 FLOP per lane-FMA) rather than a data-sheet figure, before any timing starts.
         double peakGflopsPerCore = 2 * FmaPeak.LaneFmasPerSecond() / 1e9;
         LaDeDaModel model = BenchInputs.LaDeDa();
@@ -90,7 +90,7 @@ public static class LaDeDaLayerReport
         }
     }
 
-    private static string Short(string engine) => engine.Replace("ladeda-cpu-", "", StringComparison.Ordinal);
+    private static string Short(string engine) => engine.Replace("ladeda-", "", StringComparison.Ordinal);
 
     private static double Median(List<double> values)
     {

@@ -19,7 +19,7 @@ public class TinyLaDeDaLatency
     private Rgb24Image _image = null!;
     private float[] _map = null!;
 
-    [Params("fused-scalar", "fused-vector256", "fused-vector512")]
+    [Params("tiny-scalar", "tiny-avx2", "tiny-avx512")]
     public string Engine { get; set; } = "";
 
     [GlobalSetup]

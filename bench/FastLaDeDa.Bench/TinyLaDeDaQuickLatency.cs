@@ -23,7 +23,7 @@ public static class TinyLaDeDaQuickLatency
         double floorMs = BenchInputs.WinogradMacs256 / fmas * 1e3;
         Console.WriteLine($"FMA peak (measured, 1 thread): {fmas / 1e9:F1} G lane-FMA/s = {2 * fmas / 1e9:F0} GFLOP/s (256-bit: {fmas256 / 1e9:F1} G); " +
                           $"the kernel's {BenchInputs.WinogradMacs256 / 1e6:F1} M multiply-adds need {floorMs:F3} ms at 100 % of it");
-        foreach (var engine in TinyLaDeDaEngines.Fused.Where(e => e.IsSupported && e.Name != "fused-scalar"))
+        foreach (var engine in TinyLaDeDaEngines.Fused.Where(e => e.IsSupported && e.Name != "tiny-scalar"))
         {
             var network = engine.Prepare(model, PreprocessKind.RightDiag);
             // The lowest of five medians: on a shared VM the slower rounds are other tenants, not the kernel.

@@ -20,7 +20,7 @@ public class TinyLaDeDaThroughput
     [GlobalSetup]
     public void Setup()
     {
-        _detector = Detector.FromStateDict(BenchInputs.StateDict(), new DetectorOptions { Engine = TinyLaDeDaEngines.Best });
+        _detector = Detector.FromStateDict(BenchInputs.StateDict(), new DetectorOptions { Engine = "cpu" });
         _images = Enumerable.Range(0, BatchSize).Select(i => BenchInputs.Image(256, 256, i)).ToArray();
     }
 

@@ -1,3 +1,4 @@
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Models;
 using FastLaDeDa.Weights;

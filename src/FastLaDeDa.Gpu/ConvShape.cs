@@ -9,7 +9,7 @@ namespace FastLaDeDa.Gpu;
 /// i.e. cropped at the bottom and right) when <see cref="ResidualHeight"/> &gt; 0, then ReLU when
 /// <see cref="Relu"/> is 1. Plain data: it is a kernel argument.
 /// </summary>
-public struct ConvShape
+internal struct ConvShape
 {
     /// <summary>Images in the batch.</summary>
     public int Batch;

@@ -6,7 +6,7 @@ using ILGPU.Runtime.Cuda;
 namespace FastLaDeDa.Gpu;
 
 /// <summary>Which accelerator the ILGPU engine runs on (the CLI's <c>--device auto|cpu|gpu</c>).</summary>
-public enum GpuDevicePreference
+internal enum GpuDevicePreference
 {
     /// <summary>CUDA when a device is present, otherwise ILGPU's CPU accelerator.</summary>
     Auto,

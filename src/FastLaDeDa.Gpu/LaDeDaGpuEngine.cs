@@ -1,16 +1,17 @@
 using FastLaDeDa.Engines;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
 
 namespace FastLaDeDa.Gpu;
 
 /// <summary>
-/// LaDeDa on an ILGPU accelerator: CUDA (<c>ladeda-ilgpu-cuda</c>) or, without a GPU, ILGPU's CPU
+/// LaDeDa on an ILGPU accelerator: CUDA (<c>ladeda-cuda</c>) or, without a GPU, ILGPU's CPU
 /// accelerator (<c>ladeda-ilgpu-cpu</c>: the same kernels on simulated thread groups; slow, for
 /// correctness on small inputs). Owns the ILGPU context and accelerator and every network it
 /// prepared: disposing the engine releases them all.
 /// </summary>
-public sealed class LaDeDaGpuEngine : ILaDeDaEngine, IDisposable
+internal sealed class LaDeDaGpuEngine : ILaDeDaEngine, IDisposable
 {
     private readonly GpuAccelerator? _gpu;
     private readonly List<LaDeDaGpuNetwork> _networks = [];
@@ -40,7 +41,7 @@ public sealed class LaDeDaGpuEngine : ILaDeDaEngine, IDisposable
     public bool IsCuda => _gpu?.IsCuda ?? false;
 
     /// <inheritdoc />
-    public string Name => _gpu is null || _gpu.IsCuda ? "ladeda-ilgpu-cuda" : "ladeda-ilgpu-cpu";
+    public string Name => _gpu is null || _gpu.IsCuda ? "ladeda-cuda" : "ladeda-ilgpu-cpu";
 
     /// <inheritdoc />
     public bool IsSupported => _gpu is not null;

@@ -10,7 +10,7 @@ namespace FastLaDeDa.Gpu;
 /// <param name="Name">The layer, e.g. <c>layer2.0.conv2</c>.</param>
 /// <param name="Milliseconds">Device time between the markers around the launch.</param>
 /// <param name="MultiplyAdds">Multiply-adds of the launch (0 for the preprocessing and pooling).</param>
-public readonly record struct LayerTiming(string Name, double Milliseconds, long MultiplyAdds);
+internal readonly record struct LayerTiming(string Name, double Milliseconds, long MultiplyAdds);
 
 /// <summary>
 /// LaDeDa bound to an ILGPU accelerator: every weight uploaded once (transposed to K × N), BatchNorm
@@ -19,7 +19,7 @@ public readonly record struct LayerTiming(string Name, double Milliseconds, long
 /// (input size, batch) and reused; the two most recent sizes are kept. Thread-safe: runs are
 /// serialised (the device runs one at a time anyway). Dispose to release the device memory.
 /// </summary>
-public sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
+internal sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
 {
     private const int KeptWorkspaces = 2;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Engines.Reference;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Gpu.Tests.Support;
 using FastLaDeDa.Models;
@@ -132,7 +133,7 @@ public class LaDeDaGpuEngineTests(CpuAccelerators cpu, ITestOutputHelper output)
         Cuda.Require();
         var model = LaDeDaModel.FromStateDict(RandomLaDeDa.StateDict(width));
         using var network = Cuda.Engine.Prepare(model, PreprocessKind.Npr);
-        Assert.Equal("ladeda-ilgpu-cuda", network.EngineName);
+        Assert.Equal("ladeda-cuda", network.EngineName);
         CheckParity(network, model, PreprocessKind.Npr, width, height, seed: width, output);
     }
 

@@ -1,3 +1,4 @@
+using FastLaDeDa.Errors;
 using FastLaDeDa.Preprocessing;
 using FastLaDeDa.Tests.Support;
 using FastLaDeDa.Training.Export;

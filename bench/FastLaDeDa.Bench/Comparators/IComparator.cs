@@ -1,7 +1,7 @@
 namespace FastLaDeDa.Bench.Comparators;
 
 /// <summary>One way of running a model on one prepared 256×256 input, for the side-by-side report.</summary>
-public interface IComparator : IDisposable
+internal interface IComparator : IDisposable
 {
     /// <summary>The engine, e.g. "ONNX Runtime 1.31 (CPU)".</summary>
     string Engine { get; }

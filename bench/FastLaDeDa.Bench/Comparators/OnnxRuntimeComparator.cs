@@ -8,7 +8,7 @@ namespace FastLaDeDa.Bench.Comparators;
 /// all graph optimizations, sequential execution, fixed intra-op threads, and the OrtValue API with
 /// input and output buffers allocated once (no per-run tensor allocation or copies).
 /// </summary>
-public sealed class OnnxRuntimeComparator : IComparator
+internal sealed class OnnxRuntimeComparator : IComparator
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();

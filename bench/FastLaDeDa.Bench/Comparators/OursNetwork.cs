@@ -4,7 +4,7 @@ using FastLaDeDa.Imaging;
 namespace FastLaDeDa.Bench.Comparators;
 
 /// <summary>One of our engines (Tiny fused or LaDeDa CPU) on the decoded RGB bytes (normalization and filter included).</summary>
-public sealed class OursNetwork(string engineName, IPatchNetwork network, int threads, string settings, Rgb24Image image) : IComparator
+internal sealed class OursNetwork(string engineName, IPatchNetwork network, int threads, string settings, Rgb24Image image) : IComparator
 {
     private readonly float[] _map = new float[network.MapSize(image.Height) * network.MapSize(image.Width)];
 

@@ -12,7 +12,7 @@ namespace FastLaDeDa.Bench.Comparators;
 /// malloc thresholds must be raised for the process (bench/report.sh does it), or every call
 /// pays page faults for memory glibc just returned to the OS.
 /// </summary>
-public sealed class TorchSharpComparator : IComparator
+internal sealed class TorchSharpComparator : IComparator
 {
     private readonly PatchLogitNet _net;
     private readonly Tensor _input;

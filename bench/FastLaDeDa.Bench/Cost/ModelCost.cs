@@ -9,7 +9,7 @@ namespace FastLaDeDa.Bench.Cost;
 /// conv1 into the stem's 3×3 conv; "thop" follows the paper's counter (BatchNorm as 4 operations
 /// per element, the gradient filter not counted) so its "375× fewer FLOPs" can be checked.
 /// </summary>
-public static class ModelCost
+internal static class ModelCost
 {
     /// <summary>The <see cref="LayerCost.Layer"/> of Tiny's gradient-filter row, which the report leaves out of the other engines' as-written totals.</summary>
     public const string TinyFilterLayer = "right_diag (3×3 depthwise)";

@@ -3,6 +3,7 @@ using FastLaDeDa.Bench.Comparators;
 using FastLaDeDa.Bench.Report;
 using FastLaDeDa.Detection;
 using FastLaDeDa.Engines;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Interop.Onnx;
 using FastLaDeDa.Models;

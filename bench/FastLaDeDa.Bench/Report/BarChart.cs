@@ -35,8 +35,10 @@ public static class BarChart
     // Two short lines per bar so neighbouring labels do not overlap ("ours\nv512", "ORT\n1.31.1").
     private static string Short(string engine) => engine
         .Replace("FastLaDeDa ", "ours ", StringComparison.Ordinal)
-        .Replace("ladeda-cpu-", "", StringComparison.Ordinal)
+        .Replace("ladeda-cpu-", "", StringComparison.Ordinal) // names before the renaming, in older results
         .Replace("fused-", "", StringComparison.Ordinal)
+        .Replace("ladeda-", "", StringComparison.Ordinal)
+        .Replace("tiny-", "", StringComparison.Ordinal)
         .Replace("vector", "v", StringComparison.Ordinal)
         .Replace(" (ScoreBatch)", " batch", StringComparison.Ordinal)
         .Replace("ONNX Runtime", "ORT", StringComparison.Ordinal)

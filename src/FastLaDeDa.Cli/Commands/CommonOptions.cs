@@ -25,17 +25,34 @@ internal static class CommonOptions
             : Fail<PoolingKind?>(result, $"unknown pooling '{Single(result)}'; expected mean or max"),
     };
 
-    public static Option<ITinyLaDeDaEngine?> Engine() => new("--engine")
+    /// <summary>
+    /// <c>--engine NAME</c>: any name <see cref="Detection.DetectorOptions.Engine"/> takes (null when
+    /// absent). Unknown names, and CPU engines this machine does not accelerate, fail at parse time;
+    /// whether the name fits the weights is checked when the detector loads.
+    /// </summary>
+    public static Option<string?> Engine() => new("--engine")
     {
-        Description = "Tiny-LaDeDa engine: auto (the widest the CPU accelerates), " + string.Join(", ", TinyLaDeDaEngines.Fused.Select(e => e.Name)) + " or reference.",
+        Description = "Engine: auto (CUDA for LaDeDa when present, else the widest CPU engine), cpu, cuda, or one of "
+                      + string.Join(", ", Detection.Detector.EngineNames.Skip(3)) + " (default auto).",
         HelpName = "name",
         CustomParser = result =>
         {
             string name = Single(result);
-            if (name is "" or "auto") return null;
-            var engine = TinyLaDeDaEngines.ByName(name);
-            if (engine is null) return Fail<ITinyLaDeDaEngine?>(result, $"unknown engine '{name}'");
-            return engine.IsSupported ? engine : Fail<ITinyLaDeDaEngine?>(result, $"engine '{name}' is not supported on this machine");
+            return EngineCatalog.WhyUnusable(name) is { } why ? Fail<string?>(result, why) : EngineCatalog.Canonical(name);
+        },
+    };
+
+    /// <summary><c>--device auto|cpu|gpu</c> as the engine name it stands for (auto, cpu, cuda), null when absent.</summary>
+    public static Option<string?> Device() => new("--device")
+    {
+        Description = "LaDeDa: auto (CUDA when an NVIDIA GPU is present, else the CPU engine), cpu, or gpu (CUDA; an error without one). Same as --engine auto|cpu|cuda.",
+        HelpName = "auto|cpu|gpu",
+        CustomParser = result => Single(result).Trim().ToLowerInvariant() switch
+        {
+            "auto" => EngineCatalog.Auto,
+            "cpu" => EngineCatalog.Cpu,
+            "gpu" => EngineCatalog.Cuda,
+            var other => Fail<string?>(result, $"unknown device '{other}'; expected auto, cpu or gpu"),
         },
     };
 

@@ -23,9 +23,14 @@ internal static class InfoCommand
             Console.WriteLine($"jpeg decoder   {ImageDecoder.JpegDecoderDescription}");
             foreach (var engine in LaDeDaEngines.Cpu)
                 Console.WriteLine($"ladeda engine  {engine.Name,-20} {(engine.IsSupported ? "supported" : "not supported")}");
-            Console.WriteLine($"ladeda picked  {LaDeDaEngines.Best.Name} ({Engines.Cpu.LaDeDaCpuEngine.Best.MaxThreads} threads per image)");
+            Console.WriteLine($"ladeda picked  {LaDeDaEngines.Best.Name} ({Engines.Cpu.LaDeDaCpuEngine.Best.MaxThreads} threads per image; auto prefers CUDA: {CudaStatus()})");
+            Console.WriteLine($"engine names   {string.Join(", ", Detection.Detector.EngineNames)}");
             return ExitCodes.Success;
         });
         return command;
     }
+
+    /// <summary>Whether <c>auto</c> would run LaDeDa on CUDA here, and if not why.</summary>
+    private static string CudaStatus() => CudaBackendLocator.Backend is not { } cuda ? CudaBackendLocator.WhyMissing
+        : cuda.IsAvailable ? $"yes, {cuda.Description}" : $"no, {cuda.Description}";
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using FastLaDeDa.Detection;
+using FastLaDeDa.Engines;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Models;
 
 namespace FastLaDeDa.Cli.Commands;
@@ -18,10 +20,10 @@ internal sealed class ModelOptions(bool labels = false)
     public Option<PoolingKind?> Pool { get; } = CommonOptions.Pool("Reduce the patch logits by their mean (default) or max.");
     public Option<bool> NoResize { get; } = new("--no-resize") { Description = "Score the native resolution instead of resizing to 256x256 (Pillow bilinear) first." };
     public Option<bool> FastDecode { get; } = new("--fast-decode") { Description = "Decode JPEGs at the smallest DCT scale (1/2, 1/4, 1/8) that keeps both sides >= 256, then resize: several times faster on large photos, scores slightly off the official pipeline." };
-    public Option<Engines.ITinyLaDeDaEngine?> Engine { get; } = CommonOptions.Engine();
+    public Option<string?> Engine { get; } = CommonOptions.Engine();
     public Option<int?> ThreadsPerImage { get; } = new("--threads-per-image") { Description = "LaDeDa: threads that score one image together (default: one per core).", HelpName = "n" };
     public Option<double?>? Threshold { get; } = labels ? CommonOptions.Threshold() : null;
-    public Option<LaDeDaDevice> Device { get; } = new("--device") { Description = "LaDeDa: auto (CUDA when an NVIDIA GPU is present, else the CPU engine), cpu, or gpu (CUDA; an error without one).", HelpName = "auto|cpu|gpu", DefaultValueFactory = _ => LaDeDaDevice.Auto };
+    public Option<string?> Device { get; } = CommonOptions.Device();
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -73,6 +75,13 @@ internal sealed class ModelOptions(bool labels = false)
             exitCode = ExitCodes.Fatal;
             return null;
         }
+        string? engine = parse.GetValue(Engine), device = parse.GetValue(Device);
+        if (engine is not null && device is not null)
+        {
+            Console.Error.WriteLine("error: --engine and --device both choose the engine; give one (--device gpu is --engine cuda)");
+            exitCode = ExitCodes.Fatal;
+            return null;
+        }
         double? threshold = Threshold is null ? null : parse.GetValue(Threshold);
         if (threshold is { } t && !CommonOptions.IsProbability(t))
         {
@@ -88,8 +97,8 @@ internal sealed class ModelOptions(bool labels = false)
             Preprocess = parse.GetValue(Preprocess),
             Resize = !parse.GetValue(NoResize),
             FastDecode = parse.GetValue(FastDecode),
-            Engine = parse.GetValue(Engine),
-            LaDeDaEngine = LaDeDaEngineFor(parse.GetValue(Device), threads),
+            Engine = engine ?? device ?? EngineCatalog.Auto,
+            ThreadsPerImage = threads,
         };
         string? weightsPath = WeightsPath(parse);
         try
@@ -101,6 +110,12 @@ internal sealed class ModelOptions(bool labels = false)
                     : $"note: {weightsPath} does not name its preprocessing; assuming right_diag (the official default). Pass --preprocess npr for ForenSynth checkpoints.");
             return detector;
         }
+        catch (GpuUnavailableException ex) when (device is not null)
+        {
+            Console.Error.WriteLine($"error: --device gpu: {ex.Cause}; use --device cpu or auto");
+            exitCode = ExitCodes.Fatal;
+            return null;
+        }
         catch (Exception ex)
         {
             ErrorReporter.Print(ex, weightsPath);
@@ -108,8 +123,4 @@ internal sealed class ModelOptions(bool labels = false)
             return null;
         }
     }
-
-    /// <summary>The LaDeDa engine <c>--device</c> asks for (decided when a LaDeDa model is prepared: Tiny-LaDeDa never probes CUDA).</summary>
-    private static Engines.ILaDeDaEngine LaDeDaEngineFor(LaDeDaDevice device, int? threads) =>
-        new DeviceLaDeDaEngine(device, threads is { } n ? Engines.Cpu.LaDeDaCpuEngine.Best.WithMaxThreads(n) : Engines.LaDeDaEngines.Best);
 }

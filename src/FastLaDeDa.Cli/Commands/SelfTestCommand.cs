@@ -12,7 +12,7 @@ internal static class SelfTestCommand
         var command = new Command("selftest", "Check the Tiny-LaDeDa engine against the float64 reference on random models and images (every width remainder, every preprocessing).") { engineOption };
         command.SetAction(parse =>
         {
-            var engine = parse.GetValue(engineOption) ?? TinyLaDeDaEngines.Best;
+            var engine = EngineCatalog.ForTiny(parse.GetValue(engineOption) ?? EngineCatalog.Auto, weightsPath: null);
             var report = TinyLaDeDaSelfCheck.Run(engine);
             Console.WriteLine($"{report.EngineName}: {report.Cases} cases, worst relative map error {report.WorstRelativeError:E2} (tolerance {TinyLaDeDaSelfCheckReport.Tolerance:E0}) {(report.Passed ? "PASS" : "FAIL")}");
             return report.Passed ? ExitCodes.Success : ExitCodes.SomeInputsFailed;

@@ -77,7 +77,7 @@ internal static class HeatmapRenderer
         int extra = Math.Max(0, MinFigureWidth - (PadLeft + dataWidth + PadRight));
         plot.Layout.Fixed(new PixelPadding(PadLeft + extra / 2, PadRight + extra - extra / 2, PadBottom, PadTop));
         plot.Axes.SetLimits(left: 0, right: scored.Width, bottom: scored.Height, top: 0);
-        return plot.GetImageBytes(PadLeft + dataWidth + PadRight + extra, PadTop + dataHeight + PadBottom, ImageFormat.Png);
+        return plot.GetImageBytes(PadLeft + dataWidth + PadRight + extra, PadTop + dataHeight + PadBottom, ScottPlot.ImageFormat.Png);
     }
 
     /// <summary>Tick labels: plain numbers, no thousands separators.</summary>

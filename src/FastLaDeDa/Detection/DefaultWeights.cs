@@ -1,9 +1,10 @@
+using FastLaDeDa.Errors;
 using FastLaDeDa.Weights;
 
 namespace FastLaDeDa.Detection;
 
 /// <summary>The weights embedded in the library at build time (from <see cref="File"/>, when it existed).</summary>
-public static class DefaultWeights
+internal static class DefaultWeights
 {
     /// <summary>The repository file the embedded weights come from.</summary>
     public const string File = "weights/tiny-ladeda.safetensors";

@@ -1,5 +1,6 @@
 using System.Buffers;
 using FastLaDeDa.Engines;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
@@ -21,7 +22,7 @@ namespace FastLaDeDa.Detection;
 public sealed class Detector : IDisposable
 {
     /// <summary>Where the embedded default weights come from in the repository.</summary>
-    public const string DefaultWeightsFile = DefaultWeights.File;
+    internal const string DefaultWeightsFile = DefaultWeights.File;
 
     private readonly IPatchNetwork _network;
     private readonly DetectorOptions _options;
@@ -69,11 +70,22 @@ public sealed class Detector : IDisposable
     /// <summary>The smallest side an image may have when scored at native resolution: the receptive field.</summary>
     public int MinimumImageSize => Math.Max(_network.MinimumInputSize, _network.ReceptiveField);
 
-    /// <summary>The engine running the network.</summary>
+    /// <summary>The engine running the network (one of <see cref="EngineNames"/>, never a generic one such as <c>auto</c>).</summary>
     public string EngineName => _network.EngineName;
+
+    /// <summary>
+    /// The names <see cref="DetectorOptions.Engine"/> accepts: <c>auto</c>, <c>cpu</c>, <c>cuda</c>,
+    /// then each engine as <c>MODEL-BACKEND</c> (<c>tiny-avx512</c> ... <c>ladeda-cuda</c>).
+    /// Whether one runs here depends on the CPU, the weights and, for CUDA, FastLaDeDa.Gpu.
+    /// </summary>
+    public static IReadOnlyList<string> EngineNames => EngineCatalog.Names;
 
     /// <summary>Loads weights from a safetensors file or an official PyTorch <c>.pth</c> checkpoint.</summary>
     /// <exception cref="WeightsFormatException">The file is malformed or not a Tiny-LaDeDa or LaDeDa state dict.</exception>
+    /// <exception cref="ModelMismatchException">The tensors do not match the architecture, or <see cref="DetectorOptions.Engine"/> names the other model's engine.</exception>
+    /// <exception cref="ArgumentException"><see cref="DetectorOptions.Engine"/> is not an engine name (the message lists them).</exception>
+    /// <exception cref="GpuUnavailableException">The engine is <c>cuda</c> or <c>ladeda-cuda</c>, the weights hold LaDeDa and CUDA is not usable.</exception>
+    /// <exception cref="PlatformNotSupportedException">The engine named needs a SIMD width this CPU does not accelerate.</exception>
     public static Detector Load(string weightsPath, DetectorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(weightsPath);
@@ -83,6 +95,9 @@ public sealed class Detector : IDisposable
 
     /// <summary>Loads the weights embedded in the library (trained by FastLaDeDa's own trainer).</summary>
     /// <exception cref="DefaultWeightsMissingException">This build has no embedded weights.</exception>
+    /// <exception cref="ModelMismatchException"><see cref="DetectorOptions.Engine"/> names a LaDeDa engine (the embedded weights are Tiny-LaDeDa).</exception>
+    /// <exception cref="ArgumentException"><see cref="DetectorOptions.Engine"/> is not an engine name (the message lists them).</exception>
+    /// <exception cref="PlatformNotSupportedException">The engine named needs a SIMD width this CPU does not accelerate.</exception>
     public static Detector LoadDefault(DetectorOptions? options = null)
     {
         options ??= DetectorOptions.Default;
@@ -96,7 +111,7 @@ public sealed class Detector : IDisposable
     /// </summary>
     /// <exception cref="ModelMismatchException">A tensor is missing, unexpected or mis-shaped (all are named), or the architecture is not the expected one.</exception>
     /// <exception cref="WeightsFormatException">A metadata value is unknown or malformed (e.g. a <c>threshold</c> outside (0, 1)).</exception>
-    public static Detector FromStateDict(StateDict dict, DetectorOptions? options = null)
+    internal static Detector FromStateDict(StateDict dict, DetectorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(dict);
         options ??= DetectorOptions.Default;
@@ -115,14 +130,14 @@ public sealed class Detector : IDisposable
         {
             var ladeda = LaDeDaModel.FromStateDict(dict);
             var metadata = new ModelMetadata(ModelKind.LaDeDa, options.Preprocess ?? preprocess ?? ModelMetadata.DefaultPreprocess(ModelKind.LaDeDa), pool);
-            var engine = options.LaDeDaEngine ?? LaDeDaEngines.Best;
+            var engine = EngineCatalog.ForLaDeDa(options.Engine, options.ThreadsPerImage, dict.SourcePath);
             return new Detector(engine.Prepare(ladeda, metadata.Preprocess), metadata, assumed, dict.SourcePath, options, threshold, thresholdSource);
         }
         else
         {
             var tiny = TinyLaDeDaModel.FromStateDict(dict);
             var metadata = new ModelMetadata(ModelKind.TinyLaDeDa, options.Preprocess ?? preprocess ?? ModelMetadata.DefaultPreprocess(ModelKind.TinyLaDeDa), pool);
-            var engine = options.Engine ?? TinyLaDeDaEngines.Best;
+            var engine = EngineCatalog.ForTiny(options.Engine, dict.SourcePath);
             return new Detector(engine.Prepare(tiny, metadata.Preprocess), metadata, assumed, dict.SourcePath, options, threshold, thresholdSource);
         }
     }

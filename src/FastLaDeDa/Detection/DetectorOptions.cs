@@ -1,4 +1,3 @@
-using FastLaDeDa.Engines;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
@@ -67,9 +66,46 @@ public sealed record DetectorOptions
     /// </summary>
     public ModelKind? Model { get; init; }
 
-    /// <summary>The engine that runs a Tiny-LaDeDa network (null: <see cref="TinyLaDeDaEngines.Best"/>).</summary>
-    public ITinyLaDeDaEngine? Engine { get; init; }
+    /// <summary>
+    /// The engine that runs the network, by name (case-insensitive; default <c>auto</c>):
+    /// <list type="bullet">
+    /// <item><c>auto</c>: LaDeDa on CUDA when the FastLaDeDa.Gpu package is installed and a CUDA
+    /// device exists, else the widest CPU engine the hardware accelerates (honouring
+    /// <c>DOTNET_EnableAVX512F=0</c> and <c>DOTNET_EnableAVX2=0</c>).</item>
+    /// <item><c>cpu</c>: the widest CPU engine; <c>cuda</c>: LaDeDa on CUDA, an error without it
+    /// (Tiny-LaDeDa has no GPU engine and runs as <c>cpu</c>).</item>
+    /// <item>One engine: <c>tiny-avx512</c>, <c>tiny-avx2</c>, <c>tiny-scalar</c>, <c>tiny-reference</c>,
+    /// <c>ladeda-avx512</c>, <c>ladeda-avx2</c>, <c>ladeda-scalar</c>, <c>ladeda-reference</c>,
+    /// <c>ladeda-cuda</c> — an error when the weights hold the other model.</item>
+    /// </list>
+    /// <see cref="Detector.EngineNames"/> lists them; the name is checked when the detector loads.
+    /// </summary>
+    public string Engine
+    {
+        get => _engine;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _engine = value;
+        }
+    }
 
-    /// <summary>The engine that runs a LaDeDa network (null: <see cref="LaDeDaEngines.Best"/>, the CPU engine at the widest SIMD width, all cores).</summary>
-    public ILaDeDaEngine? LaDeDaEngine { get; init; }
+    private readonly string _engine = "auto";
+
+    /// <summary>
+    /// Threads that score one image together on LaDeDa's CPU engines (null: one per core); other
+    /// engines ignore it. At least 1.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set below 1.</exception>
+    public int? ThreadsPerImage
+    {
+        get => _threadsPerImage;
+        init
+        {
+            if (value is { } n) ArgumentOutOfRangeException.ThrowIfLessThan(n, 1, nameof(ThreadsPerImage));
+            _threadsPerImage = value;
+        }
+    }
+
+    private readonly int? _threadsPerImage;
 }

@@ -7,9 +7,9 @@ namespace FastLaDeDa.Engines;
 /// A way to run LaDeDa (float64 reference, CPU SIMD path, ILGPU kernels). Engines differ in
 /// speed only; all are tested against the reference.
 /// </summary>
-public interface ILaDeDaEngine
+internal interface ILaDeDaEngine
 {
-    /// <summary>A short name for reports, e.g. <c>ladeda-cpu</c>.</summary>
+    /// <summary>The name <see cref="Detection.DetectorOptions.Engine"/> selects it by, e.g. <c>ladeda-avx512</c>.</summary>
     string Name { get; }
 
     /// <summary>Whether this engine can run on this machine.</summary>

@@ -4,7 +4,7 @@ namespace FastLaDeDa.Engines;
 /// A patch-logit network (Tiny-LaDeDa or LaDeDa) bound to its weights and preprocessing by an
 /// engine. Thread-safe; fast engines keep per-thread scratch space, so repeated calls allocate nothing.
 /// </summary>
-public interface IPatchNetwork
+internal interface IPatchNetwork
 {
     /// <summary>The engine that prepared this network.</summary>
     string EngineName { get; }

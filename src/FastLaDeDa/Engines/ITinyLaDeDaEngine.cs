@@ -7,9 +7,9 @@ namespace FastLaDeDa.Engines;
 /// A way to run Tiny-LaDeDa (scalar reference, fused scalar, fused Vector256, fused Vector512).
 /// Engines differ in speed only; all are tested against the reference on the same inputs.
 /// </summary>
-public interface ITinyLaDeDaEngine
+internal interface ITinyLaDeDaEngine
 {
-    /// <summary>A short name for reports, e.g. <c>fused-vector512</c>.</summary>
+    /// <summary>The name <see cref="Detection.DetectorOptions.Engine"/> selects it by, e.g. <c>tiny-avx512</c>.</summary>
     string Name { get; }
 
     /// <summary>Whether this engine can run on this machine with the current runtime settings.</summary>

@@ -4,7 +4,7 @@ using FastLaDeDa.Engines.Reference;
 namespace FastLaDeDa.Engines;
 
 /// <summary>The LaDeDa engines this library has, and the pick for this machine.</summary>
-public static class LaDeDaEngines
+internal static class LaDeDaEngines
 {
     /// <summary>The float64 reference engine (slow: small images only).</summary>
     public static ILaDeDaEngine Reference => LaDeDaReferenceEngine.Instance;
@@ -20,12 +20,13 @@ public static class LaDeDaEngines
     public static ILaDeDaEngine Best => LaDeDaCpuEngine.Best;
 
     /// <summary>
-    /// Finds an engine by <see cref="ILaDeDaEngine.Name"/> (case-insensitive); <c>ladeda-cpu</c> is
-    /// the widest supported CPU engine.
+    /// Finds a CPU or reference engine by <see cref="ILaDeDaEngine.Name"/> or a name it had before
+    /// (<see cref="EngineCatalog"/>; case-insensitive); <c>ladeda-cpu</c> is the widest supported CPU engine.
     /// </summary>
     public static ILaDeDaEngine? ByName(string name)
     {
-        if (string.Equals(name, "ladeda-cpu", StringComparison.OrdinalIgnoreCase)) return LaDeDaCpuEngine.Best;
-        return Cpu.Cast<ILaDeDaEngine>().Append(Reference).FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+        name = EngineCatalog.Canonical(name);
+        if (name == EngineCatalog.LaDeDaWidestCpu) return LaDeDaCpuEngine.Best;
+        return Cpu.Cast<ILaDeDaEngine>().Append(Reference).FirstOrDefault(e => e.Name == name);
     }
 }

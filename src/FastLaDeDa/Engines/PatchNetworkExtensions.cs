@@ -4,7 +4,7 @@ using FastLaDeDa.Models;
 namespace FastLaDeDa.Engines;
 
 /// <summary>Conveniences over <see cref="IPatchNetwork.Run"/>.</summary>
-public static class PatchNetworkExtensions
+internal static class PatchNetworkExtensions
 {
     /// <summary>Runs the network on <paramref name="image"/> and returns its patch-logit map.</summary>
     public static PatchMap RunMap(this IPatchNetwork network, Rgb24Image image)

@@ -4,7 +4,7 @@ using FastLaDeDa.Engines.Reference;
 namespace FastLaDeDa.Engines;
 
 /// <summary>The Tiny-LaDeDa engines this library has, and the pick for this machine.</summary>
-public static class TinyLaDeDaEngines
+internal static class TinyLaDeDaEngines
 {
     /// <summary>The float64 reference engine.</summary>
     public static ITinyLaDeDaEngine Reference => TinyLaDeDaReferenceEngine.Instance;
@@ -19,7 +19,13 @@ public static class TinyLaDeDaEngines
     /// </summary>
     public static ITinyLaDeDaEngine Best { get; } = Fused.First(e => e.IsSupported);
 
-    /// <summary>Finds an engine by <see cref="ITinyLaDeDaEngine.Name"/> (case-insensitive).</summary>
-    public static ITinyLaDeDaEngine? ByName(string name) =>
-        Fused.Cast<ITinyLaDeDaEngine>().Append(Reference).FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// Finds an engine by <see cref="ITinyLaDeDaEngine.Name"/> or a name it had before
+    /// (<see cref="EngineCatalog"/>; case-insensitive).
+    /// </summary>
+    public static ITinyLaDeDaEngine? ByName(string name)
+    {
+        name = EngineCatalog.Canonical(name);
+        return Fused.Cast<ITinyLaDeDaEngine>().Append(Reference).FirstOrDefault(e => e.Name == name);
+    }
 }

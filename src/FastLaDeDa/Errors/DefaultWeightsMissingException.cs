@@ -1,4 +1,4 @@
-namespace FastLaDeDa;
+namespace FastLaDeDa.Errors;
 
 /// <summary>
 /// This build of the library has no embedded default weights (<c>weights/tiny-ladeda.safetensors</c>

@@ -1,4 +1,4 @@
-namespace FastLaDeDa;
+namespace FastLaDeDa.Errors;
 
 /// <summary>
 /// Base of every error FastLaDeDa raises on purpose. The message is always one line of the form

@@ -1,4 +1,4 @@
-namespace FastLaDeDa;
+namespace FastLaDeDa.Errors;
 
 /// <summary>An image file is empty, truncated, corrupt or otherwise cannot be decoded.</summary>
 public class ImageDecodeException : FastLaDeDaException

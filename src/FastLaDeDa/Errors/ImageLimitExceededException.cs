@@ -1,4 +1,4 @@
-namespace FastLaDeDa;
+namespace FastLaDeDa.Errors;
 
 /// <summary>
 /// An image's file size or declared dimensions exceed <see cref="Imaging.ImageLimits"/>. Raised

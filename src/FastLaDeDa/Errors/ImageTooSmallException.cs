@@ -1,4 +1,4 @@
-namespace FastLaDeDa;
+namespace FastLaDeDa.Errors;
 
 /// <summary>An image is smaller than the model's receptive field, so no patch can be scored.</summary>
 public sealed class ImageTooSmallException : FastLaDeDaException

@@ -1,4 +1,4 @@
-namespace FastLaDeDa;
+namespace FastLaDeDa.Errors;
 
 /// <summary>
 /// A state dict does not match a model description: the message lists every missing, unexpected

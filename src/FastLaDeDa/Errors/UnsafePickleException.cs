@@ -1,4 +1,4 @@
-namespace FastLaDeDa;
+namespace FastLaDeDa.Errors;
 
 /// <summary>
 /// A <c>.pth</c> checkpoint's pickle uses an opcode or names a global outside the whitelist that

@@ -1,4 +1,4 @@
-namespace FastLaDeDa;
+namespace FastLaDeDa.Errors;
 
 /// <summary>
 /// The bytes are not an image in a format FastLaDeDa decodes (JPEG, PNG, WebP, BMP, GIF, TGA,

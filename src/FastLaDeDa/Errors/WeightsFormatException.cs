@@ -1,4 +1,4 @@
-namespace FastLaDeDa;
+namespace FastLaDeDa.Errors;
 
 /// <summary>
 /// A weights file (safetensors or PyTorch <c>.pth</c>) is malformed, exceeds a limit, holds

@@ -1,3 +1,4 @@
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging.Bmp;
 using FastLaDeDa.Imaging.Gif;
 
@@ -24,7 +25,7 @@ namespace FastLaDeDa.Imaging;
 /// <para>For bad content only <see cref="ImageDecodeException"/> and its subclasses are thrown;
 /// file-system errors (missing file, no access) propagate as the usual <see cref="IOException"/>s.</para>
 /// </remarks>
-public static class ImageDecoder
+internal static class ImageDecoder
 {
     /// <summary>
     /// What decodes JPEGs in this process, for diagnostics (<c>fastladeda info</c>): FastLaDeDa's own

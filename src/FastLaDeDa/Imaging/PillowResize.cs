@@ -17,7 +17,7 @@ namespace FastLaDeDa.Imaging;
 /// rounded to bytes. Integer sums are exact, so the order of accumulation does not matter: the
 /// SIMD passes (<see cref="Resampler"/>) give the same bytes as the scalar reference.
 /// </remarks>
-public static class PillowResize
+internal static class PillowResize
 {
     /// <summary>Resizes <paramref name="source"/> to <paramref name="width"/> × <paramref name="height"/> with Pillow's BILINEAR filter.</summary>
     /// <param name="source">The image to resize.</param>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using StbImageSharp;
+using FastLaDeDa.Errors;
 
 namespace FastLaDeDa.Imaging;
 

@@ -11,7 +11,7 @@ namespace FastLaDeDa.Models;
 /// products alone move logits by ~1e-5 of their range. Engines accumulate with the checkpoint's
 /// own float32 weights and apply <c>s</c> and <c>t</c> afterwards, as PyTorch does.
 /// </remarks>
-public static class BatchNormFolding
+internal static class BatchNormFolding
 {
     /// <summary>PyTorch's default BatchNorm epsilon.</summary>
     public const double Epsilon = 1e-5;

@@ -6,7 +6,7 @@ namespace FastLaDeDa.Models;
 /// Because conv2 has no padding, the residual is larger than the main path: it is cropped at the
 /// bottom and right to the main path's size before the add.
 /// </summary>
-public sealed class LaDeDaBottleneck
+internal sealed class LaDeDaBottleneck
 {
     internal LaDeDaBottleneck(string name, LaDeDaConv conv1, LaDeDaConv conv2, LaDeDaConv conv3, LaDeDaConv? downsample)
     {

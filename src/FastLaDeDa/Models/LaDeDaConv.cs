@@ -4,7 +4,7 @@ namespace FastLaDeDa.Models;
 /// One convolution of LaDeDa with its BatchNorm: <c>y = scale · conv(x) + shift</c> per output
 /// channel (then ReLU where the architecture has one). No padding, no bias (MODEL.md).
 /// </summary>
-public sealed class LaDeDaConv
+internal sealed class LaDeDaConv
 {
     private readonly float[] _weights;
     private readonly double[] _scale, _shift;

@@ -10,7 +10,7 @@ namespace FastLaDeDa.Models;
 /// 3→64 computed exactly (in double, rounded once). Immutable and thread-safe.
 /// Its input is the NPR-filtered (preprocessed) normalized image; the head is fc 2048→1 per position.
 /// </summary>
-public sealed class LaDeDaModel
+internal sealed class LaDeDaModel
 {
     private readonly float[] _fc;
 

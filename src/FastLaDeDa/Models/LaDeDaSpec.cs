@@ -1,3 +1,4 @@
+using FastLaDeDa.Errors;
 using FastLaDeDa.Weights;
 
 namespace FastLaDeDa.Models;
@@ -6,7 +7,7 @@ namespace FastLaDeDa.Models;
 /// <param name="Blocks">Bottleneck blocks in the stage.</param>
 /// <param name="Width">Channels inside a bottleneck (conv1 and conv2 outputs).</param>
 /// <param name="Stride">Stride of block 0's conv2 and downsample (the other blocks use 1).</param>
-public readonly record struct LaDeDaStage(int Blocks, int Width, int Stride)
+internal readonly record struct LaDeDaStage(int Blocks, int Width, int Stride)
 {
     /// <summary>Channels a block of this stage outputs (<see cref="Width"/> × <see cref="LaDeDaSpec.Expansion"/>).</summary>
     public int OutChannels => Width * LaDeDaSpec.Expansion;
@@ -20,7 +21,7 @@ public readonly record struct LaDeDaStage(int Blocks, int Width, int Stride)
 /// conv3 1×1 (×4) · bn3 · (+ residual cropped bottom/right; block 0 has downsample 1×1 stride s
 /// · BN) · ReLU. Head: fc 2048→1 per position.
 /// </summary>
-public sealed class LaDeDaSpec
+internal sealed class LaDeDaSpec
 {
     /// <summary>The paper's default receptive field (LaDeDa9).</summary>
     public const int DefaultReceptiveField = 9;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Preprocessing;
 
 namespace FastLaDeDa.Models;
@@ -6,32 +7,32 @@ namespace FastLaDeDa.Models;
 /// <summary>
 /// What a weights file must say about itself so a score can be computed the way it was trained:
 /// the architecture, the preprocessing and the default pooling. Stored as strings in a
-/// safetensors file's <c>__metadata__</c> under the keys <see cref="ModelKey"/>,
-/// <see cref="PreprocessKey"/> and <see cref="PoolingKey"/>.
+/// safetensors file's <c>__metadata__</c> under the keys <c>model</c>, <c>preprocess</c> and
+/// <c>pooling</c> (and an optional calibrated <c>threshold</c>, see <see cref="Detection.Detector.Threshold"/>).
 /// </summary>
 public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, PoolingKind Pooling)
 {
     /// <summary>Metadata key naming the architecture (<c>tiny_ladeda</c> or <c>ladeda</c>).</summary>
-    public const string ModelKey = "model";
+    internal const string ModelKey = "model";
 
     /// <summary>Metadata key naming the preprocessing (see <see cref="PreprocessKindNames"/>).</summary>
-    public const string PreprocessKey = "preprocess";
+    internal const string PreprocessKey = "preprocess";
 
     /// <summary>Metadata key naming the default pooling (<c>mean</c> or <c>max</c>).</summary>
-    public const string PoolingKey = "pooling";
+    internal const string PoolingKey = "pooling";
 
     /// <summary>
     /// Metadata key of the calibrated decision threshold: a probability strictly between 0 and 1 as
     /// an invariant-culture decimal string (e.g. <c>0.37</c>, see <see cref="FormatThreshold"/>);
     /// an image is fake when P(fake) is above it. Absent: 0.5.
     /// </summary>
-    public const string ThresholdKey = "threshold";
+    internal const string ThresholdKey = "threshold";
 
     /// <summary>
     /// The architecture of <paramref name="dict"/>: what its metadata declares (<paramref name="declared"/>,
     /// from <see cref="Parse"/>), else recognised from the tensor names (Tiny-LaDeDa stops at <c>layer1</c>).
     /// </summary>
-    public static ModelKind KindOf(Weights.StateDict dict, ModelKind? declared)
+    internal static ModelKind KindOf(Weights.StateDict dict, ModelKind? declared)
     {
         ArgumentNullException.ThrowIfNull(dict);
         return declared ?? (dict.Tensors.Keys.Any(name => name.StartsWith("layer2.", StringComparison.Ordinal)
@@ -41,10 +42,10 @@ public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, P
     }
 
     /// <summary>The official default preprocessing of an architecture when a file names none: npr for LaDeDa, right_diag for Tiny-LaDeDa.</summary>
-    public static PreprocessKind DefaultPreprocess(ModelKind kind) => kind == ModelKind.LaDeDa ? PreprocessKind.Npr : PreprocessKind.RightDiag;
+    internal static PreprocessKind DefaultPreprocess(ModelKind kind) => kind == ModelKind.LaDeDa ? PreprocessKind.Npr : PreprocessKind.RightDiag;
 
     /// <summary>The metadata as safetensors strings.</summary>
-    public Dictionary<string, string> ToDictionary() => new()
+    internal Dictionary<string, string> ToDictionary() => new()
     {
         [ModelKey] = ModelName(Model),
         [PreprocessKey] = Preprocess.ToName(),
@@ -55,7 +56,7 @@ public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, P
     /// Reads the three keys; a key that is absent yields null for that field (the caller decides
     /// the default), a key that is present but unknown throws <see cref="WeightsFormatException"/>.
     /// </summary>
-    public static (ModelKind? Model, PreprocessKind? Preprocess, PoolingKind? Pooling) Parse(
+    internal static (ModelKind? Model, PreprocessKind? Preprocess, PoolingKind? Pooling) Parse(
         IReadOnlyDictionary<string, string> metadata, string? sourcePath)
     {
         ModelKind? model = null;
@@ -78,7 +79,7 @@ public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, P
     /// number strictly between 0 and 1 throws <see cref="WeightsFormatException"/> naming the file,
     /// the key and the value.
     /// </summary>
-    public static double? ParseThreshold(IReadOnlyDictionary<string, string> metadata, string? sourcePath)
+    internal static double? ParseThreshold(IReadOnlyDictionary<string, string> metadata, string? sourcePath)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         if (!metadata.TryGetValue(ThresholdKey, out var text)) return null;
@@ -88,16 +89,16 @@ public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, P
     }
 
     /// <summary>A threshold as the metadata stores it: the shortest invariant-culture decimal that round-trips.</summary>
-    public static string FormatThreshold(double threshold) => threshold.ToString("R", CultureInfo.InvariantCulture);
+    internal static string FormatThreshold(double threshold) => threshold.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>The metadata name of a model kind.</summary>
-    public static string ModelName(ModelKind kind) => kind == ModelKind.TinyLaDeDa ? "tiny_ladeda" : "ladeda";
+    internal static string ModelName(ModelKind kind) => kind == ModelKind.TinyLaDeDa ? "tiny_ladeda" : "ladeda";
 
     /// <summary>The metadata name of a pooling kind.</summary>
-    public static string PoolingName(PoolingKind kind) => kind == PoolingKind.Mean ? "mean" : "max";
+    internal static string PoolingName(PoolingKind kind) => kind == PoolingKind.Mean ? "mean" : "max";
 
     /// <summary>Parses <c>tiny</c>/<c>tiny_ladeda</c>/<c>tiny-ladeda</c> or <c>ladeda</c>.</summary>
-    public static bool TryParseModel(string? text, out ModelKind kind)
+    internal static bool TryParseModel(string? text, out ModelKind kind)
     {
         switch ((text ?? "").Trim().ToLowerInvariant().Replace('-', '_'))
         {
@@ -108,7 +109,7 @@ public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, P
     }
 
     /// <summary>Parses <c>mean</c> or <c>max</c>.</summary>
-    public static bool TryParsePooling(string? text, out PoolingKind kind)
+    internal static bool TryParsePooling(string? text, out PoolingKind kind)
     {
         switch ((text ?? "").Trim().ToLowerInvariant())
         {

@@ -1,10 +1,11 @@
 using System.Text;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Weights;
 
 namespace FastLaDeDa.Models;
 
 /// <summary>Checks a state dict against a model's tensor list, reporting every problem in one error.</summary>
-public static class StateDictValidator
+internal static class StateDictValidator
 {
     /// <summary>
     /// Throws <see cref="ModelMismatchException"/> listing all missing, unexpected and mis-shaped

@@ -4,7 +4,7 @@ namespace FastLaDeDa.Models;
 /// <param name="Name">State-dict name, e.g. <c>layer1.0.conv2.weight</c>.</param>
 /// <param name="Shape">Expected shape, e.g. [8, 8, 3, 3]; empty for a scalar.</param>
 /// <param name="Required">False for bookkeeping tensors the model ignores (<c>num_batches_tracked</c>).</param>
-public sealed record TensorSpec(string Name, int[] Shape, bool Required = true)
+internal sealed record TensorSpec(string Name, int[] Shape, bool Required = true)
 {
     /// <summary>Shape as text, e.g. <c>[8, 3, 1, 1]</c>.</summary>
     public string ShapeText => "[" + string.Join(", ", Shape) + "]";

@@ -10,7 +10,7 @@ namespace FastLaDeDa.Models;
 /// All values are double so the reference engine adds no rounding of its own; fast engines
 /// convert them to float32 once.
 /// </summary>
-public sealed class TinyLaDeDaModel
+internal sealed class TinyLaDeDaModel
 {
     /// <summary>Channels of every hidden layer.</summary>
     public const int Channels = 8;

@@ -4,7 +4,7 @@ namespace FastLaDeDa.Preprocessing;
 /// A float32 image in planar channel-height-width layout (PyTorch's NCHW without the batch),
 /// <c>Data[(c * Height + y) * Width + x]</c>. This is the model's input after normalization.
 /// </summary>
-public sealed class ChwTensor
+internal sealed class ChwTensor
 {
     /// <summary>Allocates a zeroed tensor.</summary>
     public ChwTensor(int channels, int height, int width)

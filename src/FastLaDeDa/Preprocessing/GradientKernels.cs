@@ -1,7 +1,7 @@
 namespace FastLaDeDa.Preprocessing;
 
 /// <summary>The fixed 3×3 filters of the directional-gradient preprocessing, rows top to bottom.</summary>
-public static class GradientKernels
+internal static class GradientKernels
 {
     /// <summary>
     /// The 9 taps of <paramref name="kind"/>'s filter, row-major, applied as a cross-correlation

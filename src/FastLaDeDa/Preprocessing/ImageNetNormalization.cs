@@ -7,7 +7,7 @@ namespace FastLaDeDa.Preprocessing;
 /// statistics, reproduced operation for operation in float32 so the results are bit-identical:
 /// <c>(v / 255f - mean[c]) / std[c]</c> (a division, not a multiplication by 1/std).
 /// </summary>
-public static class ImageNetNormalization
+internal static class ImageNetNormalization
 {
     /// <summary>Per-channel means (R, G, B) as float32, as torchvision holds them.</summary>
     public static ReadOnlySpan<float> Mean => [0.485f, 0.456f, 0.406f];

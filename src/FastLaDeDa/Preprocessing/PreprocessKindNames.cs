@@ -1,7 +1,7 @@
 namespace FastLaDeDa.Preprocessing;
 
 /// <summary>The names used for <see cref="PreprocessKind"/> in weights metadata and on the command line.</summary>
-public static class PreprocessKindNames
+internal static class PreprocessKindNames
 {
     private static readonly (PreprocessKind Kind, string Name)[] Names =
     [

@@ -6,7 +6,7 @@ namespace FastLaDeDa.Preprocessing;
 /// <see cref="Gradient"/> are the simple scalar reference implementations the SIMD ones are tested
 /// against. All give bit-identical results.
 /// </summary>
-public static class Preprocessor
+internal static class Preprocessor
 {
     /// <summary>Applies <paramref name="kind"/> to <paramref name="input"/>, returning a new tensor of the same size.</summary>
     public static ChwTensor Apply(PreprocessKind kind, ChwTensor input) =>

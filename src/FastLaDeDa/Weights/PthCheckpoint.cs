@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using FastLaDeDa.Errors;
 
 namespace FastLaDeDa.Weights;
 
@@ -10,7 +11,7 @@ namespace FastLaDeDa.Weights;
 /// <c>data/0..N</c>. The pickle is run by <see cref="SafePickleReader"/>, which never executes
 /// anything from the file.
 /// </summary>
-public static class PthCheckpoint
+internal static class PthCheckpoint
 {
     private const string DataPickle = "data.pkl";
 

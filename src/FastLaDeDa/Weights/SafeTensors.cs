@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.Win32.SafeHandles;
+using FastLaDeDa.Errors;
 
 namespace FastLaDeDa.Weights;
 
@@ -14,7 +15,7 @@ namespace FastLaDeDa.Weights;
 /// strict: anything the format does not allow (holes, overlaps, size mismatches, ...) is a
 /// <see cref="WeightsFormatException"/> naming the file and the cause.
 /// </summary>
-public static class SafeTensors
+internal static class SafeTensors
 {
     private const string MetadataKey = "__metadata__";
     private const int LengthPrefixBytes = 8;

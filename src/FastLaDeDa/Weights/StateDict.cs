@@ -4,7 +4,7 @@ namespace FastLaDeDa.Weights;
 /// Named tensors plus string metadata, as read from a safetensors file or imported from a PyTorch
 /// checkpoint. Model-agnostic: model descriptions validate it.
 /// </summary>
-public sealed class StateDict
+internal sealed class StateDict
 {
     /// <summary>Creates a state dict; the dictionaries are copied.</summary>
     public StateDict(IEnumerable<KeyValuePair<string, TensorData>> tensors,

@@ -1,7 +1,7 @@
 namespace FastLaDeDa.Weights;
 
 /// <summary>Element types a weights file may hold (safetensors names in parentheses).</summary>
-public enum TensorDType
+internal enum TensorDType
 {
     /// <summary>IEEE 754 binary32 (F32).</summary>
     Float32,

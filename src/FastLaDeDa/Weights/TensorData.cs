@@ -8,7 +8,7 @@ namespace FastLaDeDa.Weights;
 /// One dense tensor as stored in a weights file: an element type, a shape (row-major, C order)
 /// and its raw little-endian bytes. Immutable; conversions return new arrays.
 /// </summary>
-public sealed class TensorData
+internal sealed class TensorData
 {
     private readonly byte[] _bytes;
 

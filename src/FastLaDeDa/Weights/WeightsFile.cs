@@ -1,7 +1,9 @@
+using FastLaDeDa.Errors;
+
 namespace FastLaDeDa.Weights;
 
 /// <summary>Loads a weights file in whichever supported format it is, judged by its content, not its name.</summary>
-public static class WeightsFile
+internal static class WeightsFile
 {
     /// <summary>
     /// Loads a safetensors file or a PyTorch <c>.pth</c> checkpoint (recognised by the zip magic

@@ -27,7 +27,7 @@ public sealed class CpuAccelerators : IDisposable
     internal GpuAccelerator Wide => _wide.Value;
 
     /// <summary>The engine as a user gets it with <c>--device cpu</c>.</summary>
-    public LaDeDaGpuEngine Engine { get; } = new(GpuDevicePreference.Cpu);
+    internal LaDeDaGpuEngine Engine { get; } = new(GpuDevicePreference.Cpu);
 
     public void Dispose()
     {
@@ -58,7 +58,7 @@ public static class Cuda
     }
 
     /// <summary>The shared CUDA engine (call <see cref="Require"/> first).</summary>
-    public static LaDeDaGpuEngine Engine => LazyEngine.Value!;
+    internal static LaDeDaGpuEngine Engine => LazyEngine.Value!;
 
     /// <summary>The CUDA engine's accelerator, for the per-kernel tests (one context, kernels compiled once).</summary>
     internal static GpuAccelerator Accelerator => Engine.Gpu!;

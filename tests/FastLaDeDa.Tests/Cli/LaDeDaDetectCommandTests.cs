@@ -34,7 +34,7 @@ public class LaDeDaDetectCommandTests
             var item = Assert.Single(doc.RootElement.EnumerateArray());
 
             // Independent reference: the float64 engine on the same weights and pixels (native 64x48: the reference is slow at 256).
-            using var reference = Detector.Load(weights, new DetectorOptions { LaDeDaEngine = LaDeDaEngines.Reference, Resize = false });
+            using var reference = Detector.Load(weights, new DetectorOptions { Engine = "ladeda-reference", Resize = false });
             double expected = reference.Score(pixels).Logit;
             Assert.Equal(expected, item.GetProperty("logit").GetDouble(), 1e-3);
             Assert.Equal("npr", item.GetProperty("preprocess").GetString());

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FastLaDeDa.Detection;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Models;
 using FastLaDeDa.Tests.Support;

@@ -23,8 +23,8 @@ public class IsaSelectionTests(ITestOutputHelper output)
 
     private static string ExpectedPick(string variable) => variable switch
     {
-        "DOTNET_EnableAVX512F" => Avx2.IsSupported && Fma.IsSupported ? "fused-vector256" : "fused-scalar",
-        "DOTNET_EnableAVX2" => "fused-scalar",
+        "DOTNET_EnableAVX512F" => Avx2.IsSupported && Fma.IsSupported ? "tiny-avx2" : "tiny-scalar",
+        "DOTNET_EnableAVX2" => "tiny-scalar",
         _ => TinyLaDeDaEngines.Best.Name,
     };
 

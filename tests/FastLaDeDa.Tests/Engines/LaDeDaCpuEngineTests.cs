@@ -1,6 +1,7 @@
 using FastLaDeDa.Detection;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Engines.Cpu;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
@@ -403,8 +404,9 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
         Assert.Same(LaDeDaEngines.Reference, LaDeDaEngines.ByName("LaDeDa-Reference"));
         foreach (var engine in LaDeDaEngines.Cpu) Assert.Same(engine, LaDeDaEngines.ByName(engine.Name));
         Assert.Null(LaDeDaEngines.ByName("fused-vector512"));
-        string expected = Implementations.ExpectedIsa.ToLowerInvariant();
-        Assert.Equal("ladeda-cpu-" + expected, LaDeDaEngines.Best.Name);
+        Assert.Same(LaDeDaEngines.Cpu[0], LaDeDaEngines.ByName("ladeda-cpu-vector512")); // the old names still resolve
+        string expected = Implementations.ExpectedIsa.ToLowerInvariant() switch { "vector512" => "avx512", "vector256" => "avx2", var isa => isa };
+        Assert.Equal("ladeda-" + expected, LaDeDaEngines.Best.Name);
         Assert.Equal(Environment.ProcessorCount, LaDeDaCpuEngine.Best.MaxThreads);
     }
 
@@ -437,7 +439,7 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
         Assert.Equal(reference.Max, result.Logit, 1e-3);
         Assert.Equal(5 * 4, result.PatchMap!.Logits.Length);
 
-        using var pinned = Detector.FromStateDict(dict, options with { LaDeDaEngine = LaDeDaEngines.Reference });
+        using var pinned = Detector.FromStateDict(dict, options with { Engine = "ladeda-reference" });
         Assert.Equal("ladeda-reference", pinned.EngineName);
     }
 
@@ -561,8 +563,8 @@ public class LaDeDaCpuEngineTests(ITestOutputHelper output)
         string picked = info.StdOut.Split('\n').Single(l => l.StartsWith("ladeda picked")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
         string expected = variable switch
         {
-            "DOTNET_EnableAVX512" => System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "ladeda-cpu-vector256" : "ladeda-cpu-scalar",
-            "DOTNET_EnableAVX2" => "ladeda-cpu-scalar",
+            "DOTNET_EnableAVX512" => System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "ladeda-avx2" : "ladeda-scalar",
+            "DOTNET_EnableAVX2" => "ladeda-scalar",
             _ => LaDeDaEngines.Best.Name,
         };
         Assert.Equal(expected, picked);

@@ -1,5 +1,6 @@
 using System.Text;
 using FastLaDeDa.Detection;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Tests.Support;
 using FastLaDeDa.Weights;
 using Xunit.Abstractions;

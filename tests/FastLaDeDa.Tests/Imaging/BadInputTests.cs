@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Tests.Support;
 

@@ -1,3 +1,4 @@
+using FastLaDeDa.Errors;
 using FastLaDeDa.Tests.Support;
 using static FastLaDeDa.Tests.Support.TestDecode;
 

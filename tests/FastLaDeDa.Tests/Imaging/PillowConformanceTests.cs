@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using FastLaDeDa.Detection;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Tests.Support;
 using Xunit.Abstractions;

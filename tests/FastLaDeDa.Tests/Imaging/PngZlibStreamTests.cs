@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Tests.Support;
 

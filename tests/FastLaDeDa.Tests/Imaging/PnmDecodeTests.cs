@@ -1,4 +1,5 @@
 using System.Text;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 
 namespace FastLaDeDa.Tests.Imaging;

@@ -1,3 +1,4 @@
+using FastLaDeDa.Errors;
 using FastLaDeDa.Models;
 using FastLaDeDa.Weights;
 using FastLaDeDa.Tests.Support;

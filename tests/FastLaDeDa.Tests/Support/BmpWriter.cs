@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace FastLaDeDa.Tests.Support;
 
 /// <summary>Writes uncompressed 24-bit BMP files (the simplest format to build by hand in a test).</summary>
-public static class BmpWriter
+internal static class BmpWriter
 {
     /// <summary>A BMP of <paramref name="width"/>×<paramref name="height"/> from interleaved RGB bytes.</summary>
     public static byte[] Encode(int width, int height, ReadOnlySpan<byte> rgb)

@@ -1,7 +1,7 @@
 namespace FastLaDeDa.Tests.Support;
 
 /// <summary>Assertions about what the CLI printed.</summary>
-public static class CliAssert
+internal static class CliAssert
 {
     /// <summary>Exactly one <c>error: PATH: …cause…</c> line on stderr (notes aside), the expected exit code, and never a stack trace.</summary>
     public static void OneErrorLine(CliRunner.Result r, string path, string cause, int exitCode)

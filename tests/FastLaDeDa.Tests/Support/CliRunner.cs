@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace FastLaDeDa.Tests.Support;
 
 /// <summary>Runs the built <c>fastladeda</c> CLI in a child process, as a user would.</summary>
-public static class CliRunner
+internal static class CliRunner
 {
     // The CLI is built next to the tests with the same configuration: src/FastLaDeDa.Cli/bin/<Config>/net10.0/.
     private static readonly Lazy<string> CliDll = new(() =>

@@ -3,7 +3,7 @@ using FastLaDeDa.Models;
 namespace FastLaDeDa.Tests.Support;
 
 /// <summary>Array comparisons that report the size of the difference.</summary>
-public static class Compare
+internal static class Compare
 {
     /// <summary>max |a[i] − b[i]|.</summary>
     public static double MaxAbsDiff(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

@@ -1,7 +1,7 @@
 namespace FastLaDeDa.Tests.Support;
 
 /// <summary>The images in ../shared/golden/images, as xunit theory data (file names; the tests skip when absent).</summary>
-public static class GoldenImages
+internal static class GoldenImages
 {
     public static readonly string[] Png =
     [

@@ -7,7 +7,7 @@ namespace FastLaDeDa.Tests.Support;
 /// The official pipeline's outputs (<c>shared/golden/goldens.safetensors</c>, see its README),
 /// read once per test run. Tests calling <see cref="Require"/> skip when the file is absent.
 /// </summary>
-public static class Goldens
+internal static class Goldens
 {
     private static readonly Lazy<StateDict?> File = new(() =>
     {

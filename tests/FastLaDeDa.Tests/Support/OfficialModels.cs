@@ -3,7 +3,7 @@ using FastLaDeDa.Preprocessing;
 namespace FastLaDeDa.Tests.Support;
 
 /// <summary>The two official Tiny-LaDeDa checkpoints and the golden tensors computed with them.</summary>
-public static class OfficialModels
+internal static class OfficialModels
 {
     /// <summary>(golden key, checkpoint file, preprocessing) for each official checkpoint.</summary>
     public static IEnumerable<(string Key, string File, PreprocessKind Preprocess)> All =>

@@ -4,7 +4,7 @@ using FastLaDeDa.Weights;
 namespace FastLaDeDa.Tests.Support;
 
 /// <summary>Random LaDeDa state dicts with non-trivial BatchNorm statistics, scaled so activations stay O(1).</summary>
-public static class RandomLaDeDa
+internal static class RandomLaDeDa
 {
     /// <summary>A valid state dict for <paramref name="receptiveField"/> drawn from <paramref name="seed"/>.</summary>
     public static StateDict StateDict(int seed, int receptiveField = 9)

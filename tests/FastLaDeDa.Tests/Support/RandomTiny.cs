@@ -4,7 +4,7 @@ using FastLaDeDa.Weights;
 namespace FastLaDeDa.Tests.Support;
 
 /// <summary>Random Tiny-LaDeDa state dicts with non-trivial BatchNorm statistics.</summary>
-public static class RandomTiny
+internal static class RandomTiny
 {
     /// <summary>A valid state dict drawn from <paramref name="seed"/>.</summary>
     public static Dictionary<string, TensorData> Tensors(int seed)

@@ -5,7 +5,7 @@ namespace FastLaDeDa.Tests.Support;
 /// data). Tests that need it call <see cref="RequireRoot"/>, which skips them with a clear reason
 /// when it is absent. <c>FASTLADEDA_SHARED</c> overrides the search.
 /// </summary>
-public static class SharedData
+internal static class SharedData
 {
     private static readonly Lazy<string?> Root = new(Find);
 

@@ -1,7 +1,7 @@
 namespace FastLaDeDa.Tests.Support;
 
 /// <summary>A fresh temporary folder, deleted on dispose, for tests that need real files.</summary>
-public sealed class TempDirectory : IDisposable
+internal sealed class TempDirectory : IDisposable
 {
     /// <summary>Creates the folder.</summary>
     public TempDirectory() => Directory.CreateDirectory(Path);

@@ -8,7 +8,7 @@ namespace FastLaDeDa.Tests.Support;
 /// Writes pickle opcodes one by one, so tests can build both what <c>torch.save</c> produces and
 /// hostile variants of it, without Python.
 /// </summary>
-public sealed class TestPickleWriter
+internal sealed class TestPickleWriter
 {
     private readonly MemoryStream _out = new();
 
@@ -89,10 +89,10 @@ public sealed class TestPickleWriter
 }
 
 /// <summary>One tensor of a synthetic checkpoint: a view (offset, size, stride) of storage <c>data/Key</c>.</summary>
-public sealed record TestTensor(string Name, string StorageType, string Key, long StorageElements, long Offset, long[] Size, long[] Stride);
+internal sealed record TestTensor(string Name, string StorageType, string Key, long StorageElements, long Offset, long[] Size, long[] Stride);
 
 /// <summary>Builds synthetic <c>.pth</c> files laid out exactly as <c>torch.save</c> lays them out.</summary>
-public static class TestCheckpoint
+internal static class TestCheckpoint
 {
     /// <summary>
     /// The data.pkl of <c>torch.save(state_dict)</c> (protocol 2): a dict (or an OrderedDict with

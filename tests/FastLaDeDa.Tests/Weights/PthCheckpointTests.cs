@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Tests.Support;
 using FastLaDeDa.Weights;
 using static FastLaDeDa.Tests.Support.TestCheckpoint;

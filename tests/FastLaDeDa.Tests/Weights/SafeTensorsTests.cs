@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Tests.Support;
 using FastLaDeDa.Weights;
 

@@ -8,7 +8,7 @@ namespace FastLaDeDa.Training.Tests.Support;
 /// smooth colour gradients with mild noise, "fake" ones add a 2-pixel checkerboard (the kind of
 /// up-sampling trace NPR and the gradient filters expose).
 /// </summary>
-public static class SyntheticDataset
+internal static class SyntheticDataset
 {
     /// <summary>Writes <c>root/train</c> and <c>root/val</c>, each with <paramref name="perClass"/> PNGs per class of <paramref name="size"/>².</summary>
     public static string Create(string root, int perClass = 4, int size = 64, int seed = 1)

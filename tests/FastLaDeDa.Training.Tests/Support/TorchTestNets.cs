@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace FastLaDeDa.Training.Tests.Support;
 
 /// <summary>Networks with reproducible random weights and non-trivial BatchNorm statistics.</summary>
-public static class TorchTestNets
+internal static class TorchTestNets
 {
     /// <summary>
     /// Re-draws every BatchNorm's running statistics, weight and bias (the defaults 0/1/1/0 would make

@@ -4,7 +4,7 @@ using FastLaDeDa.Training.Training;
 namespace FastLaDeDa.Training.Tests.Support;
 
 /// <summary>Small in-memory datasets and fast settings for training tests.</summary>
-public static class TrainingFixtures
+internal static class TrainingFixtures
 {
     /// <summary>A generated split of <paramref name="perClass"/> images per class at <paramref name="size"/>², in memory.</summary>
     public static ImageDataset Dataset(int perClass, int size, int seed) =>

@@ -1,3 +1,4 @@
+using FastLaDeDa.Errors;
 using FastLaDeDa.Training.Data;
 using FastLaDeDa.Training.Training;
 

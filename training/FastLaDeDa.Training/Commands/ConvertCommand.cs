@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
 using FastLaDeDa.Training.Export;

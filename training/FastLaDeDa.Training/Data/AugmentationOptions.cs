@@ -20,7 +20,7 @@ namespace FastLaDeDa.Training.Data;
 /// side, JPEG-compressed there when the JPEG step also applies, and enlarged back to 256×256 — a small (and perhaps compressed)
 /// original as inference sees it after its resize.</param>
 /// <param name="RescaleMin">Smallest side of a rescale as a fraction of the image's (uniform in [min, 1)).</param>
-public sealed record AugmentationOptions(
+internal sealed record AugmentationOptions(
     double JpegProbability = 0, int JpegQualityMin = 60, int JpegQualityMax = 100,
     double BlurProbability = 0, double BlurSigmaMin = 0.1, double BlurSigmaMax = 2.0,
     double ResizedCropProbability = 0, double ResizedCropScaleMin = 0.5,

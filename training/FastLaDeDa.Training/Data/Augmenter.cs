@@ -4,7 +4,7 @@ using FastLaDeDa.Imaging;
 namespace FastLaDeDa.Training.Data;
 
 /// <summary>Applies <see cref="AugmentationOptions"/> to one image with one sample's random stream.</summary>
-public static class Augmenter
+internal static class Augmenter
 {
     /// <summary>
     /// The augmented image (the input itself when nothing applies): random resized crop, then

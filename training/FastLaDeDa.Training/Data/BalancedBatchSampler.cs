@@ -7,7 +7,7 @@ namespace FastLaDeDa.Training.Data;
 /// smaller class is oversampled. An epoch has ⌈N / batch⌉ batches (about N images, N = dataset size).
 /// The plan depends only on (seed, epoch).
 /// </summary>
-public static class BalancedBatchSampler
+internal static class BalancedBatchSampler
 {
     /// <summary>The batches (dataset indices) of <paramref name="epoch"/>.</summary>
     public static IReadOnlyList<int[]> Plan(ImageDataset dataset, int batchSize, long seed, int epoch)

@@ -8,7 +8,7 @@ namespace FastLaDeDa.Training.Data;
 /// with probability ½; samples are prepared in parallel and the result does not depend on thread
 /// timing. Validation: the centre crop, no augmentation.
 /// </summary>
-public static class BatchBuilder
+internal static class BatchBuilder
 {
     /// <summary>A training batch: augment (per <paramref name="augmentation"/>), random crop of <paramref name="crop"/>, random flip.</summary>
     public static ImageBatch Training(ImageDataset dataset, IReadOnlyList<int> indices, int crop, AugmentationOptions augmentation,

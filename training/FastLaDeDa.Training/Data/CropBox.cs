@@ -7,7 +7,7 @@ namespace FastLaDeDa.Training.Data;
 /// A box of an image in Pillow's convention (<c>Image.crop((x0, y0, x1, y1))</c>): left/top inclusive,
 /// right/bottom exclusive, so the result is (x1 − x0) × (y1 − y0).
 /// </summary>
-public readonly record struct CropBox(int X0, int Y0, int X1, int Y1)
+internal readonly record struct CropBox(int X0, int Y0, int X1, int Y1)
 {
     /// <summary>Width of the box.</summary>
     public int Width => X1 - X0;

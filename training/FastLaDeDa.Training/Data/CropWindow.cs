@@ -1,7 +1,7 @@
 namespace FastLaDeDa.Training.Data;
 
 /// <summary>A square crop of an image (top-left corner and side), optionally mirrored left to right.</summary>
-public readonly record struct CropWindow(int Top, int Left, int Size, bool Flip)
+internal readonly record struct CropWindow(int Top, int Left, int Size, bool Flip)
 {
     /// <summary>A uniformly placed crop (torchvision's RandomCrop), flipped with probability ½ when <paramref name="allowFlip"/>.</summary>
     public static CropWindow Random(SeededRandom random, int imageWidth, int imageHeight, int size, bool allowFlip)

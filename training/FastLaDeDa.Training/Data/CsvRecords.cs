@@ -3,14 +3,14 @@ using System.Text;
 namespace FastLaDeDa.Training.Data;
 
 /// <summary>One CSV record: its fields and the line it starts on (1-based), for error messages.</summary>
-public sealed record CsvRecord(int Line, IReadOnlyList<string> Fields);
+internal sealed record CsvRecord(int Line, IReadOnlyList<string> Fields);
 
 /// <summary>
 /// A small RFC 4180 reader: comma-separated fields, a field in double quotes may hold commas, line
 /// breaks and doubled quotes (<c>""</c>); CRLF and LF both end a record; empty lines are skipped.
 /// Malformed quoting is a <see cref="DatasetException"/> naming the file and line, never a guess.
 /// </summary>
-public static class CsvRecords
+internal static class CsvRecords
 {
     /// <summary>Parses <paramref name="text"/>; <paramref name="fileName"/> names it in errors.</summary>
     public static List<CsvRecord> Parse(string text, string fileName)

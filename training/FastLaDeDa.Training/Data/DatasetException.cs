@@ -5,4 +5,4 @@ namespace FastLaDeDa.Training.Data;
 /// images that cannot be decoded (each named). The message is one line (or one line per file) fit to
 /// print as it is.
 /// </summary>
-public sealed class DatasetException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class DatasetException(string message, Exception? inner = null) : Exception(message, inner);

@@ -8,7 +8,7 @@ namespace FastLaDeDa.Training.Data;
 /// <param name="Source">The data source: the file-name prefix before <c>__</c> (DATA.md's naming), else <c>unknown</c>.</param>
 /// <param name="IsFake">True for <c>1_fake</c>.</param>
 /// <param name="Image">The pixels, resized to the input size with Pillow's BILINEAR when the file was not already that size.</param>
-public sealed record DatasetImage(string Path, string Name, string Source, bool IsFake, Rgb24Image Image)
+internal sealed record DatasetImage(string Path, string Name, string Source, bool IsFake, Rgb24Image Image)
 {
     /// <summary>The source named by a file name: the part before the first <c>__</c>, else <c>unknown</c>.</summary>
     public static string SourceOf(string fileName)

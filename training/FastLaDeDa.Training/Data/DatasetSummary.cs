@@ -9,7 +9,7 @@ namespace FastLaDeDa.Training.Data;
 /// class and per source, and a SHA-256 of the sorted file list (label folder + file name, one per
 /// line), which identifies the data without shipping it.
 /// </summary>
-public sealed record DatasetSummary(int RealCount, int FakeCount, IReadOnlyList<SourceCount> Sources, string FileListSha256)
+internal sealed record DatasetSummary(int RealCount, int FakeCount, IReadOnlyList<SourceCount> Sources, string FileListSha256)
 {
     /// <summary>Counts and hash of <paramref name="images"/>.</summary>
     public static DatasetSummary Of(IReadOnlyList<DatasetImage> images)
@@ -63,4 +63,4 @@ public sealed record DatasetSummary(int RealCount, int FakeCount, IReadOnlyList<
 }
 
 /// <summary>Real and fake image counts of one source.</summary>
-public sealed record SourceCount(string Source, int Real, int Fake);
+internal sealed record SourceCount(string Source, int Real, int Fake);

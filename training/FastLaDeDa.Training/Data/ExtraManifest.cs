@@ -7,7 +7,7 @@ namespace FastLaDeDa.Training.Data;
 /// pinned by repository, commit, path and the SHA-1 of its bytes. Parsing checks every row and refuses
 /// the reserved evaluation sources; all bad rows are reported together, each with its line.
 /// </summary>
-public sealed class ExtraManifest
+internal sealed class ExtraManifest
 {
     /// <summary>The header, in this order.</summary>
     public static readonly IReadOnlyList<string> Columns =

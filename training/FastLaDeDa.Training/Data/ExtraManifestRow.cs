@@ -13,7 +13,7 @@ namespace FastLaDeDa.Training.Data;
 /// <param name="Height">Height after the crop.</param>
 /// <param name="Format">Format of the stored file (JPEG, PNG, WEBP, TIFF, ...).</param>
 /// <param name="Generator">What made it (free text).</param>
-public sealed record ExtraManifestRow(int Line, string Source, bool IsFake, string Repo, string Commit, string Path,
+internal sealed record ExtraManifestRow(int Line, string Source, bool IsFake, string Repo, string Commit, string Path,
                                       string BlobSha1, CropBox? Crop, int Width, int Height, string Format, string Generator)
 {
     /// <summary><c>0_real</c> or <c>1_fake</c>.</summary>

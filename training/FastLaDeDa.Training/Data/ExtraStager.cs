@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Training.Training;
 using StbImageWriteSharp;
@@ -15,7 +16,7 @@ namespace FastLaDeDa.Training.Data;
 /// <c>SOURCE__NAME.png</c>, with <c>OUT/staged.csv</c> listing them. Every failure of a run is reported
 /// at once; nothing is left in OUT unless the whole run succeeds.
 /// </summary>
-public static class ExtraStager
+internal static class ExtraStager
 {
     /// <summary>The list of staged files, written last; its presence marks a folder this tool made (and may replace).</summary>
     public const string StagedCsvName = "staged.csv";

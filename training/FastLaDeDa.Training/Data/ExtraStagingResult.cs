@@ -1,7 +1,7 @@
 namespace FastLaDeDa.Training.Data;
 
 /// <summary>One staged image: its manifest row and its file under the output folder (<c>0_real/NAME.png</c>).</summary>
-public sealed record StagedExtraImage(ExtraManifestRow Row, string File);
+internal sealed record StagedExtraImage(ExtraManifestRow Row, string File);
 
 /// <summary>What <see cref="ExtraStager.Stage"/> did: the staged images and the rows skipped by format, both in manifest order.</summary>
-public sealed record ExtraStagingResult(string OutputFolder, IReadOnlyList<StagedExtraImage> Staged, IReadOnlyList<ExtraManifestRow> Skipped, double Seconds);
+internal sealed record ExtraStagingResult(string OutputFolder, IReadOnlyList<StagedExtraImage> Staged, IReadOnlyList<ExtraManifestRow> Skipped, double Seconds);

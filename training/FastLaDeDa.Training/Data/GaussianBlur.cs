@@ -6,7 +6,7 @@ namespace FastLaDeDa.Training.Data;
 /// A separable Gaussian blur on 8-bit RGB (kernel radius ⌈3σ⌉, normalized taps, mirrored borders),
 /// rounding to uint8 once at the end, like the blur augmentation of CNNDetection-style training.
 /// </summary>
-public static class GaussianBlur
+internal static class GaussianBlur
 {
     /// <summary>The blurred image (a new image; the input is unchanged).</summary>
     public static Rgb24Image Apply(Rgb24Image image, double sigma)

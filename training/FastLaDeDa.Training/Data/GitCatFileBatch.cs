@@ -11,7 +11,7 @@ namespace FastLaDeDa.Training.Data;
 /// (or <c>NAME missing</c>). One process per repository instead of one per file is what makes
 /// staging ~1 500 files take seconds. Not thread-safe: callers serialize (<see cref="GitMirrorSet"/> does).
 /// </summary>
-public sealed class GitCatFileBatch : IDisposable
+internal sealed class GitCatFileBatch : IDisposable
 {
     private readonly Process _process;
     private readonly Stream _stdout;

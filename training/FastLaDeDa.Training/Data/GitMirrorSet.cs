@@ -6,7 +6,7 @@ namespace FastLaDeDa.Training.Data;
 /// <c>DIR/OWNER/NAME</c> — bare, or a work tree whose <c>.git</c> is used. Files are read with one
 /// <see cref="GitCatFileBatch"/> per repository; safe to call from several threads.
 /// </summary>
-public sealed class GitMirrorSet : IDisposable
+internal sealed class GitMirrorSet : IDisposable
 {
     private readonly Dictionary<string, (GitCatFileBatch? Batch, object Gate)> _open = new(StringComparer.OrdinalIgnoreCase);
 

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace FastLaDeDa.Training.Data;
 
 /// <summary>A batch of crops: uint8 pixels [B,S,S,3] (interleaved RGB) and float32 labels [B] (1 = fake).</summary>
-public sealed class ImageBatch(Tensor pixels, Tensor labels) : IDisposable
+internal sealed class ImageBatch(Tensor pixels, Tensor labels) : IDisposable
 {
     /// <summary>uint8 [B,S,S,3].</summary>
     public Tensor Pixels { get; } = pixels;

@@ -3,7 +3,7 @@ using FastLaDeDa.Imaging;
 namespace FastLaDeDa.Training.Data;
 
 /// <summary>Copies crops of interleaved RGB images into batch buffers.</summary>
-public static class ImageCropper
+internal static class ImageCropper
 {
     /// <summary>Writes the window's pixels (size × size × 3 bytes, mirrored when <see cref="CropWindow.Flip"/>) into <paramref name="destination"/>.</summary>
     public static void Copy(Rgb24Image image, CropWindow window, Span<byte> destination)

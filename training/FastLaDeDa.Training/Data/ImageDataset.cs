@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Evaluation;
 
 namespace FastLaDeDa.Training.Data;
@@ -9,7 +10,7 @@ namespace FastLaDeDa.Training.Data;
 /// (256×256; the shared train/val splits are already that size, anything else is resized with the
 /// library's Pillow-exact BILINEAR, as at inference).
 /// </summary>
-public sealed class ImageDataset
+internal sealed class ImageDataset
 {
     private ImageDataset(string folder, IReadOnlyList<DatasetImage> images)
     {

@@ -9,7 +9,7 @@ namespace FastLaDeDa.Training.Data;
 /// Pixels into tensors with the library's own decoder and Pillow-exact resize, so training sees
 /// exactly the pixels inference sees.
 /// </summary>
-public static class ImageTensors
+internal static class ImageTensors
 {
     /// <summary>The official input size (MODEL.md: resize to 256×256, aspect ratio not kept).</summary>
     public const int InputSize = 256;

@@ -1,7 +1,7 @@
 namespace FastLaDeDa.Training.Data;
 
 /// <summary>The purposes a run draws random numbers for; each is the first key of its <see cref="SeededRandom"/> stream.</summary>
-public static class RandomStreams
+internal static class RandomStreams
 {
     /// <summary>Which images make up each batch of an epoch (keys: epoch, class, cycle).</summary>
     public const long Sampler = 1;

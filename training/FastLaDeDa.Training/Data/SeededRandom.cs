@@ -8,7 +8,7 @@ namespace FastLaDeDa.Training.Data;
 /// and a resumed run continues exactly where an uninterrupted one would be: the epoch number is the
 /// whole sampler state.
 /// </summary>
-public sealed class SeededRandom
+internal sealed class SeededRandom
 {
     private ulong _s0, _s1, _s2, _s3;
 

@@ -5,7 +5,7 @@ namespace FastLaDeDa.Training.Data;
 /// else the first <c>shared/data</c> found walking up from the current directory (<c>../shared/data</c>
 /// next to a clone; further up for nested git worktrees), else <c>../shared/data</c>.
 /// </summary>
-public static class SharedDataLocator
+internal static class SharedDataLocator
 {
     /// <summary>The default data root.</summary>
     public static string DefaultDataRoot()

@@ -11,7 +11,7 @@ namespace FastLaDeDa.Training.Distillation;
 /// <param name="ReceptiveField">The teacher's receptive field R (9 for LaDeDa9).</param>
 /// <param name="Stride">The teacher's stride S (8).</param>
 /// <param name="Crop">The teacher's crop side C (224).</param>
-public readonly record struct DistillationGeometry(int ReceptiveField, int Stride, int Crop)
+internal readonly record struct DistillationGeometry(int ReceptiveField, int Stride, int Crop)
 {
     /// <summary>Teacher map side: (C − R) / S + 1.</summary>
     public int MapSize => (Crop - ReceptiveField) / Stride + 1;

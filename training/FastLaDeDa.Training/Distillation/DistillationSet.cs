@@ -10,7 +10,7 @@ namespace FastLaDeDa.Training.Distillation;
 /// (pass, image) crop [P, 3, k, k] and the teacher's logit for it [P] (P = passes × images × M²;
 /// about 1 GB of float32 for one pass over the 1,407 training images at crop 224).
 /// </summary>
-public sealed class DistillationSet : IDisposable
+internal sealed class DistillationSet : IDisposable
 {
     private DistillationSet(Tensor inputs, Tensor targets, int crops, int patchesPerCrop)
     {

@@ -17,7 +17,7 @@ namespace FastLaDeDa.Training.Distillation;
 /// fully convolutionally on the validation crops (ACC/AP/AUC, as the product uses it) and reports
 /// its MSE against the teacher on the validation patches.
 /// </summary>
-public sealed class DistillationTrainer(TinyLaDeDaNet student, LaDeDaNet teacher, string teacherSha256, DistillationSettings settings,
+internal sealed class DistillationTrainer(TinyLaDeDaNet student, LaDeDaNet teacher, string teacherSha256, DistillationSettings settings,
                                         TrainingOptions options, ImageDataset train, ImageDataset validation, TextWriter log)
     : EpochTrainer(Name, student, options, train, validation, log)
 {
@@ -120,4 +120,4 @@ public sealed class DistillationTrainer(TinyLaDeDaNet student, LaDeDaNet teacher
 /// <summary>Distillation-specific settings.</summary>
 /// <param name="PatchMode">How the student's patches are cut (<see cref="StudentPatchMode"/>).</param>
 /// <param name="TeacherPasses">Random teacher crops per training image (1 in the paper).</param>
-public sealed record DistillationSettings(StudentPatchMode PatchMode = StudentPatchMode.Exact, int TeacherPasses = 1);
+internal sealed record DistillationSettings(StudentPatchMode PatchMode = StudentPatchMode.Exact, int TeacherPasses = 1);

@@ -5,7 +5,7 @@ namespace FastLaDeDa.Training.Distillation;
 /// sees the R×R window of image rows top+8i … top+8i+R−1 (columns likewise); the student's map over
 /// an R×R filtered window is 3×3 cells for R = 9, covering exactly that window.
 /// </summary>
-public enum StudentPatchMode
+internal enum StudentPatchMode
 {
     /// <summary>
     /// (Default.) The student's fixed filter is applied to the whole 256×256 image first, exactly as

@@ -10,7 +10,7 @@ namespace FastLaDeDa.Training.Distillation;
 /// Cuts the student's inputs for every teacher cell of a crop, in the teacher map's row-major order,
 /// and runs the student on such inputs (<see cref="StudentPatchMode"/>).
 /// </summary>
-public static class StudentPatches
+internal static class StudentPatches
 {
     /// <summary>
     /// The student inputs [M·M, 3, k, k] of one crop. <paramref name="normalizedImage"/> is the whole

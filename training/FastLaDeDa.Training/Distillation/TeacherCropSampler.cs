@@ -9,7 +9,7 @@ namespace FastLaDeDa.Training.Distillation;
 /// centre crop of the plain image. Deterministic, so the student's inputs can be rebuilt from the
 /// seed at any time and only the teacher's maps need caching.
 /// </summary>
-public static class TeacherCropSampler
+internal static class TeacherCropSampler
 {
     /// <summary>The (augmented) whole image and the crop window in it.</summary>
     public static (Rgb24Image Image, CropWindow Window) Draw(ImageDataset data, int image, int pass, DistillationGeometry geometry,

@@ -13,7 +13,7 @@ namespace FastLaDeDa.Training.Distillation;
 /// cached in a small file keyed by everything they depend on (teacher file hash, data file-list hash,
 /// seed, crop, passes, augmentation, centre/random), so a resumed or repeated run skips the extraction.
 /// </summary>
-public sealed class TeacherMaps
+internal sealed class TeacherMaps
 {
     private const string Magic = "FastLaDeDa.Training teacher maps v1";
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
 using FastLaDeDa.Training.Models;
@@ -14,7 +15,7 @@ namespace FastLaDeDa.Training.Export;
 /// (BatchNorm running statistics; <c>num_batches_tracked</c> when present), exporting writes
 /// safetensors with the metadata the inference engine reads.
 /// </summary>
-public static class TorchStateDict
+internal static class TorchStateDict
 {
     /// <summary>
     /// Copies <paramref name="dict"/> into <paramref name="net"/>'s parameters and buffers. The dict

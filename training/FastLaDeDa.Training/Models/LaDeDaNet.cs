@@ -12,7 +12,7 @@ namespace FastLaDeDa.Training.Models;
 /// bottleneck stages 3/4/6/3 (width 64/128/256/512, out ×4) with no padding anywhere, then fc
 /// 2048→1 per position. LaDeDa9 has 13,641,793 learnable parameters and maps 256×256 to 31×31.
 /// </summary>
-public sealed class LaDeDaNet : PatchLogitNet
+internal sealed class LaDeDaNet : PatchLogitNet
 {
     // Field names are the state-dict names.
     private readonly Conv2d conv1;

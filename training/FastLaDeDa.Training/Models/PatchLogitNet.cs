@@ -11,7 +11,7 @@ namespace FastLaDeDa.Training.Models;
 /// one logit per image. State-dict names are the official PyTorch ones, so official checkpoints
 /// load and exports load into the inference engine.
 /// </summary>
-public abstract class PatchLogitNet : nn.Module<Tensor, Tensor>
+internal abstract class PatchLogitNet : nn.Module<Tensor, Tensor>
 {
     /// <summary>Creates the module.</summary>
     protected PatchLogitNet(string name, PreprocessKind preprocess) : base(name) => Preprocess = preprocess;

@@ -9,7 +9,7 @@ namespace FastLaDeDa.Training.Models;
 /// N(0, 2 / (k·k·out_channels)) — He initialization over the fan-out — and every BatchNorm's weight 1,
 /// bias 0. fc keeps PyTorch's default Linear initialization, as in the official code.
 /// </summary>
-public static class ResNetInitialization
+internal static class ResNetInitialization
 {
     /// <summary>Re-initializes <paramref name="net"/> in place from torch's global generator (seed it first).</summary>
     public static T Apply<T>(T net) where T : nn.Module

@@ -12,7 +12,7 @@ namespace FastLaDeDa.Training.Models;
 /// position. No padding, no residual. 1,297 learnable parameters; a 256×256 input gives 126×126
 /// patch logits.
 /// </summary>
-public sealed class TinyLaDeDaNet : PatchLogitNet
+internal sealed class TinyLaDeDaNet : PatchLogitNet
 {
     private const int C = TinyLaDeDaModel.Channels;
 

@@ -11,7 +11,7 @@ namespace FastLaDeDa.Training.Models;
 /// (<see cref="ImageNetNormalization"/>, <see cref="Preprocessor"/>): normalization and NPR bit for
 /// bit, the gradient filters up to float32 summation order.
 /// </summary>
-public static class TorchPreprocessing
+internal static class TorchPreprocessing
 {
     /// <summary>
     /// torchvision's <c>ToTensor</c> + <c>Normalize</c>: uint8 [N,H,W,3] (interleaved RGB, as

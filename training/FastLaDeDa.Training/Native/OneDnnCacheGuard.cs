@@ -18,7 +18,7 @@ namespace FastLaDeDa.Training.Native;
 /// first use, so it is set with libc's <c>setenv</c> when this assembly loads, before any TorchSharp
 /// call. A value the user set is left alone.
 /// </remarks>
-public static class OneDnnCacheGuard
+internal static class OneDnnCacheGuard
 {
     /// <summary>The oneDNN ISA cap applied on a CPU that reports no caches.</summary>
     public const string IsaCap = "AVX";

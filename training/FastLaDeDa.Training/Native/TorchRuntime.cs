@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace FastLaDeDa.Training.Native;
 
 /// <summary>Facts about the TorchSharp native runtime of this process (see training/README.md, "The native-library fix").</summary>
-public static class TorchRuntime
+internal static class TorchRuntime
 {
     /// <summary>The native library TorchSharp binds to.</summary>
     public const string LibTorchSharpFileName = "libLibTorchSharp.so";

@@ -13,7 +13,7 @@ namespace FastLaDeDa.Training.Training;
 /// model (checked on resume), the seed (every random stream derives from seed and epoch, so this is
 /// the whole sampler/RNG state), the plateau scheduler, the best epoch so far and the history.
 /// </summary>
-public sealed record CheckpointState(
+internal sealed record CheckpointState(
     string Task,
     string Model,
     int? ReceptiveField,
@@ -38,7 +38,7 @@ public sealed record CheckpointState(
 /// and second moments per parameter). Written to a temporary file and renamed, so an interrupted
 /// write never leaves a broken checkpoint behind.
 /// </summary>
-public static class Checkpoint
+internal static class Checkpoint
 {
     private const string Magic = "FastLaDeDa.Training checkpoint v1";
 

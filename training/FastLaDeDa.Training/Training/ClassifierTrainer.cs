@@ -12,7 +12,7 @@ namespace FastLaDeDa.Training.Training;
 /// augmentations (<see cref="BatchBuilder"/>), and the loss of <see cref="ImageLossKind"/>. The next
 /// batch is prepared on the thread pool while the current one trains.
 /// </summary>
-public sealed class ClassifierTrainer(string task, PatchLogitNet net, ImageLossKind loss, TrainingOptions options,
+internal sealed class ClassifierTrainer(string task, PatchLogitNet net, ImageLossKind loss, TrainingOptions options,
                                       ImageDataset train, ImageDataset validation, TextWriter log)
     : EpochTrainer(task, net, options, train, validation, log)
 {

@@ -5,7 +5,7 @@ namespace FastLaDeDa.Training.Training;
 /// <see cref="ValidationMse"/> is only set for distillation (student vs teacher patch logits on the
 /// validation crops).
 /// </summary>
-public sealed record EpochMetrics(
+internal sealed record EpochMetrics(
     int Epoch,
     double LearningRate,
     double TrainLoss,

@@ -23,7 +23,7 @@ namespace FastLaDeDa.Training.Training;
 /// <see cref="TrainingOptions.OutputFolder"/>: <c>last.ckpt</c>, <c>best.safetensors</c>,
 /// <c>model.safetensors</c>, <c>metrics.csv</c>, <c>curves.png</c>.
 /// </summary>
-public abstract class EpochTrainer : IDisposable
+internal abstract class EpochTrainer : IDisposable
 {
     /// <summary>The checkpoint written after every epoch.</summary>
     public const string CheckpointFile = "last.ckpt";

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace FastLaDeDa.Training.Training;
 
 /// <summary>The source revision a model was trained from, for its metadata.</summary>
-public static class GitInfo
+internal static class GitInfo
 {
     /// <summary>
     /// <c>git rev-parse HEAD</c> run in <paramref name="directory"/> (the current directory by default),

@@ -1,7 +1,7 @@
 namespace FastLaDeDa.Training.Training;
 
 /// <summary>How an image label trains a patch-logit network.</summary>
-public enum ImageLossKind
+internal enum ImageLossKind
 {
     /// <summary>BCE-with-logits on the mean of the patch logits (the image logit): LaDeDa's training, and Tiny "without a teacher".</summary>
     PooledBce,

@@ -4,7 +4,7 @@ using System.Text;
 namespace FastLaDeDa.Training.Training;
 
 /// <summary>The per-epoch metrics as CSV (one header line, one line per epoch), rewritten whole after every epoch.</summary>
-public static class MetricsCsv
+internal static class MetricsCsv
 {
     /// <summary>The column names.</summary>
     public const string Header = "epoch,lr,train_loss,train_items_per_s,train_s,val_loss,val_acc,val_real_acc,val_fake_acc,val_ap,val_auc,val_mse,elapsed_s";

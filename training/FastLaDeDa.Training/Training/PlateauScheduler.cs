@@ -6,7 +6,7 @@ namespace FastLaDeDa.Training.Training;
 /// (the best score is forgotten, as the official code builds a new EarlyStopping); when the new rate
 /// would fall below the minimum, stop.
 /// </summary>
-public sealed class PlateauScheduler(int patience, double minImprovement, double factor, double minLearningRate, double learningRate)
+internal sealed class PlateauScheduler(int patience, double minImprovement, double factor, double minLearningRate, double learningRate)
 {
     /// <summary>The current learning rate.</summary>
     public double LearningRate { get; private set; } = learningRate;

@@ -8,7 +8,7 @@ namespace FastLaDeDa.Training.Training;
 /// On a terminal it redraws one line (at most ten times a second); when stderr is redirected (nohup,
 /// CI) it prints a line at every tenth of the work instead.
 /// </summary>
-public sealed class ProgressBar
+internal sealed class ProgressBar
 {
     private readonly string _label;
     private readonly string _unit;

@@ -5,7 +5,7 @@ namespace FastLaDeDa.Training.Training;
 /// depend on where the logits sit, which matters when validation is whole held-out sources whose
 /// scores are shifted as a group — the threshold is calibrated afterwards anyway.
 /// </summary>
-public enum SelectionMetric
+internal enum SelectionMetric
 {
     /// <summary>Validation accuracy at probability 0.5, ties broken by AP (the official rule).</summary>
     Accuracy,
@@ -15,7 +15,7 @@ public enum SelectionMetric
 }
 
 /// <summary>Names of <see cref="SelectionMetric"/> on the command line.</summary>
-public static class SelectionMetrics
+internal static class SelectionMetrics
 {
     /// <summary><c>acc</c> or <c>auc</c>.</summary>
     public static SelectionMetric Parse(string name) => name switch

@@ -11,7 +11,7 @@ namespace FastLaDeDa.Training.Training;
 /// class — "how well are this source's images told apart from the held-out images of the other kind".
 /// ACC is at the calibrated threshold.
 /// </summary>
-public static class SourceValidation
+internal static class SourceValidation
 {
     /// <summary>One row per source, ordered by name.</summary>
     public static IReadOnlyList<SetMetrics> PerSource(ImageDataset validation, IReadOnlyList<double> logits, double thresholdProbability)

@@ -5,7 +5,7 @@ namespace FastLaDeDa.Training.Training;
 /// <summary>The operating threshold chosen on validation scores, stored in the exported weights' metadata.</summary>
 /// <param name="Logit">The threshold on the pooled logit: fake when the logit is above it.</param>
 /// <param name="BalancedAccuracy">(real ACC + fake ACC) / 2 of the validation scores at that threshold.</param>
-public sealed record ThresholdCalibration(double Logit, double BalancedAccuracy)
+internal sealed record ThresholdCalibration(double Logit, double BalancedAccuracy)
 {
     /// <summary>
     /// The threshold as a probability (what the weights' <c>threshold</c> key holds), kept strictly

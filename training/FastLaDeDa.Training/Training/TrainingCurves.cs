@@ -6,7 +6,7 @@ namespace FastLaDeDa.Training.Training;
 /// A PNG of a run's curves (ScottPlot): training and validation loss on the left axis, validation
 /// accuracy and AP (%) on the right axis, against the epoch.
 /// </summary>
-public static class TrainingCurves
+internal static class TrainingCurves
 {
     /// <summary>Draws <paramref name="history"/> into <paramref name="path"/>; nothing is drawn for an empty history.</summary>
     public static void Save(string path, string title, IReadOnlyList<EpochMetrics> history, string lossLabel = "loss", int width = 1000, int height = 560)

@@ -8,7 +8,7 @@ namespace FastLaDeDa.Training.Training;
 /// learning rate ×0.9 after <see cref="Patience"/> epochs without a validation-accuracy gain, down to
 /// 1e-6, then stop.
 /// </summary>
-public sealed record TrainingOptions
+internal sealed record TrainingOptions
 {
     /// <summary>Folder the run writes to: checkpoints, metrics CSV, curves PNG, the exported model.</summary>
     public required string OutputFolder { get; init; }

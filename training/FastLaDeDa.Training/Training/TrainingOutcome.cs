@@ -7,5 +7,5 @@ namespace FastLaDeDa.Training.Training;
 /// <param name="History">Every epoch's metrics.</param>
 /// <param name="TrainingSeconds">Wall time spent in training and validation, over all sessions of the run (resumes included).</param>
 /// <param name="StopReason">Why the run ended.</param>
-public sealed record TrainingOutcome(string ModelPath, int BestEpoch, EpochMetrics Best, IReadOnlyList<EpochMetrics> History,
+internal sealed record TrainingOutcome(string ModelPath, int BestEpoch, EpochMetrics Best, IReadOnlyList<EpochMetrics> History,
                                      double TrainingSeconds, string StopReason);

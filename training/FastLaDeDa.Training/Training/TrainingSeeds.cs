@@ -4,7 +4,7 @@ using TorchSharp;
 namespace FastLaDeDa.Training.Training;
 
 /// <summary>Seeds torch's global generator for a run's initial weights (from the run's seed), so equal seeds give equal networks.</summary>
-public static class TrainingSeeds
+internal static class TrainingSeeds
 {
     /// <summary>Calls <c>torch.manual_seed</c> with a value derived from <paramref name="seed"/>.</summary>
     public static void SeedInitialWeights(long seed) =>

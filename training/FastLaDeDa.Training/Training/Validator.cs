@@ -12,10 +12,10 @@ namespace FastLaDeDa.Training.Training;
 /// <param name="IsFake">The labels.</param>
 /// <param name="Loss">Mean binary cross-entropy of the pooled logits.</param>
 /// <param name="Metrics">ACC (threshold 0.5), real/fake ACC, AP, AUC.</param>
-public sealed record ValidationResult(double[] Logits, bool[] IsFake, double Loss, SetMetrics Metrics);
+internal sealed record ValidationResult(double[] Logits, bool[] IsFake, double Loss, SetMetrics Metrics);
 
 /// <summary>Runs a network in eval mode over a dataset's centre crops and scores each image by its pooled patch logits.</summary>
-public static class Validator
+internal static class Validator
 {
     /// <summary>
     /// Scores every image of <paramref name="dataset"/> on its centre crop of <paramref name="crop"/>

@@ -9,7 +9,7 @@ namespace FastLaDeDa.Engines.Cpu;
 /// BatchNorm/residual/ReLU, only the positions some patch logit depends on, and up to
 /// <see cref="MaxThreads"/> threads per image. See <see cref="LaDeDaCpuNetwork"/>.
 /// </summary>
-public sealed class LaDeDaCpuEngine : ILaDeDaEngine
+internal sealed class LaDeDaCpuEngine : ILaDeDaEngine
 {
     private readonly ILaDeDaConvKernels _kernels;
 
@@ -35,7 +35,12 @@ public sealed class LaDeDaCpuEngine : ILaDeDaEngine
     public int MaxThreads { get; }
 
     /// <inheritdoc />
-    public string Name => "ladeda-cpu-" + Isa.ToString().ToLowerInvariant();
+    public string Name => Isa switch
+    {
+        LaDeDaCpuIsa.Vector512 => "ladeda-avx512",
+        LaDeDaCpuIsa.Vector256 => "ladeda-avx2",
+        _ => "ladeda-scalar",
+    };
 
     /// <inheritdoc />
     public bool IsSupported => _kernels.IsSupported;

@@ -1,7 +1,7 @@
 namespace FastLaDeDa.Engines.Cpu;
 
 /// <summary>The register width a <see cref="LaDeDaCpuEngine"/> runs its GEMM micro-kernel at.</summary>
-public enum LaDeDaCpuIsa
+internal enum LaDeDaCpuIsa
 {
     /// <summary>One float at a time: the portable fallback.</summary>
     Scalar,

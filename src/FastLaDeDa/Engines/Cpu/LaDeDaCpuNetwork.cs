@@ -17,7 +17,7 @@ namespace FastLaDeDa.Engines.Cpu;
 /// rows under them), so the workspace stays under about 64 MB whatever the image size; a 256×256
 /// image is one band.
 /// </remarks>
-public sealed class LaDeDaCpuNetwork : IPatchNetwork
+internal sealed class LaDeDaCpuNetwork : IPatchNetwork
 {
     /// <summary>Workspace floats a band may use before the image is split into more bands (64 MB).</summary>
     internal const long DefaultBandBudgetFloats = 16L << 20;

@@ -9,7 +9,7 @@ namespace FastLaDeDa.Engines.Cpu;
 /// width. One subclass per ISA, all running the same algorithm; <see cref="TinyLaDeDaEngines"/>
 /// picks the widest the machine supports.
 /// </summary>
-public abstract class TinyLaDeDaFusedEngine : ITinyLaDeDaEngine
+internal abstract class TinyLaDeDaFusedEngine : ITinyLaDeDaEngine
 {
     private protected TinyLaDeDaFusedEngine() { }
 
@@ -50,10 +50,10 @@ public abstract class TinyLaDeDaFusedEngine : ITinyLaDeDaEngine
 }
 
 /// <summary>The fused kernel one float at a time: the fallback where no SIMD width is accelerated.</summary>
-public sealed class TinyLaDeDaFusedScalar : TinyLaDeDaFusedEngine
+internal sealed class TinyLaDeDaFusedScalar : TinyLaDeDaFusedEngine
 {
     /// <inheritdoc />
-    public override string Name => "fused-scalar";
+    public override string Name => "tiny-scalar";
 
     /// <inheritdoc />
     public override bool IsSupported => ScalarOps.IsSupported;
@@ -63,10 +63,10 @@ public sealed class TinyLaDeDaFusedScalar : TinyLaDeDaFusedEngine
 }
 
 /// <summary>The fused kernel on 8 floats per register (AVX2 + FMA).</summary>
-public sealed class TinyLaDeDaFusedVector256 : TinyLaDeDaFusedEngine
+internal sealed class TinyLaDeDaFusedVector256 : TinyLaDeDaFusedEngine
 {
     /// <inheritdoc />
-    public override string Name => "fused-vector256";
+    public override string Name => "tiny-avx2";
 
     /// <inheritdoc />
     public override bool IsSupported => Vector256Ops.IsSupported;
@@ -76,10 +76,10 @@ public sealed class TinyLaDeDaFusedVector256 : TinyLaDeDaFusedEngine
 }
 
 /// <summary>The fused kernel on 16 floats per register (AVX-512F).</summary>
-public sealed class TinyLaDeDaFusedVector512 : TinyLaDeDaFusedEngine
+internal sealed class TinyLaDeDaFusedVector512 : TinyLaDeDaFusedEngine
 {
     /// <inheritdoc />
-    public override string Name => "fused-vector512";
+    public override string Name => "tiny-avx512";
 
     /// <inheritdoc />
     public override bool IsSupported => Vector512Ops.IsSupported;

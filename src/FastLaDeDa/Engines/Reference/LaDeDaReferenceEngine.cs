@@ -10,7 +10,7 @@ namespace FastLaDeDa.Engines.Reference;
 /// convolution loops, one thread: about 20 G multiply-adds for a 256×256 image, so use small
 /// images (tests use 32–64 px). The yardstick for the fast engines.
 /// </summary>
-public sealed class LaDeDaReferenceEngine : ILaDeDaEngine
+internal sealed class LaDeDaReferenceEngine : ILaDeDaEngine
 {
     /// <summary>The shared instance (stateless).</summary>
     public static LaDeDaReferenceEngine Instance { get; } = new();

@@ -10,7 +10,7 @@ namespace FastLaDeDa.Engines.Reference;
 /// own rounding is negligible next to any float32 implementation. Slow and obviously right; the
 /// yardstick for every other engine.
 /// </summary>
-public sealed class TinyLaDeDaReferenceEngine : ITinyLaDeDaEngine
+internal sealed class TinyLaDeDaReferenceEngine : ITinyLaDeDaEngine
 {
     private const int C = TinyLaDeDaModel.Channels;
 
@@ -18,7 +18,7 @@ public sealed class TinyLaDeDaReferenceEngine : ITinyLaDeDaEngine
     public static TinyLaDeDaReferenceEngine Instance { get; } = new();
 
     /// <inheritdoc />
-    public string Name => "reference";
+    public string Name => "tiny-reference";
 
     /// <inheritdoc />
     public bool IsSupported => true;
@@ -86,7 +86,7 @@ public sealed class TinyLaDeDaReferenceEngine : ITinyLaDeDaEngine
 
     private sealed class Network(TinyLaDeDaModel model, PreprocessKind preprocess) : IPatchNetwork
     {
-        public string EngineName => "reference";
+        public string EngineName => Instance.Name;
 
         public int MinimumInputSize => 5;
 

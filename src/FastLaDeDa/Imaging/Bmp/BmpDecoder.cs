@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using FastLaDeDa.Errors;
 
 namespace FastLaDeDa.Imaging.Bmp;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
+using FastLaDeDa.Errors;
 
 namespace FastLaDeDa.Imaging.Png;
 

@@ -1,3 +1,5 @@
+using FastLaDeDa.Errors;
+
 namespace FastLaDeDa.Imaging.Webp;
 
 /// <summary>The canvas and frames of a WebP file, as <see cref="WebpDemuxer"/> finds them.</summary>

@@ -1,3 +1,5 @@
+using FastLaDeDa.Errors;
+
 namespace FastLaDeDa.Imaging.Webp;
 
 /// <summary>Outcome of <see cref="WebpHeaderParser.Parse"/>, as libwebp's status codes.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics.X86;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Imaging.Jpeg;
 using FastLaDeDa.Tests.Support;

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics.X86;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging.Webp;
 using FastLaDeDa.Tests.Support;
 

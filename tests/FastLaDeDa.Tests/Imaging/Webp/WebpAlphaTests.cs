@@ -1,3 +1,4 @@
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Imaging.Webp;
 using FastLaDeDa.Tests.Support;

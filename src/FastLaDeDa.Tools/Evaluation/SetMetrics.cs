@@ -4,7 +4,7 @@ namespace FastLaDeDa.Evaluation;
 /// One row of an evaluation report. Fractions in [0, 1]; null where a metric is undefined (AP and
 /// AUC need both classes; real/fake ACC need images of that class).
 /// </summary>
-public sealed record SetMetrics(string Name, int RealCount, int FakeCount, double? Accuracy, double? RealAccuracy,
+internal sealed record SetMetrics(string Name, int RealCount, int FakeCount, double? Accuracy, double? RealAccuracy,
                                 double? FakeAccuracy, double? AveragePrecision, double? Auc)
 {
     /// <summary>The metrics of one set's scores at a probability threshold.</summary>

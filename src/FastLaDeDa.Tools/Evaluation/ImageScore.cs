@@ -5,4 +5,4 @@ namespace FastLaDeDa.Evaluation;
 /// <param name="Image">The file and its label.</param>
 /// <param name="Logit">The pooled logit, or null when the image failed.</param>
 /// <param name="Error">The one-line error (<c>FILE: cause</c>) when it failed.</param>
-public sealed record ImageScore(string Set, LabeledImage Image, double? Logit, string? Error);
+internal sealed record ImageScore(string Set, LabeledImage Image, double? Logit, string? Error);

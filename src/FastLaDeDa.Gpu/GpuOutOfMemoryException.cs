@@ -1,3 +1,5 @@
+using FastLaDeDa.Errors;
+
 namespace FastLaDeDa.Gpu;
 
 /// <summary>
@@ -20,11 +22,4 @@ public sealed class GpuOutOfMemoryException : FastLaDeDaException
 
     /// <summary>Bytes of memory the accelerator reports (0 when unknown).</summary>
     public long DeviceBytes { get; }
-}
-
-/// <summary>A GPU was asked for (<see cref="GpuDevicePreference.Gpu"/>) and there is none this process can use.</summary>
-public sealed class GpuUnavailableException : FastLaDeDaException
-{
-    /// <summary>Creates the error.</summary>
-    public GpuUnavailableException(string cause, Exception? inner = null) : base(null, cause, inner) { }
 }

@@ -1,4 +1,5 @@
 using FastLaDeDa.Detection;
+using FastLaDeDa.Errors;
 
 namespace FastLaDeDa.Evaluation;
 
@@ -7,7 +8,7 @@ namespace FastLaDeDa.Evaluation;
 /// threads and computes the per-set metrics. Memory stays bounded: each worker reads, decodes and
 /// scores one file at a time and keeps only its logit.
 /// </summary>
-public sealed class Evaluator
+internal sealed class Evaluator
 {
     private readonly Detector _detector;
 

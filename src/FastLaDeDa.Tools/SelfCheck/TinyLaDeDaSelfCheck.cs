@@ -9,7 +9,7 @@ namespace FastLaDeDa.Engines;
 /// <param name="EngineName">The engine checked.</param>
 /// <param name="Cases">How many (preprocessing, image size) cases were compared.</param>
 /// <param name="WorstRelativeError">Largest |engine − reference| over a map, divided by the map's largest |logit|.</param>
-public sealed record TinyLaDeDaSelfCheckReport(string EngineName, int Cases, double WorstRelativeError)
+internal sealed record TinyLaDeDaSelfCheckReport(string EngineName, int Cases, double WorstRelativeError)
 {
     /// <summary>The tolerance the check applies.</summary>
     public const double Tolerance = 1e-5;
@@ -24,7 +24,7 @@ public sealed record TinyLaDeDaSelfCheckReport(string EngineName, int Cases, dou
 /// preprocessing, and random images whose widths cover every remainder of the 16- and 32-pixel
 /// vector steps. Used by <c>fastladeda selftest</c> and the test suite.
 /// </summary>
-public static class TinyLaDeDaSelfCheck
+internal static class TinyLaDeDaSelfCheck
 {
     /// <summary>Runs the check (about a second for a fused engine).</summary>
     public static TinyLaDeDaSelfCheckReport Run(ITinyLaDeDaEngine engine, int seed = 1)

@@ -11,7 +11,7 @@ namespace FastLaDeDa.Interop.Onnx;
 /// graph; each BatchNorm is a per-channel Mul + Add (its scale and shift); the fc head is a 1×1
 /// convolution; LaDeDa's residual crop is a Slice.
 /// </summary>
-public static class OnnxExporter
+internal static class OnnxExporter
 {
     /// <summary>The ONNX model of <paramref name="model"/> for a <paramref name="height"/> × <paramref name="width"/> input.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The input is smaller than the 7×7 receptive field.</exception>

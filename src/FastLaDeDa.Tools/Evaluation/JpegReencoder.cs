@@ -1,3 +1,4 @@
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using StbImageWriteSharp;
 
@@ -9,7 +10,7 @@ namespace FastLaDeDa.Evaluation;
 /// scaling of the standard tables, 4:2:0 chroma up to quality 90 and 4:4:4 above — close to,
 /// but not byte-identical with, Pillow/libjpeg at the same quality.
 /// </summary>
-public static class JpegReencoder
+internal static class JpegReencoder
 {
     /// <summary>Decodes <paramref name="fileBytes"/> and returns the JPEG of those pixels at <paramref name="quality"/> (1–100).</summary>
     /// <exception cref="ImageDecodeException">The input cannot be decoded.</exception>

@@ -6,7 +6,7 @@ namespace FastLaDeDa.Evaluation;
 /// matched by extension, case-insensitively; anything else in the label folders is ignored. A file
 /// with an image extension that cannot be decoded is an error at scoring time, never a silent skip.
 /// </summary>
-public static class DatasetWalker
+internal static class DatasetWalker
 {
     /// <summary>The extensions PROTOCOL.md lists as images.</summary>
     public static IReadOnlySet<string> ImageExtensions { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)

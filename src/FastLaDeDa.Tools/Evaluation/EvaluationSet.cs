@@ -4,7 +4,7 @@ namespace FastLaDeDa.Evaluation;
 /// <param name="Name">The folder's path relative to the evaluation root, with '/' separators (the folder's own name when it is the root).</param>
 /// <param name="Directory">The folder.</param>
 /// <param name="Images">Its images, reals then fakes, each in ordinal file-name order.</param>
-public sealed record EvaluationSet(string Name, string Directory, IReadOnlyList<LabeledImage> Images)
+internal sealed record EvaluationSet(string Name, string Directory, IReadOnlyList<LabeledImage> Images)
 {
     /// <summary>Number of real images.</summary>
     public int RealCount => Images.Count(i => !i.IsFake);

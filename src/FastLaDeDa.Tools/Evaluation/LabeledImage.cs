@@ -3,4 +3,4 @@ namespace FastLaDeDa.Evaluation;
 /// <summary>An image file and its ground truth.</summary>
 /// <param name="Path">The file.</param>
 /// <param name="IsFake">True for <c>1_fake</c> (the positive class), false for <c>0_real</c>.</param>
-public sealed record LabeledImage(string Path, bool IsFake);
+internal sealed record LabeledImage(string Path, bool IsFake);

@@ -5,7 +5,7 @@ namespace FastLaDeDa.Evaluation;
 /// is the positive class and a higher score means more fake. Scores are logits; a probability
 /// threshold p means "fake when sigmoid(logit) &gt; p".
 /// </summary>
-public static class BinaryMetrics
+internal static class BinaryMetrics
 {
     /// <summary>Fraction of images classified correctly at <paramref name="threshold"/>; null when there are none.</summary>
     public static double? Accuracy(ReadOnlySpan<double> logits, ReadOnlySpan<bool> isFake, double threshold = 0.5) =>
