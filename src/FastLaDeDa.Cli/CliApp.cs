@@ -42,7 +42,16 @@ internal static class CliApp
     /// <summary>Parses and runs <paramref name="args"/>; the process exit code.</summary>
     public static int Run(string[] args)
     {
-        ParseResult parse = CreateRoot().Parse(args);
+        ParseResult parse;
+        try
+        {
+            parse = CreateRoot().Parse(args);
+        }
+        catch (Exception ex) // a validator's bug: still one line, and the internal-error code
+        {
+            ErrorReporter.Print(ex, null);
+            return ExitCodes.InternalError;
+        }
         if (parse.Action is HelpAction) return parse.Invoke();
         if (CliErrors.FirstError(parse) is string error)
         {

@@ -20,11 +20,12 @@ public class CliContractTests
         Assert.DoesNotContain("Description:", r.StdErr);
     }
 
-    /// <summary>A random Tiny-LaDeDa safetensors file (no shared data needed) and a folder to put images in.</summary>
+    /// <summary>A random Tiny-LaDeDa safetensors file that names its preprocessing (no shared data needed, no warning).</summary>
     private static string RandomWeights(TempDirectory dir)
     {
         string weights = dir.File("random.safetensors");
-        SafeTensors.Write(weights, new StateDict(RandomTiny.Tensors(41), null));
+        var metadata = new FastLaDeDa.Models.ModelMetadata(FastLaDeDa.Models.ModelKind.TinyLaDeDa, FastLaDeDa.Preprocessing.PreprocessKind.RightDiag, FastLaDeDa.Models.PoolingKind.Mean);
+        SafeTensors.Write(weights, RandomTiny.StateDict(41, metadata.ToDictionary()));
         return weights;
     }
 
@@ -99,6 +100,8 @@ public class CliContractTests
     {
         OneParseError(CliRunner.Run("detect", "--threads-per-image", "abc", "x.jpg"), "error: --threads-per-image: 'abc' is not a whole number");
         OneParseError(CliRunner.Run("heatmap", "x.jpg", "-o", "y.png", "--limit", "wide"), "error: --limit: 'wide' is not a number");
+        // Before: an unhandled exception from --limit's and --top's validators (exit 134, stack trace).
+        OneParseError(CliRunner.Run("heatmap", "x.jpg", "-o", "y.png", "--top", "many"), "error: --top: 'many' is not a whole number");
     }
 
     [Fact]
