@@ -9,7 +9,8 @@ def auc(pos, neg):
         for n in neg: s += 1.0 if p > n else 0.5 if p == n else 0.0
     return 100 * s / (len(pos) * len(neg))
 src = lambda r: r['path'].split('/')[-1].split('__')[0]
-real = [r for r in rows if r['label'] == 'real']; fake = [r for r in rows if r['label'] == 'fake']
+truth = lambda r: r['truth'] if 'truth' in r else r['label']  # 'label' in files written before the column was renamed
+real = [r for r in rows if truth(r) == 'real']; fake = [r for r in rows if truth(r) == 'fake']
 out = {}
 for s in sorted({src(r) for r in rows}):
     mine = [float(r['logit']) for r in rows if src(r) == s]

@@ -15,6 +15,8 @@ internal static class ErrorReporter
     /// <summary>One line describing <paramref name="ex"/>; <paramref name="path"/> names the file when the exception does not.</summary>
     public static string Describe(Exception ex, string? path) => ex switch
     {
+        // Opening a folder as a file fails as "access denied" or "not found", depending on the call.
+        IOException or UnauthorizedAccessException when path is not null && Directory.Exists(path) => $"{path}: is a directory",
         FastLaDeDaException f => f.FilePath is null && path is not null ? $"{path}: {f.Cause}" : f.Message,
         FileNotFoundException or DirectoryNotFoundException => $"{path ?? (ex as FileNotFoundException)?.FileName}: file not found",
         UnauthorizedAccessException => $"{path}: permission denied",

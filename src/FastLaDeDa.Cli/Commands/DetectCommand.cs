@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using FastLaDeDa.Detection;
 using FastLaDeDa.Models;
@@ -10,23 +11,36 @@ internal static class DetectCommand
 {
     public static Command Create()
     {
-        var images = new Argument<string[]>("images") { Description = "Image files (JPEG, PNG, BMP, GIF, TGA, PNM).", Arity = ArgumentArity.OneOrMore };
+        var images = new Argument<string[]>("images") { Description = "Image files (JPEG, PNG, BMP, GIF, TGA, PNM), folders (their images, recursively, in path order) or - (paths on stdin, one per line).", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "Print a JSON array of {path, logit, probability, label, threshold, ...} instead of text lines." };
+        var csv = new Option<bool>("--csv") { Description = "Print CSV: a header path,logit,probability,label,threshold, then one row per image." };
         var stats = new Option<bool>("--stats") { Description = "Print the image count, wall time and the process's peak memory (resident set) on stderr at the end." };
         var model = new ModelOptions(labels: true);
 
-        var command = new Command("detect", "Score images as real or AI-generated.") { images, json, stats };
+        var command = new Command("detect", "Score images as real or AI-generated.") { images, json, csv, stats };
         model.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(json) is not null && result.GetResult(csv) is not null)
+                result.AddError("--json and --csv cannot be combined; pick one output format");
+        });
         command.SetAction(parse =>
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            string[] paths = parse.GetValue(images)!;
             using Detector? detector = model.Load(parse, out int exitCode);
-            if (detector is not null) exitCode = Run(detector, paths, parse.GetValue(json));
+            int count = 0;
+            if (detector is not null)
+            {
+                var paths = DetectInputs.Expand(parse.GetValue(images)!, Console.In, out int failures);
+                count = paths.Count;
+                var format = parse.GetValue(json) ? OutputFormat.Json : parse.GetValue(csv) ? OutputFormat.Csv : OutputFormat.Text;
+                exitCode = Run(detector, paths, format);
+                if (exitCode == ExitCodes.Success && failures > 0) exitCode = ExitCodes.SomeInputsFailed;
+            }
             if (parse.GetValue(stats))
             {
                 using var self = System.Diagnostics.Process.GetCurrentProcess();
-                Console.Error.WriteLine($"stats: {paths.Length} image(s) in {clock.Elapsed.TotalSeconds:F2} s, peak memory {self.PeakWorkingSet64 / (1024 * 1024)} MiB");
+                Console.Error.WriteLine($"stats: {count} image(s) in {clock.Elapsed.TotalSeconds:F2} s, peak memory {self.PeakWorkingSet64 / (1024 * 1024)} MiB");
             }
             return exitCode;
         });
@@ -38,19 +52,20 @@ internal static class DetectCommand
     /// prints each result as soon as all earlier ones are out, so the output is in input order and
     /// only the results waiting for a slower predecessor are held (one image in memory per worker).
     /// </summary>
-    private static int Run(Detector detector, string[] images, bool json)
+    private static int Run(Detector detector, List<string> images, OutputFormat format)
     {
         int failures = 0;
         bool internalError = false;
-        using var writer = json ? new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true }) : null;
+        using var writer = format == OutputFormat.Json ? new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true }) : null;
         writer?.WriteStartArray();
-        if (writer is null && detector.ThresholdSource == ThresholdSource.Weights)
+        if (format == OutputFormat.Csv) Console.WriteLine("path,logit,probability,label,threshold");
+        if (format == OutputFormat.Text && detector.ThresholdSource == ThresholdSource.Weights)
             Console.Error.WriteLine($"note: labels at the weights' calibrated threshold, P(fake) > {detector.Threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} (--threshold overrides it)");
-        var outcomes = new (DetectionResult? Result, Exception? Error)?[images.Length];
+        var outcomes = new (DetectionResult? Result, Exception? Error)?[images.Count];
         int next = 0;
         var printLock = new object();
         int workers = detector.Metadata.Model == ModelKind.LaDeDa ? 1 : Environment.ProcessorCount;
-        var order = System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, images.Length), System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering);
+        var order = System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, images.Count), System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering);
         Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = workers }, (i, loop) =>
         {
             (DetectionResult?, Exception?) outcome;
@@ -66,15 +81,17 @@ internal static class DetectCommand
             {
                 outcomes[i] = outcome;
                 // Print the finished prefix, in input order.
-                while (next < images.Length && outcomes[next] is { } done && !internalError)
+                while (next < images.Count && outcomes[next] is { } done && !internalError)
                 {
                     string path = images[next];
                     if (done.Error is null)
                     {
-                        if (writer is null)
-                            Console.WriteLine($"{path}\t{done.Result!.Value.Probability:F4}\t{Label(done.Result.Value.Label)}");
-                        else
+                        if (writer is not null)
                             WriteJson(writer, path, done.Result!.Value, detector);
+                        else if (format == OutputFormat.Csv)
+                            Console.WriteLine(CsvRow(path, done.Result!.Value));
+                        else
+                            Console.WriteLine($"{path}\t{done.Result!.Value.Probability:F4}\t{Label(done.Result.Value.Label)}");
                     }
                     else if (ErrorReporter.IsExpected(done.Error))
                     {
@@ -107,6 +124,12 @@ internal static class DetectCommand
         if (writer is not null) Console.WriteLine();
         return failures == 0 ? ExitCodes.Success : ExitCodes.SomeInputsFailed;
     }
+
+    private enum OutputFormat { Text, Json, Csv }
+
+    /// <summary>One CSV row, invariant culture, numbers round-trippable.</summary>
+    private static string CsvRow(string path, DetectionResult result) => string.Create(CultureInfo.InvariantCulture,
+        $"{Reporting.MetricsTable.CsvField(path)},{result.Logit:R},{result.Probability:R},{Label(result.Label)},{result.Threshold:R}");
 
     private static string Label(DetectionLabel label) => label == DetectionLabel.Fake ? "fake" : "real";
 

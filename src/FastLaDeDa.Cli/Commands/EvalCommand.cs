@@ -18,7 +18,7 @@ internal static class EvalCommand
         var root = new Argument<string>("root") { Description = "Folder tree in the WildRF layout: every folder holding 0_real/ and/or 1_fake/ is a set." };
         var format = Formats();
         var output = new Option<string?>("--output", "-o") { Description = "Write the report to this file instead of stdout.", HelpName = "file" };
-        var scores = new Option<string?>("--scores") { Description = "Also write every image's score to this CSV file (set, path, label, logit, probability, error).", HelpName = "file" };
+        var scores = new Option<string?>("--scores") { Description = "Also write every image's score to this CSV file (set, path, truth, logit, probability, predicted, error).", HelpName = "file" };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "n" };
         var threshold = new Option<double>("--threshold") { Description = "Probability above which an image counts as fake (default 0.5).", DefaultValueFactory = _ => 0.5, HelpName = "p" };
         var bestOn = new Option<string?>("--best-threshold-on") { Description = "Also report the threshold that maximises accuracy on this set (a set name, or 'all').", HelpName = "set" };
@@ -147,12 +147,16 @@ internal static class EvalCommand
 
     private static string ScoresCsv(EvaluationRun run)
     {
-        var sb = new StringBuilder("set,path,label,logit,probability,error\n");
+        // truth: the image's folder (0_real / 1_fake); predicted: the label at the run's threshold, as
+        // detect's "label" column would print it (fake when logit > log(t / (1 - t))).
+        double thresholdLogit = Math.Log(run.Threshold / (1 - run.Threshold));
+        var sb = new StringBuilder("set,path,truth,logit,probability,predicted,error\n");
         foreach (var s in run.Scores)
         {
             string logit = s.Logit?.ToString("R", CultureInfo.InvariantCulture) ?? "";
             string probability = s.Logit is null ? "" : BinaryMetrics.Sigmoid(s.Logit.Value).ToString("R", CultureInfo.InvariantCulture);
-            sb.AppendLine($"{MetricsTable.CsvField(s.Set)},{MetricsTable.CsvField(s.Image.Path)},{(s.Image.IsFake ? "fake" : "real")},{logit},{probability},{MetricsTable.CsvField(s.Error ?? "")}");
+            string predicted = s.Logit is null ? "" : s.Logit.Value > thresholdLogit ? "fake" : "real";
+            sb.AppendLine($"{MetricsTable.CsvField(s.Set)},{MetricsTable.CsvField(s.Image.Path)},{(s.Image.IsFake ? "fake" : "real")},{logit},{probability},{predicted},{MetricsTable.CsvField(s.Error ?? "")}");
         }
         return sb.ToString();
     }

@@ -24,14 +24,15 @@ internal static class HeatmapCommand
         var top = new Option<int?>("--top") { Description = $"Also draw the K most-fake patches (highest logits) as a strip and list them on stdout (1 to {MaxTop}).", HelpName = "K" };
         top.Validators.Add(result =>
         {
-            int? k = result.GetValueOrDefault<int?>();
+            // A value that is not a number is the parser's error (GetValueOrDefault would throw on it here).
+            if (result.Tokens.Count != 1 || !int.TryParse(result.Tokens[0].Value, out int k)) return;
             if (k is < 1 or > MaxTop) result.AddError($"--top must be between 1 and {MaxTop}, got {k}");
         });
         var limit = new Option<double?>("--limit") { Description = $"Colour limits ±L in logits (default: the {LogitColormap.DefaultPercentile:0}th percentile of |logit| over the map; larger values take the end colours). Fix it to compare images.", HelpName = "L" };
         limit.Validators.Add(result =>
         {
-            double? l = result.GetValueOrDefault<double?>();
-            if (l is not null && !(l > 0 && double.IsFinite(l.Value))) result.AddError($"--limit must be a positive number, got {l}");
+            if (result.Tokens.Count != 1 || !double.TryParse(result.Tokens[0].Value, out double l)) return;
+            if (!(l > 0 && double.IsFinite(l))) result.AddError($"--limit must be a positive number, got {l}");
         });
         var topOutput = new Option<string?>("--top-output") { Description = "Where --top writes its strip (default: the figure's name with .top.png).", HelpName = "file" };
         var model = new ModelOptions(labels: true);

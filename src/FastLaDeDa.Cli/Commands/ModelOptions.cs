@@ -45,7 +45,7 @@ internal sealed class ModelOptions(bool labels = false)
 
     /// <summary>
     /// Loads the detector, printing one error line (and returning null with the exit code) when it
-    /// cannot, and the right_diag note when a .pth file names no preprocessing.
+    /// cannot, and the assumed-preprocessing warning when a .pth file names none.
     /// </summary>
     public Detector? Load(ParseResult parse, out int exitCode)
     {
@@ -105,9 +105,7 @@ internal sealed class ModelOptions(bool labels = false)
         {
             var detector = weightsPath is null ? Detector.LoadDefault(options) : Detector.Load(weightsPath, options);
             if (detector.PreprocessAssumed)
-                Console.Error.WriteLine(detector.Metadata.Model == ModelKind.LaDeDa
-                    ? $"note: {weightsPath} does not name its preprocessing; assuming npr (the official default). Pass --preprocess npr_2_3 for the official ForenSynth LaDeDa checkpoint."
-                    : $"note: {weightsPath} does not name its preprocessing; assuming right_diag (the official default). Pass --preprocess npr for ForenSynth checkpoints.");
+                Console.Error.WriteLine(AssumedPreprocessing.Warning(weightsPath, detector.Metadata.Model));
             return detector;
         }
         catch (GpuUnavailableException ex) when (device is not null)

@@ -78,7 +78,7 @@ internal static class PthCheckpoint
         // The top folder is named after whatever the file was called when saved, so find it by its data.pkl.
         var pickles = entries.Keys.Where(n => n.EndsWith("/" + DataPickle, StringComparison.Ordinal) && n.IndexOf('/') == n.Length - DataPickle.Length - 1).ToList();
         if (pickles.Count == 0)
-            throw new WeightsFormatException(source, $"not a PyTorch checkpoint: the zip has no FOLDER/{DataPickle} entry");
+            throw new WeightsFormatException(source, $"not a PyTorch checkpoint (zip archive without {DataPickle})");
         if (pickles.Count > 1)
             throw new WeightsFormatException(source, $"the zip holds {pickles.Count} {DataPickle} files ({string.Join(", ", pickles.Select(DiagnosticText.Quote))}); a checkpoint has one top folder");
         string folder = pickles[0][..^DataPickle.Length];

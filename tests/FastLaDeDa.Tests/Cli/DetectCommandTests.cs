@@ -45,7 +45,7 @@ public class DetectCommandTests
     {
         var r = CliRunner.Run("detect", "--weights", WildRf, Goldens.ImagePath("fake_progan_png256"));
         Assert.Equal(0, r.ExitCode);
-        Assert.Contains("note: ", r.StdErr);
+        Assert.Contains("warning: ", r.StdErr);
         Assert.Contains("assuming right_diag", r.StdErr);
     }
 

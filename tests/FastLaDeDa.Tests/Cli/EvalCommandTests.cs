@@ -48,8 +48,15 @@ public class EvalCommandTests
         Assert.Equal(4, doc.RootElement.GetProperty("mean").GetProperty("n_real").GetInt32());
 
         // Every image's logit equals what detect prints for that file.
+        // truth: the folder's label; predicted: detect's label at the run's threshold (0.5: logit > 0).
+        Assert.Equal("set,path,truth,logit,probability,predicted,error", File.ReadLines(scores).First());
         var rows = File.ReadAllLines(scores).Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.Equal(7, rows.Length);
+        foreach (var row in rows)
+        {
+            Assert.Equal(row[1].Contains("/1_fake/") ? "fake" : "real", row[2]);
+            Assert.Equal(double.Parse(row[3], CultureInfo.InvariantCulture) > 0 ? "fake" : "real", row[5]);
+        }
         var detect = CliRunner.Run(["detect", "--json", "--weights", WildRf, "--preprocess", "right_diag", .. rows.Select(row => row[1])]);
         using var detected = JsonDocument.Parse(detect.StdOut);
         var byPath = detected.RootElement.EnumerateArray().ToDictionary(e => e.GetProperty("path").GetString()!, e => e.GetProperty("logit").GetDouble());

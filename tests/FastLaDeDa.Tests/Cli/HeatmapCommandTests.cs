@@ -222,7 +222,7 @@ public class HeatmapCommandTests
         using var dir = new TempDirectory();
         var r = CliRunner.Run("heatmap", "--weights", WildRf, Goldens.ImagePath(Image), "-o", dir.File("figure.png"));
         Assert.Equal(0, r.ExitCode);
-        Assert.Contains("note: ", r.StdErr);
+        Assert.Contains("warning: ", r.StdErr);
         Assert.Contains("assuming right_diag", r.StdErr);
     }
 }

@@ -28,15 +28,24 @@ internal static class CliRunner
         RunWithTimeout(TimeSpan.FromMinutes(1), environment, args);
 
     /// <summary>Runs <c>fastladeda ARGS</c> and waits at most <paramref name="timeout"/> (long runs: LaDeDa over a data set).</summary>
-    public static Result RunWithTimeout(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Result RunWithTimeout(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunWithStdin(timeout, environment, "", args);
+
+    /// <summary>Runs <c>fastladeda ARGS</c> with <paramref name="stdin"/> as its standard input (then closed).</summary>
+    public static Result RunWithStdin(string stdin, params string[] args) =>
+        RunWithStdin(TimeSpan.FromMinutes(1), new Dictionary<string, string>(), stdin, args);
+
+    private static Result RunWithStdin(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, string stdin, string[] args)
     {
         string dll = CliDll.Value;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(dll);
         foreach (string a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("FASTLADEDA_DEBUG");
         foreach (var (key, value) in environment) psi.Environment[key] = value;
         using var process = Process.Start(psi)!;
+        process.StandardInput.Write(stdin);
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))

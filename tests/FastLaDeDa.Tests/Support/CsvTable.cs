@@ -17,7 +17,8 @@ internal static class CsvTable
             .Select(r => header.Zip(r).ToDictionary(p => p.First, p => p.Second))];
     }
 
-    private static List<List<string>> Parse(string text)
+    /// <summary>The records of <paramref name="text"/>, header included, fields unquoted.</summary>
+    public static List<List<string>> Parse(string text)
     {
         var records = new List<List<string>>();
         var record = new List<string>();

@@ -362,7 +362,7 @@ public sealed class PthCheckpointTests
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         using (Stream s = zip.CreateEntry("docs/readme.txt").Open()) s.Write("hello"u8);
-        Rejected<WeightsFormatException>("notes.zip", buffer.ToArray(), "not a PyTorch checkpoint: the zip has no FOLDER/data.pkl entry");
+        Rejected<WeightsFormatException>("notes.zip", buffer.ToArray(), "not a PyTorch checkpoint (zip archive without data.pkl)");
     }
 
     [Fact]
