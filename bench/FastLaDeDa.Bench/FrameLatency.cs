@@ -19,6 +19,7 @@ public class FrameLatency
     private Detector _detector = null!;
     private Rgb24Image _image = null!;
     private byte[] _bgra = null!, _rgb = null!;
+    private byte[] _row = null!;
     private int _bgraStride, _rgbStride;
 
     [GlobalSetup]
@@ -26,14 +27,15 @@ public class FrameLatency
     {
         _detector = Detector.LoadDefault();
         _image = BenchInputs.Image(Width, Height);
-        (_bgra, _bgraStride) = Frame(PixelFormat.Bgra32, 4, 64);
-        (_rgb, _rgbStride) = Frame(PixelFormat.Rgb24, 3, 64);
+        (_bgra, _bgraStride) = Frame(PixelFormat.Bgra32, 4);
+        (_rgb, _rgbStride) = Frame(PixelFormat.Rgb24, 3);
+        _row = new byte[Width * 3];
     }
 
-    /// <summary>The image's pixels in <paramref name="format"/>, rows padded to a multiple of <paramref name="align"/> bytes (as video APIs hand them out).</summary>
-    private (byte[] Frame, int Stride) Frame(PixelFormat format, int bpp, int align)
+    /// <summary>The image's pixels in <paramref name="format"/>, each row followed by 32 bytes of padding (as video APIs may hand them out).</summary>
+    private (byte[] Frame, int Stride) Frame(PixelFormat format, int bpp)
     {
-        int stride = (Width * bpp + align - 1) / align * align;
+        int stride = Width * bpp + 32;
         var frame = new byte[stride * Height];
         for (int y = 0; y < Height; y++)
             for (int x = 0; x < Width; x++)
@@ -62,4 +64,12 @@ public class FrameLatency
 
     [Benchmark(Description = "Score(pixels, Rgb24), padded rows")]
     public double ScoreRgb24Frame() => _detector.Score(_rgb, Width, Height, _rgbStride, PixelFormat.Rgb24).Logit;
+
+    [Benchmark(Description = "BGRA32 -> RGB conversion alone, every row")]
+    public int ConvertBgra32Rows()
+    {
+        for (int y = 0; y < Height; y++)
+            PixelRowConverter.ToRgb(_bgra.AsSpan(y * _bgraStride), PixelFormat.Bgra32, Width, _row);
+        return _row[0];
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
@@ -41,8 +42,10 @@ internal static class PixelRowConverter
                 {
                     // 5 pixels per 16-byte load; the 16th byte stored is overwritten by the next step.
                     var swap = Vector128.Create((byte)2, 1, 0, 5, 4, 3, 8, 7, 6, 11, 10, 9, 14, 13, 12, 15);
+                    ref byte src = ref MemoryMarshal.GetReference(source), dst = ref MemoryMarshal.GetReference(rgb);
+                    // Both spans hold width × 3 bytes, so every 16-byte access below is inside them.
                     for (; x * 3 + 16 <= rgb.Length; x += 5)
-                        Vector128.Shuffle(Vector128.Create(source.Slice(x * 3, 16)), swap).CopyTo(rgb.Slice(x * 3, 16));
+                        Shuffle(Vector128.LoadUnsafe(ref src, (nuint)(x * 3)), swap).StoreUnsafe(ref dst, (nuint)(x * 3));
                 }
                 for (; x < width; x++)
                 {
@@ -60,8 +63,10 @@ internal static class PixelRowConverter
                     var pack = bgr
                         ? Vector128.Create((byte)2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, 255, 255, 255, 255)
                         : Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 255, 255, 255, 255);
+                    ref byte src = ref MemoryMarshal.GetReference(source), dst = ref MemoryMarshal.GetReference(rgb);
+                    // x + 4 <= width keeps the load inside width × 4 bytes, x × 3 + 16 the store inside width × 3.
                     for (; x + 4 <= width && x * 3 + 16 <= rgb.Length; x += 4)
-                        Vector128.Shuffle(Vector128.Create(source.Slice(x * 4, 16)), pack).CopyTo(rgb.Slice(x * 3, 16));
+                        Shuffle(Vector128.LoadUnsafe(ref src, (nuint)(x * 4)), pack).StoreUnsafe(ref dst, (nuint)(x * 3));
                 }
                 int r = bgr ? 2 : 0, b = bgr ? 0 : 2;
                 for (; x < width; x++)
@@ -75,4 +80,12 @@ internal static class PixelRowConverter
                 throw new ArgumentOutOfRangeException(nameof(format), format, "unknown pixel format");
         }
     }
+
+    /// <summary>
+    /// One table lookup per byte: <c>pshufb</c> or <c>tbl</c>, which take a mask from a register
+    /// (Vector128.Shuffle is only one instruction for a constant mask; this one is chosen per format).
+    /// Mask bytes of 255 give 0 on both.
+    /// </summary>
+    private static Vector128<byte> Shuffle(Vector128<byte> value, Vector128<byte> mask) =>
+        Ssse3.IsSupported ? Ssse3.Shuffle(value, mask) : AdvSimd.Arm64.VectorTableLookup(value, mask);
 }
