@@ -19,7 +19,7 @@ namespace FastLaDeDa.Detection;
 /// Console.WriteLine($"{result.Probability:P1} {result.Label}");
 /// </code>
 /// </example>
-public sealed class Detector : IDisposable
+public sealed partial class Detector : IDisposable
 {
     /// <summary>Where the embedded default weights come from in the repository.</summary>
     internal const string DefaultWeightsFile = DefaultWeights.File;
@@ -206,8 +206,7 @@ public sealed class Detector : IDisposable
     {
         ArgumentNullException.ThrowIfNull(image);
         ThrowIfDisposed();
-        image = PrepareInput(image, sourcePath);
-        return Run(image.Pixels, image.Width, image.Height, includePatchMap);
+        return ScoreFrame(image.Pixels, image.Width, image.Height, image.Stride, PixelFormat.Rgb24, sourcePath, includePatchMap);
     }
 
     private DetectionResult Run(ReadOnlySpan<byte> rgb, int width, int height, bool includePatchMap)
@@ -219,22 +218,6 @@ public sealed class Detector : IDisposable
         PatchPooling pooled = _network.Run(rgb, width, height, logits);
         var map = new PatchMap(mapWidth, mapHeight, logits, _network.Stride, _network.ReceptiveField);
         return new DetectionResult(pooled.Get(Metadata.Pooling), map, _threshold);
-    }
-
-    /// <summary>Resizes to the model's input size, or checks the native size against the receptive field.</summary>
-    private Rgb24Image PrepareInput(Rgb24Image image, string? sourcePath)
-    {
-        if (_options.Resize)
-        {
-            if (image.Width != _options.InputSize || image.Height != _options.InputSize)
-                image = PillowResize.Bilinear(image, _options.InputSize, _options.InputSize);
-        }
-        else if (image.Width < MinimumImageSize || image.Height < MinimumImageSize)
-        {
-            throw new ImageTooSmallException(sourcePath,
-                $"image is {image.Width}x{image.Height}, smaller than the model's {MinimumImageSize}x{MinimumImageSize} receptive field; score it resized instead");
-        }
-        return image;
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
