@@ -1,3 +1,5 @@
+using FastLaDeDa.Errors;
+
 namespace FastLaDeDa.Detection;
 
 public sealed partial class Detector

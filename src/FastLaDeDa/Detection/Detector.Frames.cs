@@ -1,4 +1,5 @@
 using System.Buffers;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 
 namespace FastLaDeDa.Detection;

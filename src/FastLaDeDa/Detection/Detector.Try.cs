@@ -1,3 +1,4 @@
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 
 namespace FastLaDeDa.Detection;

@@ -1,3 +1,5 @@
+using FastLaDeDa.Errors;
+
 namespace FastLaDeDa.Detection;
 
 /// <summary>

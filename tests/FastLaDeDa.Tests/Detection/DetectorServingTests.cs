@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FastLaDeDa.Detection;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Tests.Support;
 

@@ -1,4 +1,5 @@
 using FastLaDeDa.Detection;
+using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Tests.Support;
 
