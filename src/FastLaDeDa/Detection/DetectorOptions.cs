@@ -71,7 +71,7 @@ public sealed record DetectorOptions
     /// <list type="bullet">
     /// <item><c>auto</c>: LaDeDa on CUDA when the FastLaDeDa.Gpu package is installed and a CUDA
     /// device exists, else the widest CPU engine the hardware accelerates (honouring
-    /// <c>DOTNET_EnableAVX512F=0</c> and <c>DOTNET_EnableAVX2=0</c>).</item>
+    /// <c>DOTNET_EnableAVX512=0</c> and <c>DOTNET_EnableAVX2=0</c>).</item>
     /// <item><c>cpu</c>: the widest CPU engine; <c>cuda</c>: LaDeDa on CUDA, an error without it
     /// (Tiny-LaDeDa has no GPU engine and runs as <c>cpu</c>).</item>
     /// <item>One engine: <c>tiny-avx512</c>, <c>tiny-avx2</c>, <c>tiny-scalar</c>, <c>tiny-reference</c>,

@@ -132,7 +132,7 @@ internal static class EngineCatalog
     }
 
     private static T Supported<T>(bool supported, T engine, string name) => supported ? engine
-        : throw new PlatformNotSupportedException($"engine {name} is not supported on this machine (its SIMD width is not accelerated, or DOTNET_EnableAVX512F / DOTNET_EnableAVX2 is 0); supported CPU engines: {string.Join(", ", SupportedCpuNames())}");
+        : throw new PlatformNotSupportedException($"engine {name} is not supported on this machine (its SIMD width is not accelerated, or DOTNET_EnableAVX512 / DOTNET_EnableAVX2 is 0); supported CPU engines: {string.Join(", ", SupportedCpuNames())}");
 
     private static string UnknownMessage(string name) => $"unknown engine '{name}'; valid names: {string.Join(", ", Names)}";
 

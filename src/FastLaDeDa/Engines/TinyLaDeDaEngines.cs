@@ -14,7 +14,7 @@ internal static class TinyLaDeDaEngines
         [new TinyLaDeDaFusedVector512(), new TinyLaDeDaFusedVector256(), new TinyLaDeDaFusedScalar()];
 
     /// <summary>
-    /// The widest fused engine the hardware accelerates, honouring <c>DOTNET_EnableAVX512F=0</c>
+    /// The widest fused engine the hardware accelerates, honouring <c>DOTNET_EnableAVX512=0</c>
     /// and <c>DOTNET_EnableAVX2=0</c> (which switch <c>Vector512/256.IsHardwareAccelerated</c> off).
     /// </summary>
     public static ITinyLaDeDaEngine Best { get; } = Fused.First(e => e.IsSupported);

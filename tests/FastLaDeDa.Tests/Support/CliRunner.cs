@@ -23,7 +23,7 @@ internal static class CliRunner
     /// <summary>Runs <c>fastladeda ARGS</c> and waits (at most a minute) for it to exit.</summary>
     public static Result Run(params string[] args) => RunWithEnvironment(new Dictionary<string, string>(), args);
 
-    /// <summary>Runs <c>fastladeda ARGS</c> with extra environment variables (e.g. DOTNET_EnableAVX512F=0).</summary>
+    /// <summary>Runs <c>fastladeda ARGS</c> with extra environment variables (e.g. DOTNET_EnableAVX512=0).</summary>
     public static Result RunWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] args) =>
         RunWithTimeout(TimeSpan.FromMinutes(1), environment, args);
 
