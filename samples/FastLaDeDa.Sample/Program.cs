@@ -1,8 +1,8 @@
 // Scores one image with the FastLaDeDa package's embedded default weights and prints
 // "path<TAB>logit" (the logit in round-trip format). Exit code 0, or 1 with one "error:" line.
 using System.Globalization;
-using FastLaDeDa;
 using FastLaDeDa.Detection;
+using FastLaDeDa.Errors;
 
 if (args.Length != 1)
 {
