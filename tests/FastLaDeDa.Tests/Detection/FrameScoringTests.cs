@@ -176,6 +176,10 @@ public class FrameScoringTests
     /// <summary>
     /// A warm call allocates nothing (GC.GetAllocatedBytesForCurrentThread, not a timing): a 1280×720
     /// frame in each format, resized and at native size, and <see cref="Detector.Score(Rgb24Image, bool)"/>.
+    /// Six warm rounds; each call may allocate in at most one of them: ArrayPool.Shared empties its
+    /// per-thread caches on a gen-2 GC under memory pressure (seen in CI with every test class
+    /// running in parallel: one call re-rented a 248-byte scratch array), which a steady state
+    /// with no allocation of its own survives but a per-call allocation does not.
     /// </summary>
     [Theory]
     [InlineData(true)]
@@ -185,21 +189,25 @@ public class FrameScoringTests
         using var detector = Detector.LoadDefault(new DetectorOptions { Resize = resize });
         Rgb24Image image = RandomImages.Rgb(1280, 720, 99);
         var frames = Formats.Select(f => (f, Frame(image, f, 3, 1, out int stride), stride)).ToArray();
-        var windows = new List<string>();
-        for (int round = 0; round < 4; round++)
+        const int warmUp = 2, warmRounds = 6;
+        var bytesPerCall = new Dictionary<string, List<long>>();
+        void Record(string call, long bytes) =>
+            (bytesPerCall.TryGetValue(call, out var list) ? list : bytesPerCall[call] = []).Add(bytes);
+        for (int round = 0; round < warmUp + warmRounds; round++)
         {
             foreach (var (format, frame, stride) in frames)
             {
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 detector.Score(frame, 1280, 720, stride, format);
                 long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-                if (round >= 2) windows.Add($"{format} {bytes}");
+                if (round >= warmUp) Record(format.ToString(), bytes);
             }
             long beforeImage = GC.GetAllocatedBytesForCurrentThread();
             detector.Score(image);
             long imageBytes = GC.GetAllocatedBytesForCurrentThread() - beforeImage;
-            if (round >= 2) windows.Add($"Rgb24Image {imageBytes}");
+            if (round >= warmUp) Record("Rgb24Image", imageBytes);
         }
-        Assert.True(windows.All(w => w.EndsWith(" 0", StringComparison.Ordinal)), "bytes allocated by warm calls: " + string.Join(", ", windows));
+        string report = string.Join("; ", bytesPerCall.Select(kv => $"{kv.Key}: {string.Join(" ", kv.Value)}"));
+        Assert.True(bytesPerCall.Values.All(rounds => rounds.Count(b => b != 0) <= 1), "bytes allocated by warm calls: " + report);
     }
 }
