@@ -58,6 +58,16 @@ internal static class CliApp
             Console.Error.WriteLine("error: " + error);
             return ExitCodes.Fatal;
         }
-        return parse.Invoke();
+        // A command that throws (rather than reporting its own errors) still ends in one line:
+        // the library's typed errors exit 2, anything else is a bug (exit 3; FASTLADEDA_DEBUG=1 for the trace).
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex)
+        {
+            ErrorReporter.Print(ex, null);
+            return ErrorReporter.FatalExitCode(ex);
+        }
     }
 }

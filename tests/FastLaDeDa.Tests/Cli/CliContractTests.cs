@@ -69,6 +69,16 @@ public class CliContractTests
     }
 
     [Fact]
+    public void An_error_thrown_by_a_command_is_one_line_not_a_stack_trace()
+    {
+        // Before: selftest with a LaDeDa engine printed "Unhandled exception: ..." and the stack trace, exit 1.
+        var r = CliRunner.Run("selftest", "--engine", "ladeda-avx2");
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("error: engine ladeda-avx2 runs LaDeDa; these weights hold Tiny-LaDeDa", Assert.Single(r.ErrorLines));
+        Assert.DoesNotContain("   at ", r.StdErr);
+    }
+
+    [Fact]
     public void An_unknown_option_before_the_images_is_an_error_not_a_file()
     {
         // Before: "--bogus" was taken as an image path ("error: --bogus: file not found", exit 1).
