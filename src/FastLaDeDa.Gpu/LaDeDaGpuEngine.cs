@@ -41,7 +41,7 @@ internal sealed class LaDeDaGpuEngine : ILaDeDaEngine, IDisposable
     public bool IsCuda => _gpu?.IsCuda ?? false;
 
     /// <inheritdoc />
-    public string Name => _gpu is null || _gpu.IsCuda ? "ladeda-cuda" : "ladeda-ilgpu-cpu";
+    public string Name => _gpu is null || _gpu.IsCuda ? EngineCatalog.LaDeDaCuda : "ladeda-ilgpu-cpu";
 
     /// <inheritdoc />
     public bool IsSupported => _gpu is not null;

@@ -48,77 +48,56 @@ internal static class DetectCommand
     }
 
     /// <summary>
-    /// Scores the images on every core (Tiny-LaDeDa; LaDeDa already uses every core per image) and
-    /// prints each result as soon as all earlier ones are out, so the output is in input order and
-    /// only the results waiting for a slower predecessor are held (one image in memory per worker).
+    /// Scores the images on every core (Tiny-LaDeDa; LaDeDa already uses every core per image)
+    /// through <see cref="Detector.ScoreFiles"/>, which yields them in input order with a bounded
+    /// window in flight, and prints each as it comes.
     /// </summary>
     private static int Run(Detector detector, List<string> images, OutputFormat format)
     {
         int failures = 0;
-        bool internalError = false;
         using var writer = format == OutputFormat.Json ? new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true }) : null;
         writer?.WriteStartArray();
         if (format == OutputFormat.Csv) Console.WriteLine("path,logit,probability,label,threshold");
         if (format == OutputFormat.Text && detector.ThresholdSource == ThresholdSource.Weights)
             Console.Error.WriteLine($"note: labels at the weights' calibrated threshold, P(fake) > {detector.Threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} (--threshold overrides it)");
-        var outcomes = new (DetectionResult? Result, Exception? Error)?[images.Count];
-        int next = 0;
-        var printLock = new object();
         int workers = detector.Metadata.Model == ModelKind.LaDeDa ? 1 : Environment.ProcessorCount;
-        var order = System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, images.Count), System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering);
-        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = workers }, (i, loop) =>
+        int index = 0;
+        try
         {
-            (DetectionResult?, Exception?) outcome;
-            try
+            foreach (FileDetection done in detector.ScoreFiles(images, workers))
             {
-                outcome = (detector.Score(images[i]), null);
-            }
-            catch (Exception ex)
-            {
-                outcome = (null, ex);
-            }
-            lock (printLock)
-            {
-                outcomes[i] = outcome;
-                // Print the finished prefix, in input order.
-                while (next < images.Count && outcomes[next] is { } done && !internalError)
+                index++;
+                if (done.Result is { } result)
                 {
-                    string path = images[next];
-                    if (done.Error is null)
-                    {
-                        if (writer is not null)
-                            WriteJson(writer, path, done.Result!.Value, detector);
-                        else if (format == OutputFormat.Csv)
-                            Console.WriteLine(CsvRow(path, done.Result!.Value));
-                        else
-                            Console.WriteLine($"{path}\t{done.Result!.Value.Probability:F4}\t{Label(done.Result.Value.Label)}");
-                    }
-                    else if (ErrorReporter.IsExpected(done.Error))
-                    {
-                        failures++;
-                        ErrorReporter.Print(done.Error, path);
-                        if (writer is not null)
-                        {
-                            // Failed images stay visible in the JSON too: never a silent skip.
-                            writer.WriteStartObject();
-                            writer.WriteString("path", path);
-                            writer.WriteString("error", ErrorReporter.Describe(done.Error, path));
-                            writer.WriteEndObject();
-                        }
-                    }
+                    if (writer is not null)
+                        WriteJson(writer, done.Path, result, detector);
+                    else if (format == OutputFormat.Csv)
+                        Console.WriteLine(CsvRow(done.Path, result));
                     else
-                    {
-                        writer?.Flush();
-                        ErrorReporter.Print(done.Error, path);
-                        internalError = true;
-                        loop.Stop();
-                    }
-                    outcomes[next] = null; // the result is out: let it go
-                    next++;
+                        Console.WriteLine($"{done.Path}\t{result.Probability:F4}\t{Label(result.Label)}");
+                    continue;
+                }
+                failures++;
+                // A file that could not be read comes wrapped; the CLI names I/O causes its own way ("file not found", "is a directory").
+                Exception error = done.Error is { InnerException: IOException or UnauthorizedAccessException } wrapped ? wrapped.InnerException! : done.Error!;
+                ErrorReporter.Print(error, done.Path);
+                if (writer is not null)
+                {
+                    // Failed images stay visible in the JSON too: never a silent skip.
+                    writer.WriteStartObject();
+                    writer.WriteString("path", done.Path);
+                    writer.WriteString("error", ErrorReporter.Describe(error, done.Path));
+                    writer.WriteEndObject();
                 }
             }
-        });
-        if (internalError) return ExitCodes.InternalError;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not bad input (ScoreFiles turns that into entries): a bug, reported after the results before it.
+            writer?.Flush();
+            ErrorReporter.Print(ex, index < images.Count ? images[index] : null);
+            return ExitCodes.InternalError;
+        }
         writer?.WriteEndArray();
         writer?.Flush();
         if (writer is not null) Console.WriteLine();

@@ -28,7 +28,7 @@ public sealed partial class Detector
     {
         ThrowIfDisposed();
         ValidateFrame(pixels, width, height, stride, format);
-        CheckFrameLimits(width, height, _options.ImageLimits);
+        ImageLimitGuard.CheckFrame(width, height, _options.ImageLimits);
         return ScoreFrame(pixels, width, height, stride, format, null, includePatchMap);
     }
 
@@ -78,17 +78,5 @@ public sealed partial class Detector
         long needed = (long)stride * (height - 1) + row;
         if (pixels.Length < needed)
             throw new ArgumentException($"a {width}x{height} {format} frame with stride {stride} needs {needed} bytes, got {pixels.Length}", nameof(pixels));
-    }
-
-    /// <summary>The decoders' dimension limits, for a frame that never had a header.</summary>
-    private static void CheckFrameLimits(int width, int height, ImageLimits limits)
-    {
-        if (width > limits.MaxDimension || height > limits.MaxDimension)
-            throw new ImageLimitExceededException(null, $"frame is {width}x{height} pixels; the largest accepted side is {limits.MaxDimension}");
-        if ((long)width * height > limits.MaxPixels)
-            throw new ImageLimitExceededException(null, $"frame is {width}x{height} = {(long)width * height} pixels, over the limit of {limits.MaxPixels}");
-        // Whatever the configured limits, an RGB copy at native size must fit in one array.
-        if ((long)width * height * 3 > Array.MaxLength)
-            throw new ImageLimitExceededException(null, $"frame is {width}x{height} pixels, too many for one RGB buffer");
     }
 }

@@ -32,9 +32,9 @@ public sealed partial class Detector
             error = new ImageDecodeException(sourceName, "file is empty");
             return false;
         }
-        if (encodedImage.Length > _options.ImageLimits.MaxFileBytes)
+        if (ImageLimitGuard.FileSizeError(encodedImage.Length, _options.ImageLimits, sourceName) is { } tooLarge)
         {
-            error = new ImageLimitExceededException(sourceName, $"file is {encodedImage.Length} bytes, over the limit of {_options.ImageLimits.MaxFileBytes} bytes");
+            error = tooLarge;
             return false;
         }
         try

@@ -29,12 +29,15 @@ internal static class EngineCatalog
     /// <summary>An old name kept as an alias: the widest LaDeDa CPU engine (not listed in <see cref="Names"/>).</summary>
     internal const string LaDeDaWidestCpu = "ladeda-cpu";
 
-    /// <summary>Every name, generic first, then Tiny-LaDeDa's and LaDeDa's engines widest first.</summary>
+    /// <summary>
+    /// Every name, generic first, then Tiny-LaDeDa's and LaDeDa's engines widest first — taken from
+    /// the engines themselves, so a new engine is listed by being registered.
+    /// </summary>
     public static IReadOnlyList<string> Names { get; } =
     [
         Auto, Cpu, Cuda,
-        "tiny-avx512", "tiny-avx2", "tiny-scalar", "tiny-reference",
-        "ladeda-avx512", "ladeda-avx2", "ladeda-scalar", "ladeda-reference", LaDeDaCuda,
+        .. TinyLaDeDaEngines.Fused.Select(e => e.Name), TinyLaDeDaEngines.Reference.Name,
+        .. LaDeDaEngines.Cpu.Select(e => e.Name), LaDeDaEngines.Reference.Name, LaDeDaCuda,
     ];
 
     /// <summary>The names engines had before one pattern named them all.</summary>

@@ -16,9 +16,8 @@ internal sealed class ResizingRowSink : IRgbRowSink, IDisposable
     private readonly int _targetWidth, _targetHeight;
     private readonly Resampler _resampler;
     private readonly Memory<byte> _output;
-    private int _width, _height, _firstRow, _endRow, _batchStart, _batchCount;
-    private ResampleAxis? _vertical;
-    private HorizontalResampling? _horizontal;
+    private int _width, _firstRow, _endRow, _batchStart, _batchCount;
+    private ResizePlan? _plan;
     private byte[] _intermediate = [], _batch = [], _discard = [];
 
     /// <summary>A sink writing the <paramref name="width"/> × <paramref name="height"/> result into <paramref name="output"/> (width × height × 3 bytes).</summary>
@@ -34,19 +33,11 @@ internal sealed class ResizingRowSink : IRgbRowSink, IDisposable
     /// <inheritdoc/>
     public void Start(int width, int height)
     {
-        (_width, _height) = (width, height);
-        if (height != _targetHeight)
-        {
-            _vertical = ResampleAxis.Bilinear(height, _targetHeight);
-            _firstRow = _vertical.Start[0];
-            _endRow = _vertical.Start[^1] + _vertical.Count[^1];
+        _width = width;
+        _plan = ResizePlan.Create(width, height, _targetWidth, _targetHeight);
+        (_firstRow, _endRow) = (_plan.FirstRow, _plan.EndRow);
+        if (_plan.Vertical is not null)
             _intermediate = ArrayPool<byte>.Shared.Rent(checked((_endRow - _firstRow) * _targetWidth * 3));
-        }
-        else
-        {
-            (_firstRow, _endRow) = (0, height);
-        }
-        if (width != _targetWidth) _horizontal = new HorizontalResampling(ResampleAxis.Bilinear(width, _targetWidth));
         _batch = ArrayPool<byte>.Shared.Rent(BatchRows * width * 3);
         _discard = ArrayPool<byte>.Shared.Rent(width * 3);
         _batchStart = _firstRow;
@@ -71,11 +62,11 @@ internal sealed class ResizingRowSink : IRgbRowSink, IDisposable
     private void FlushBatch()
     {
         int outStride = _targetWidth * 3;
-        Span<byte> destination = (_vertical is null ? _output.Span : _intermediate.AsSpan())
+        Span<byte> destination = (_plan!.Vertical is null ? _output.Span : _intermediate.AsSpan())
             .Slice((_batchStart - _firstRow) * outStride, _batchCount * outStride);
         ReadOnlySpan<byte> rows = _batch.AsSpan(0, _batchCount * _width * 3);
-        if (_horizontal is null) rows.CopyTo(destination);
-        else _resampler.Horizontal(rows, _width, _horizontal, 0, _batchCount, destination);
+        if (_plan.Horizontal is null) rows.CopyTo(destination);
+        else _resampler.Horizontal(rows, _width, _plan.Horizontal, 0, _batchCount, destination);
         _batchStart += _batchCount;
         _batchCount = 0;
     }
@@ -84,14 +75,15 @@ internal sealed class ResizingRowSink : IRgbRowSink, IDisposable
     public void Finish()
     {
         if (_batchStart != _endRow) throw new InvalidOperationException("the decoder did not deliver every row");
-        if (_vertical is not null)
-            _resampler.Vertical(_intermediate.AsSpan(0, (_endRow - _firstRow) * _targetWidth * 3), _targetWidth, _vertical, _firstRow, _output.Span);
+        if (_plan?.Vertical is { } vertical)
+            _resampler.Vertical(_intermediate.AsSpan(0, (_endRow - _firstRow) * _targetWidth * 3), _targetWidth, vertical, _firstRow, _output.Span);
     }
 
     /// <summary>Returns the pooled buffers.</summary>
     public void Dispose()
     {
-        _horizontal?.Dispose();
+        _plan?.Dispose();
+        _plan = null;
         if (_intermediate.Length > 0) ArrayPool<byte>.Shared.Return(_intermediate);
         if (_batch.Length > 0) ArrayPool<byte>.Shared.Return(_batch);
         if (_discard.Length > 0) ArrayPool<byte>.Shared.Return(_discard);

@@ -72,17 +72,25 @@ public class DetectorServingTests
 
     // ---- ScoreAsync ----
 
-    /// <summary>A stream that is not seekable and counts what was read from it; optionally endless.</summary>
-    private sealed class CountingStream(byte[] data, bool endless = false) : Stream
+    /// <summary>A read-only stream that cannot seek, as an HTTP request body: what both test streams below share.</summary>
+    private abstract class ForwardOnlyStream : Stream
     {
-        public long BytesRead;
-        private int _position;
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
         public override long Length => throw new NotSupportedException();
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
         public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>A stream that is not seekable and counts what was read from it; optionally endless.</summary>
+    private sealed class CountingStream(byte[] data, bool endless = false) : ForwardOnlyStream
+    {
+        public long BytesRead;
+        private int _position;
         public override int Read(byte[] buffer, int offset, int count)
         {
             int n = endless ? count : Math.Min(count, data.Length - _position);
@@ -91,29 +99,17 @@ public class DetectorServingTests
             BytesRead += n;
             return n;
         }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A stream whose reads never complete until cancelled.</summary>
-    private sealed class StalledStream : Stream
+    private sealed class StalledStream : ForwardOnlyStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
             return 0;
         }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     [Fact]
