@@ -1,4 +1,3 @@
-using System.Buffers;
 using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 
@@ -6,8 +5,6 @@ namespace FastLaDeDa.Detection;
 
 public sealed partial class Detector
 {
-    private const int FirstReadBufferBytes = 64 * 1024;
-
     /// <summary>
     /// Reads an encoded image from <paramref name="stream"/> asynchronously (an upload, a blob) and
     /// scores it; see <see cref="ScoreAsync(Stream, string?, bool, CancellationToken)"/>.
@@ -39,41 +36,8 @@ public sealed partial class Detector
     {
         ArgumentNullException.ThrowIfNull(stream);
         ThrowIfDisposed();
-        long limit = Math.Min(_options.ImageLimits.MaxFileBytes, Array.MaxLength - 1);
-        int capacity = FirstReadBufferBytes;
-        if (stream.CanSeek)
-        {
-            long remaining = Math.Max(0, stream.Length - stream.Position);
-            ImageLimitGuard.CheckFileSize(remaining, _options.ImageLimits, sourceName);
-            capacity = (int)Math.Min(remaining + 1, limit + 1); // +1: sees the end without a second buffer
-        }
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 1));
-        try
-        {
-            int total = 0;
-            while (true)
-            {
-                if (total == buffer.Length)
-                {
-                    if (total > limit) break;
-                    byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
-                    buffer.AsSpan(0, total).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-                int read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
-                if (read == 0) break;
-                total += read;
-                if (total > limit) break; // one byte over is enough to know
-            }
-            ImageLimitGuard.CheckFileSize(total, _options.ImageLimits, sourceName);
-            if (total > limit) throw new ImageLimitExceededException(sourceName, "stream holds more bytes than one buffer can");
-            cancellationToken.ThrowIfCancellationRequested();
-            return ScoreEncoded(buffer.AsSpan(0, total), sourceName, includePatchMap);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        using var file = await PooledFile.ReadAsync(stream, _options.ImageLimits, sourceName, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ScoreEncoded(file.Data, sourceName, includePatchMap);
     }
 }

@@ -46,6 +46,55 @@ internal sealed class PooledFile : IDisposable
         }
     }
 
+    private const int FirstStreamBufferBytes = 64 * 1024;
+
+    /// <summary>
+    /// Reads <paramref name="stream"/> from its position to its end, asynchronously. A seekable stream
+    /// longer than <paramref name="limits"/> allow is refused before anything is read, any other as
+    /// soon as it yields one byte more — never read to its end. The stream is not disposed.
+    /// </summary>
+    /// <exception cref="ImageLimitExceededException">The stream holds more than <see cref="ImageLimits.MaxFileBytes"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task<PooledFile> ReadAsync(Stream stream, ImageLimits limits, string? source, CancellationToken cancellationToken)
+    {
+        long limit = Math.Min(limits.MaxFileBytes, Array.MaxLength - 1);
+        int capacity = FirstStreamBufferBytes;
+        if (stream.CanSeek)
+        {
+            long remaining = Math.Max(0, stream.Length - stream.Position);
+            ImageLimitGuard.CheckFileSize(remaining, limits, source);
+            capacity = (int)Math.Min(remaining + 1, limit + 1); // +1: sees the end without a second buffer
+        }
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 1));
+        try
+        {
+            int total = 0;
+            while (true)
+            {
+                if (total == buffer.Length)
+                {
+                    if (total > limit) break;
+                    byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, total).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                int read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+                if (read == 0) break;
+                total += read;
+                if (total > limit) break; // one byte over is enough to know
+            }
+            ImageLimitGuard.CheckFileSize(total, limits, source);
+            if (total > limit) throw new ImageLimitExceededException(source, "stream holds more bytes than one buffer can");
+            return new PooledFile(buffer, total);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
     /// <summary>Returns the buffer to the pool.</summary>
     public void Dispose()
     {
