@@ -31,6 +31,7 @@ internal static class CliApp
             JpegSweepCommand.Create(),
             InfoCommand.Create(),
             SelfTestCommand.Create(),
+            ServeCommand.Create(),
         };
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption());

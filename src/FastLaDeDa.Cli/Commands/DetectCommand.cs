@@ -60,7 +60,7 @@ internal static class DetectCommand
         if (format == OutputFormat.Csv) Console.WriteLine("path,logit,probability,label,threshold");
         if (format == OutputFormat.Text && detector.ThresholdSource == ThresholdSource.Weights)
             Console.Error.WriteLine($"note: labels at the weights' calibrated threshold, P(fake) > {detector.Threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} (--threshold overrides it)");
-        int workers = detector.Metadata.Model == ModelKind.LaDeDa ? 1 : Environment.ProcessorCount;
+        int workers = ScoringWorkers.For(detector);
         int index = 0;
         try
         {
@@ -110,7 +110,8 @@ internal static class DetectCommand
     private static string CsvRow(string path, DetectionResult result) => string.Create(CultureInfo.InvariantCulture,
         $"{Reporting.MetricsTable.CsvField(path)},{result.Logit:R},{result.Probability:R},{Label(result.Label)},{result.Threshold:R}");
 
-    private static string Label(DetectionLabel label) => label == DetectionLabel.Fake ? "fake" : "real";
+    /// <summary>The label as the CLI and the service print it.</summary>
+    internal static string Label(DetectionLabel label) => label == DetectionLabel.Fake ? "fake" : "real";
 
     private static void WriteJson(Utf8JsonWriter writer, string path, DetectionResult result, Detector detector)
     {
