@@ -34,11 +34,12 @@ internal static class ServeCommand
                 result.AddError("--urls and --port both choose the address; give one");
             else if (result.GetValue(port) is { } p && p is < 1 or > 65535)
                 result.AddError($"--port must be between 1 and 65535, got {p}");
-            else if (result.GetValue(maxBatch) < 1 || result.GetValue(maxQueue) < 1 || result.GetValue(workers) is < 1)
+            // Only options given are checked: a validator sees no defaults.
+            else if (new[] { result.GetResult(maxBatch)?.GetValueOrDefault<int>(), result.GetResult(maxQueue)?.GetValueOrDefault<int>(), result.GetResult(workers)?.GetValueOrDefault<int?>() }.Any(n => n is < 1))
                 result.AddError("--max-batch, --max-queue and --workers must be at least 1");
-            else if (result.GetValue(maxBody) < 1)
+            else if (result.GetResult(maxBody)?.GetValueOrDefault<long>() is < 1)
                 result.AddError("--max-body must be at least 1 byte");
-            else if (!(result.GetValue(timeout) > 0))
+            else if (result.GetResult(timeout)?.GetValueOrDefault<double>() is { } seconds && !(seconds > 0))
                 result.AddError("--timeout must be a positive number of seconds");
             else if (result.GetResult(apiKeyFile) is not null && result.GetResult(noApiKey) is not null)
                 result.AddError("--api-key-file and --no-api-key contradict each other; give one");
