@@ -37,13 +37,7 @@ internal static class CliRunner
 
     private static Result RunWithStdin(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, string stdin, string[] args)
     {
-        string dll = CliDll.Value;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(dll);
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        psi.Environment.Remove("FASTLADEDA_DEBUG");
-        foreach (var (key, value) in environment) psi.Environment[key] = value;
-        using var process = Process.Start(psi)!;
+        using var process = StartChild(args, environment);
         process.StandardInput.Write(stdin);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -54,5 +48,19 @@ internal static class CliRunner
             throw new TimeoutException($"fastladeda {string.Join(' ', args)} did not exit within {timeout.TotalMinutes:0.#} minute(s)");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>
+    /// Starts <c>fastladeda ARGS</c> with standard input, output and error redirected, and returns
+    /// at once: for a long-running command (serve) the caller reads and stops itself.
+    /// </summary>
+    public static Process StartChild(string[] args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(CliDll.Value);
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("FASTLADEDA_DEBUG");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
+        return Process.Start(psi)!;
     }
 }
