@@ -147,6 +147,21 @@ public sealed class ServeCommandTests(ServeFixture fixture) : IClassFixture<Serv
     }
 
     [SkippableFact]
+    public async Task A_request_past_its_timeout_is_503_and_frees_its_slot()
+    {
+        using var server = ServeProcess.Start("--timeout", "1", "--max-queue", "1");
+        byte[] png = GradientPng();
+        var stalled = server.StartSlowUpload(png, 100); // never finished
+        var (status, body) = ServeProcess.ReadResponse(stalled);
+        Assert.Equal(503, status);
+        Assert.Contains("not answered within 1 s", ParseBody(body).GetProperty("error").GetString());
+        // The slot it held is free again.
+        using var response = await server.Client.PostAsync("/v1/detect", new ByteArrayContent(png));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("fastladeda_rejections_total{reason=\"timeout\"} 1", await server.Client.GetStringAsync("/metrics"));
+    }
+
+    [SkippableFact]
     public async Task Sigterm_answers_the_request_in_flight_then_exits_0()
     {
         using var temp = new TempDirectory();
