@@ -57,7 +57,7 @@ internal sealed class DetectEndpoint(Detector detector, ScoringQueue queue, Serv
                 PooledFile file;
                 try
                 {
-                    file = await PooledFile.ReadAsync(upload.Body, _readLimits, upload.Name, request.Token);
+                    file = await PooledFile.ReadAsync(upload.Body, _readLimits, upload.Name, request.Token, upload.DeclaredLength);
                 }
                 catch
                 {
@@ -142,6 +142,7 @@ internal sealed class DetectEndpoint(Detector detector, ScoringQueue queue, Serv
         var timing = new RequestTiming(
             reading.TotalMilliseconds,
             jobs.Max(j => j.QueueTime).TotalMilliseconds,
+            jobs.Sum(j => j.DecodeTime.TotalMilliseconds),
             jobs.Sum(j => j.ScoreTime.TotalMilliseconds),
             Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         context.Response.StatusCode = status;

@@ -22,5 +22,5 @@ internal sealed record ImageResult(string Name)
 /// <summary>The patch-logit map (<c>?map=true</c>): row-major logits, one per receptive-field patch at the given stride.</summary>
 internal sealed record PatchMapBody(int Width, int Height, int Stride, int ReceptiveField, IReadOnlyList<float> Logits);
 
-/// <summary>Milliseconds the request spent reading its uploads, the longest any image waited in the queue, scoring (summed over its images), and in all.</summary>
-internal sealed record RequestTiming(double ReadMs, double QueueMs, double ScoreMs, double TotalMs);
+/// <summary>Milliseconds the request spent reading its uploads, the longest any image waited in the queue, decoding and in the network (each summed over its images), and in all.</summary>
+internal sealed record RequestTiming(double ReadMs, double QueueMs, double DecodeMs, double ScoreMs, double TotalMs);

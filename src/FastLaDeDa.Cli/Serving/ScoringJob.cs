@@ -31,7 +31,10 @@ internal sealed class ScoringJob(PooledFile file, string name, bool includePatch
     /// <summary>Time from submission until a worker took the job.</summary>
     public TimeSpan QueueTime { get; private set; }
 
-    /// <summary>Time the worker spent decoding and scoring.</summary>
+    /// <summary>Time the worker spent decoding (and resizing) the image.</summary>
+    public TimeSpan DecodeTime { get; private set; }
+
+    /// <summary>Time the worker spent in the network.</summary>
     public TimeSpan ScoreTime { get; private set; }
 
     /// <summary>Marks the moment the job entered the queue.</summary>
@@ -41,18 +44,14 @@ internal sealed class ScoringJob(PooledFile file, string name, bool includePatch
     public TimeSpan MarkTaken() => QueueTime = Stopwatch.GetElapsedTime(_submittedAt);
 
     /// <summary>Completes the job with its score.</summary>
-    public void Succeed(DetectionResult result, TimeSpan scoreTime)
+    public void Succeed(DetectionResult result, TimeSpan decodeTime, TimeSpan scoreTime)
     {
-        ScoreTime = scoreTime;
+        (DecodeTime, ScoreTime) = (decodeTime, scoreTime);
         _done.TrySetResult(result);
     }
 
     /// <summary>Completes the job with the reason it could not be scored.</summary>
-    public void Fail(Exception error, TimeSpan scoreTime)
-    {
-        ScoreTime = scoreTime;
-        _done.TrySetException(error);
-    }
+    public void Fail(Exception error) => _done.TrySetException(error);
 
     /// <summary>Completes the job unscored: nobody is waiting for it any more.</summary>
     public void Skip() => _done.TrySetCanceled(Cancellation);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using FastLaDeDa.Detection;
 using Microsoft.Extensions.Logging;
@@ -15,7 +14,7 @@ namespace FastLaDeDa.Cli.Serving;
 /// </summary>
 internal sealed class ScoringQueue
 {
-    private readonly Detector _detector;
+    private readonly StagedScorer _scorer;
     private readonly ServeSettings _settings;
     private readonly ILogger _log;
     private readonly Channel<ScoringJob> _channel;
@@ -24,7 +23,7 @@ internal sealed class ScoringQueue
 
     public ScoringQueue(Detector detector, ServeSettings settings, ILogger log)
     {
-        (_detector, _settings, _log) = (detector, settings, log);
+        (_scorer, _settings, _log) = (new StagedScorer(detector), settings, log);
         // Never full in practice: admission caps what is written at the same bound.
         _channel = Channel.CreateBounded<ScoringJob>(new BoundedChannelOptions(settings.MaxQueue) { SingleWriter = false, SingleReader = false });
         _workers = [.. Enumerable.Range(0, settings.Workers).Select(i => new Thread(Work) { Name = $"fastladeda-scorer-{i}", IsBackground = true })];
@@ -61,7 +60,7 @@ internal sealed class ScoringQueue
         job.MarkSubmitted();
         if (_channel.Writer.TryWrite(job)) return;
         Release();
-        using (job) job.Fail(new OperationCanceledException("the service is stopping"), TimeSpan.Zero);
+        using (job) job.Fail(new OperationCanceledException("the service is stopping"));
     }
 
     /// <summary>Takes no more jobs, lets the workers finish those queued, and waits for them.</summary>
@@ -102,20 +101,19 @@ internal sealed class ScoringQueue
                 job.Skip();
                 return;
             }
-            long start = Stopwatch.GetTimestamp();
             try
             {
-                DetectionResult result = _detector.Score(job.Bytes, job.IncludePatchMap, job.Name);
-                TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
-                ServiceMetrics.Stage("score", elapsed);
+                DetectionResult result = _scorer.Score(job.Bytes, job.Name, job.IncludePatchMap, out TimeSpan decode, out TimeSpan score);
+                ServiceMetrics.Stage("decode", decode);
+                ServiceMetrics.Stage("score", score);
                 ServiceMetrics.Scored(true);
-                job.Succeed(result, elapsed);
+                job.Succeed(result, decode, score);
             }
             catch (Exception ex)
             {
                 if (UploadErrors.IsClientError(ex)) ServiceMetrics.Scored(false);
                 else _log.LogError(ex, "scoring {Name} failed unexpectedly", job.Name);
-                job.Fail(ex, Stopwatch.GetElapsedTime(start));
+                job.Fail(ex);
             }
         }
     }

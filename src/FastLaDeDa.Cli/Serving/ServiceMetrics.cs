@@ -12,7 +12,7 @@ internal static class ServiceMetrics
     private static readonly double[] SecondsBuckets = Histogram.ExponentialBuckets(0.001, 2, 15);
 
     private static readonly Histogram Stages = Metrics.CreateHistogram("fastladeda_stage_seconds",
-        "Time per image in each stage: read (upload into memory), queue (admitted until a worker takes it), score (decode, resize and network: the library streams a decode through the resize into the network input, so they are one stage).",
+        "Time per image in each stage: read (upload into memory), queue (admitted until a worker takes it), decode (decode and resize to the model's input: a JPEG streams through the resize), score (the network).",
         new HistogramConfiguration { LabelNames = ["stage"], Buckets = SecondsBuckets });
 
     private static readonly Gauge QueueDepth = Metrics.CreateGauge("fastladeda_queue_depth",
@@ -28,7 +28,7 @@ internal static class ServiceMetrics
     private static readonly Counter Images = Metrics.CreateCounter("fastladeda_images_total",
         "Images scored or refused by the detector, by outcome (scored, bad_image).", new CounterConfiguration { LabelNames = ["outcome"] });
 
-    /// <summary>Records the time one image spent in <paramref name="stage"/> (read, queue, score).</summary>
+    /// <summary>Records the time one image spent in <paramref name="stage"/> (read, queue, decode, score).</summary>
     public static void Stage(string stage, TimeSpan elapsed) => Stages.WithLabels(stage).Observe(elapsed.TotalSeconds);
 
     /// <summary>Sets the number of images admitted and not yet taken by a worker.</summary>

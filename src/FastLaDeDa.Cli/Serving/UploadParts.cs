@@ -5,8 +5,8 @@ using Microsoft.Net.Http.Headers;
 
 namespace FastLaDeDa.Cli.Serving;
 
-/// <summary>One image in a request: the client's name for it and the stream of its bytes (not yet read).</summary>
-internal readonly record struct Upload(string Name, Stream Body);
+/// <summary>One image in a request: the client's name for it, the stream of its bytes (not yet read) and the length the client declared, if any.</summary>
+internal readonly record struct Upload(string Name, Stream Body, long? DeclaredLength);
 
 /// <summary>
 /// The images of a <c>POST /v1/detect</c>: the raw body as one image (any content type; its name
@@ -25,7 +25,7 @@ internal static class UploadParts
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
             || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
-            yield return new Upload(SafeName(request.Query["name"].ToString(), DefaultName), request.Body);
+            yield return new Upload(SafeName(request.Query["name"].ToString(), DefaultName), request.Body, request.ContentLength);
             yield break;
         }
         string boundary = HeaderUtilities.RemoveQuotes(type.Boundary).ToString();
@@ -39,7 +39,7 @@ internal static class UploadParts
             string name = ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                 ? SafeName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).ToString(), fallback)
                 : fallback;
-            yield return new Upload(name, section.Body);
+            yield return new Upload(name, section.Body, null);
         }
     }
 

@@ -53,9 +53,18 @@ internal sealed class PooledFile : IDisposable
     /// longer than <paramref name="limits"/> allow is refused before anything is read, any other as
     /// soon as it yields one byte more — never read to its end. The stream is not disposed.
     /// </summary>
+    /// <param name="stream">The bytes, read from its current position.</param>
+    /// <param name="limits">The size limit.</param>
+    /// <param name="source">A name for error messages, or null.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <param name="declaredLength">
+    /// The length the sender announced for a stream that cannot seek (an HTTP Content-Length): the
+    /// first buffer is sized from it (capped at the limit), so a large upload is not read through a
+    /// chain of doubling buffers. Only a hint: the stream's real end and the limit still decide.
+    /// </param>
     /// <exception cref="ImageLimitExceededException">The stream holds more than <see cref="ImageLimits.MaxFileBytes"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static async Task<PooledFile> ReadAsync(Stream stream, ImageLimits limits, string? source, CancellationToken cancellationToken)
+    public static async Task<PooledFile> ReadAsync(Stream stream, ImageLimits limits, string? source, CancellationToken cancellationToken, long? declaredLength = null)
     {
         long limit = Math.Min(limits.MaxFileBytes, Array.MaxLength - 1);
         int capacity = FirstStreamBufferBytes;
@@ -64,6 +73,10 @@ internal sealed class PooledFile : IDisposable
             long remaining = Math.Max(0, stream.Length - stream.Position);
             ImageLimitGuard.CheckFileSize(remaining, limits, source);
             capacity = (int)Math.Min(remaining + 1, limit + 1); // +1: sees the end without a second buffer
+        }
+        else if (declaredLength is long declared and >= 0)
+        {
+            capacity = (int)Math.Min(declared + 1, limit + 1);
         }
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 1));
         try

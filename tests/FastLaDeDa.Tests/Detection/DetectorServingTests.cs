@@ -113,6 +113,23 @@ public class DetectorServingTests
     }
 
     [Fact]
+    public async Task PooledFile_sizes_its_buffer_from_a_declared_length_but_trusts_only_the_stream()
+    {
+        byte[] data = [.. Enumerable.Range(0, 100_000).Select(i => (byte)i)];
+        var limits = new ImageLimits { MaxFileBytes = 150_000 };
+        foreach (long? declared in new long?[] { null, 0, 10, 100_000, 120_000, 10_000_000 })
+        {
+            using var file = await PooledFile.ReadAsync(new CountingStream(data), limits, "upload", CancellationToken.None, declared);
+            Assert.True(data.AsSpan().SequenceEqual(file.Data), $"declared {declared}");
+        }
+        // A declared length under the limit does not let a longer stream through.
+        var endless = new CountingStream([], endless: true);
+        await Assert.ThrowsAsync<ImageLimitExceededException>(() => PooledFile.ReadAsync(endless, limits, "upload", CancellationToken.None, 1000));
+        // Read until one byte over the limit, in pooled buffers (rounded up to a power of two): never far past it.
+        Assert.InRange(endless.BytesRead, limits.MaxFileBytes + 1, 2 * (limits.MaxFileBytes + 1));
+    }
+
+    [Fact]
     public async Task ScoreAsync_reads_seekable_and_unseekable_streams_and_scores_as_Score()
     {
         using var detector = Detector.FromStateDict(RandomTiny.StateDict(33));
