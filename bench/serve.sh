@@ -4,7 +4,7 @@
 # bench/files.sh --inputs-only when absent. Builds the CLI in Release, then runs
 # bench/python/serve_load.py: the CLI's batch throughput, then the server at 1, 8 and 64 clients.
 #   bench/serve.sh [serve_load.py options, e.g. --seconds 20 --clients 1,8]
-# Writes bench/results/serve-table.md (the table) and artifacts/serve-load.json (everything).
+# Writes bench/results/serve.md (the table) and artifacts/serve-load.json (everything).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 files=artifacts/bench-files
@@ -12,4 +12,4 @@ files=artifacts/bench-files
 dotnet build src/FastLaDeDa.Cli -c Release -v q -nologo >/dev/null
 mkdir -p artifacts
 exec python3 bench/python/serve_load.py --cli src/FastLaDeDa.Cli/bin/Release/net10.0/FastLaDeDa.Cli.dll \
-  --files "$files" --out bench/results/serve-table.md --json artifacts/serve-load.json "$@"
+  --files "$files" --out bench/results/serve.md --json artifacts/serve-load.json "$@"

@@ -257,6 +257,12 @@ def main():
              f"Server RSS after warm-up {idle_rss / 1024:.0f} MiB, --max-queue {args.max_queue}; exit code after SIGTERM {exit_code}. "
              f"Load average before {load_before[0]:.2f}, after {load_after[0]:.2f} on {os.cpu_count()} cores.\n")
     print(text)
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
+    text = (f"# fastladeda serve under load, measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n"
+            f"{cpu}, {os.cpu_count()} cores; client and server on the same cores (loopback). Server: `serve --max-queue {args.max_queue}` "
+            f"(defaults otherwise: one worker per core, --max-batch 8, --max-body 32 MiB, --timeout 30). Each level: at most "
+            f"{args.seconds:g} s or {args.max_requests} requests; inputs round-robin: {', '.join(n for n, _ in inputs)}; "
+            f"every {BAD_EVERY}th upload bad ({', '.join(n for n, _ in bad_inputs)}).\n\n" + text)
     if args.out:
         with open(args.out, "w") as f:
             f.write(text)
