@@ -162,6 +162,20 @@ public sealed class ServeCommandTests(ServeFixture fixture) : IClassFixture<Serv
     }
 
     [SkippableFact]
+    public async Task A_client_that_goes_away_frees_its_slot()
+    {
+        using var server = ServeProcess.Start("--max-queue", "1");
+        byte[] png = GradientPng();
+        var gone = server.StartSlowUpload(png, 100);
+        await WaitUntil(async () => (await server.Client.GetAsync("/readyz")).StatusCode == HttpStatusCode.ServiceUnavailable);
+        gone.Close(); // hangs up mid-upload
+        await WaitUntil(async () => (await server.Client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK);
+        using var response = await server.Client.PostAsync("/v1/detect", new ByteArrayContent(png));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("fastladeda_rejections_total{reason=\"client_gone\"} 1", await server.Client.GetStringAsync("/metrics"));
+    }
+
+    [SkippableFact]
     public async Task Sigterm_answers_the_request_in_flight_then_exits_0()
     {
         using var temp = new TempDirectory();
