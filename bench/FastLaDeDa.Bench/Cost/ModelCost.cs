@@ -32,32 +32,41 @@ internal static class ModelCost
         ];
     }
 
-    public static IReadOnlyList<LayerCost> LaDeDa(LaDeDaModel model, int size = 256)
+    /// <summary>
+    /// LaDeDa's rows from its graph (<see cref="LaDeDaSpec.Graph"/>): the stem's two convolutions (the
+    /// executed count from <see cref="LaDeDaSpec.FusedGraph"/>'s fused stem), one row per bottleneck
+    /// (its nodes summed), the fc head.
+    /// </summary>
+    public static IReadOnlyList<LayerCost> LaDeDa(LaDeDaSpec spec, int size = 256)
     {
+        var graph = spec.Graph;
+        int[] sizes = graph.Sizes(size);
+        int[] fusedSizes = spec.FusedGraph.Sizes(size);
+        long Macs(LaDeDaNode n, int[] at) => n.MultiplyAdds(at[n.Output], at[n.Output]);
+        long Params(LaDeDaNode n) => (long)n.OutChannels * n.InChannels * n.Kernel * n.Kernel + (n.BatchNorm is null ? 0 : 2L * n.OutChannels);
+        long Bn(LaDeDaNode n) => n.BatchNorm is null ? 0 : 4L * n.OutChannels * sizes[n.Output] * sizes[n.Output];
+        string Shape(LaDeDaNode n) => $"{n.OutChannels}×{sizes[n.Output]}×{sizes[n.Output]}";
+
         var rows = new List<LayerCost>();
-        long Params(LaDeDaConv c) => (long)c.OutChannels * c.InChannels * c.Kernel * c.Kernel;
-        long Bn(int c, int h) => 4L * c * h * h;
-        int s = size - 2;
-        rows.Add(new("conv1 1×1 3→64", $"64×{size}×{size}", model.StemConv1.MultiplyAdds(size, size), 0, Params(model.StemConv1), model.StemConv1.MultiplyAdds(size, size)));
-        long stem = model.StemConv2.MultiplyAdds(s, s);
-        rows.Add(new("conv2 3×3 64→64 (+conv1 fused: 3→64) + bn1", $"64×{s}×{s}", stem, model.FusedStem.MultiplyAdds(s, s), Params(model.StemConv2) + 128, stem + Bn(64, s)));
-        foreach (var block in model.Blocks)
+        var stem = graph.Nodes.Where(n => n.Block is null).ToList();
+        var fusedStem = spec.FusedGraph.Nodes.Single(n => n.Block is null);
+        foreach (var n in stem)
         {
-            int o = block.OutputSize(s);
-            long macs = block.Conv1.MultiplyAdds(s, s) + block.Conv2.MultiplyAdds(o, o) + block.Conv3.MultiplyAdds(o, o);
-            long bn = Bn(block.Conv1.OutChannels, s) + Bn(block.Conv2.OutChannels, o) + Bn(block.Conv3.OutChannels, o);
-            long parameters = Params(block.Conv1) + Params(block.Conv2) + Params(block.Conv3) + 2L * (block.Conv1.OutChannels + block.Conv2.OutChannels + block.Conv3.OutChannels);
-            if (block.Downsample is { } d)
-            {
-                int r = block.ResidualSize(s);
-                macs += d.MultiplyAdds(r, r);
-                bn += Bn(d.OutChannels, r);
-                parameters += Params(d) + 2L * d.OutChannels;
-            }
-            rows.Add(new($"{block.Name} (k{block.Conv2.Kernel}/s{block.Conv2.Stride})", $"{block.Conv3.OutChannels}×{o}×{o}", macs, macs, parameters, macs + bn));
-            s = o;
+            // The engines run the stem as one fused node: its work is counted on the last stem row.
+            long executed = n == stem[^1] ? Macs(fusedStem, fusedSizes) : 0;
+            string label = $"{n.Name} {n.Kernel}×{n.Kernel} {n.InChannels}→{n.OutChannels}"
+                + (n == stem[^1] && stem.Count > 1 ? $" (+{stem[0].Name} fused: {fusedStem.InChannels}→{fusedStem.OutChannels})" : "")
+                + (n.BatchNorm is { } bn ? $" + {bn}" : "");
+            rows.Add(new(label, Shape(n), Macs(n, sizes), executed, Params(n), Macs(n, sizes) + Bn(n)));
         }
-        rows.Add(new("fc 2048→1", $"1×{s}×{s}", 2048L * s * s, 2048L * s * s, 2049, 2048L * s * s + (long)s * s));
+        foreach (var block in graph.Nodes.Where(n => n.Block is not null).GroupBy(n => n.Block!))
+        {
+            long macs = block.Sum(n => Macs(n, sizes));
+            rows.Add(new($"{block.Key} (k{block.Max(n => n.Kernel)}/s{block.Max(n => n.Stride)})", Shape(block.Last()), macs, macs,
+                block.Sum(Params), macs + block.Sum(Bn)));
+        }
+        int map = sizes[graph.Output], c = graph.FeatureChannels;
+        rows.Add(new($"fc {c}→1", $"1×{map}×{map}", (long)c * map * map, (long)c * map * map, c + 1, (long)c * map * map + (long)map * map));
         return rows;
     }
 }

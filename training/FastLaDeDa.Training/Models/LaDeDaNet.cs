@@ -29,24 +29,18 @@ internal sealed class LaDeDaNet : PatchLogitNet
         : base(nameof(LaDeDaNet), preprocess)
     {
         Spec = LaDeDaSpec.ForReceptiveField(receptiveField);
-        conv1 = nn.Conv2d(3, LaDeDaSpec.StemChannels, 1, bias: false);
-        conv2 = nn.Conv2d(LaDeDaSpec.StemChannels, LaDeDaSpec.StemChannels, 3, bias: false);
-        bn1 = nn.BatchNorm2d(LaDeDaSpec.StemChannels);
-        var layers = new Sequential[LaDeDaSpec.Stages.Count];
-        int inChannels = LaDeDaSpec.StemChannels;
-        for (int l = 0; l < layers.Length; l++)
-        {
-            LaDeDaStage stage = LaDeDaSpec.Stages[l];
-            var blocks = new nn.Module<Tensor, Tensor>[stage.Blocks];
-            for (int b = 0; b < stage.Blocks; b++)
-            {
-                blocks[b] = new Bottleneck(inChannels, stage.Width, b == 0 ? stage.Stride : 1, Spec.Conv2Kernel(l + 1, b), downsample: b == 0);
-                inChannels = stage.OutChannels;
-            }
-            layers[l] = nn.Sequential(blocks);
-        }
+        var graph = Spec.Graph;
+        var stem = graph.Nodes.Where(n => n.Block is null).ToList();
+        conv1 = Bottleneck.Conv(stem[0]);
+        conv2 = Bottleneck.Conv(stem[1]);
+        bn1 = nn.BatchNorm2d(stem[1].OutChannels);
+        // Blocks "layer{l}.{b}" grouped into the Sequential "layer{l}" (state-dict names layer1.0.conv1.weight, …).
+        var layers = graph.Nodes.Where(n => n.Block is not null).GroupBy(n => n.Block!)
+            .GroupBy(block => block.Key[..block.Key.IndexOf('.')])
+            .Select(layer => nn.Sequential(layer.Select(block => (nn.Module<Tensor, Tensor>)new Bottleneck([.. block])).ToArray()))
+            .ToArray();
         (layer1, layer2, layer3, layer4) = (layers[0], layers[1], layers[2], layers[3]);
-        fc = nn.Linear(LaDeDaSpec.FeatureChannels, 1);
+        fc = nn.Linear(graph.FeatureChannels, 1);
         RegisterComponents();
     }
 
@@ -100,18 +94,19 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
     private readonly BatchNorm2d bn3;
     private readonly Sequential? downsample;
 
-    public Bottleneck(int inChannels, int width, int stride, int kernel, bool downsample) : base(nameof(Bottleneck))
+    /// <summary>The block's nodes of <see cref="LaDeDaSpec.Graph"/> (conv1, conv2, downsample in block 0, conv3) as modules.</summary>
+    public Bottleneck(IReadOnlyList<LaDeDaNode> nodes) : base(nameof(Bottleneck))
     {
-        int outChannels = width * LaDeDaSpec.Expansion;
-        conv1 = nn.Conv2d(inChannels, width, 1, bias: false);
-        bn1 = nn.BatchNorm2d(width);
-        conv2 = nn.Conv2d(width, width, kernel, stride: stride, bias: false);
-        bn2 = nn.BatchNorm2d(width);
-        conv3 = nn.Conv2d(width, outChannels, 1, bias: false);
-        bn3 = nn.BatchNorm2d(outChannels);
-        this.downsample = downsample ? nn.Sequential(nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), nn.BatchNorm2d(outChannels)) : null;
+        LaDeDaNode Node(string local) => nodes.Single(n => n.LocalName == local);
+        (conv1, bn1) = (Conv(Node("conv1")), nn.BatchNorm2d(Node("conv1").OutChannels));
+        (conv2, bn2) = (Conv(Node("conv2")), nn.BatchNorm2d(Node("conv2").OutChannels));
+        (conv3, bn3) = (Conv(Node("conv3")), nn.BatchNorm2d(Node("conv3").OutChannels));
+        downsample = nodes.SingleOrDefault(n => n.LocalName == "downsample") is { } d ? nn.Sequential(Conv(d), nn.BatchNorm2d(d.OutChannels)) : null;
         RegisterComponents();
     }
+
+    /// <summary>A node's convolution: its geometry, no padding, no bias.</summary>
+    public static Conv2d Conv(LaDeDaNode node) => nn.Conv2d(node.InChannels, node.OutChannels, node.Kernel, stride: node.Stride, bias: false);
 
     public override Tensor forward(Tensor x)
     {

@@ -30,7 +30,7 @@ internal static class OnnxExporter
         return g.ToModel("tiny_ladeda", "FastLaDeDa");
     }
 
-    /// <summary>The ONNX model of LaDeDa for a <paramref name="height"/> × <paramref name="width"/> input (stem as written: conv1 then conv2).</summary>
+    /// <summary>The ONNX model of LaDeDa for a <paramref name="height"/> × <paramref name="width"/> input: the nodes of <see cref="LaDeDaSpec.Graph"/> (stem as written: conv1 then conv2), each initializer named after its node.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The input is smaller than the model's receptive field.</exception>
     public static byte[] Export(LaDeDaModel model, PreprocessKind preprocess, int height = 256, int width = 256)
     {
@@ -39,22 +39,26 @@ internal static class OnnxExporter
         var g = new OnnxGraph();
         g.Input("input", 1, 3, height, width);
         string x = Preprocess(g, "input", preprocess, height, width);
-        x = Conv(g, x, model.StemConv1);
-        x = Relu(g, Bn(g, Conv(g, x, model.StemConv2), "bn1", model.StemConv2.Scale, model.StemConv2.Shift));
-        int h = height - 2, w = width - 2;
-        foreach (var block in model.Blocks)
+        var graph = model.Spec.Graph;
+        int[] hs = graph.Sizes(height), ws = graph.Sizes(width);
+        var values = new string[graph.Nodes.Count + 1];
+        values[0] = x;
+        foreach (var node in graph.Nodes)
         {
-            string main = Relu(g, Bn(g, Conv(g, x, block.Conv1), block.Name + ".bn1", block.Conv1.Scale, block.Conv1.Shift));
-            main = Relu(g, Bn(g, Conv(g, main, block.Conv2), block.Name + ".bn2", block.Conv2.Scale, block.Conv2.Shift));
-            main = Bn(g, Conv(g, main, block.Conv3), block.Name + ".bn3", block.Conv3.Scale, block.Conv3.Shift);
-            string residual = block.Downsample is { } d ? Bn(g, Conv(g, x, d), block.Name + ".downsample", d.Scale, d.Shift) : x;
-            int h2 = block.OutputSize(h), w2 = block.OutputSize(w);
-            if (block.ResidualSize(h) != h2 || block.ResidualSize(w) != w2)
-                residual = g.Node("Slice", [residual, g.Int64Constant(g.Name("starts"), 0, 0), g.Int64Constant(g.Name("ends"), h2, w2), g.Int64Constant(g.Name("axes"), 2, 3)]);
-            x = Relu(g, g.Node("Add", [main, residual]));
-            (h, w) = (h2, w2);
+            var conv = model.Conv(node);
+            string y = Conv(g, values[node.Input], node.Name, conv.Weights.ToArray(), conv.OutChannels, conv.InChannels, conv.Kernel, conv.Stride);
+            if (node.BatchNorm is { } bn) y = Bn(g, y, bn, conv.Scale, conv.Shift);
+            if (node.Residual >= 0)
+            {
+                string residual = values[node.Residual];
+                int h2 = hs[node.Output], w2 = ws[node.Output];
+                if (hs[node.Residual] != h2 || ws[node.Residual] != w2)
+                    residual = g.Node("Slice", [residual, g.Int64Constant(g.Name("starts"), 0, 0), g.Int64Constant(g.Name("ends"), h2, w2), g.Int64Constant(g.Name("axes"), 2, 3)]);
+                y = g.Node("Add", [y, residual]);
+            }
+            values[node.Output] = node.Relu ? Relu(g, y) : y;
         }
-        Head(g, x, model.Fc.ToArray(), model.FcBias, h, w);
+        Head(g, values[graph.Output], model.Fc.ToArray(), model.FcBias, hs[graph.Output], ws[graph.Output]);
         return g.ToModel($"ladeda{model.Spec.ReceptiveField}", "FastLaDeDa");
     }
 
@@ -84,9 +88,6 @@ internal static class OnnxExporter
         string npr = g.Node("Sub", [input, anchor]);
         return kind == PreprocessKind.NprTwoThirds ? g.Node("Mul", [npr, g.Constant(g.Name("two_thirds"), [NprFilter.Scale(kind)])]) : npr;
     }
-
-    private static string Conv(OnnxGraph g, string x, LaDeDaConv conv) =>
-        Conv(g, x, "conv", conv.Weights.ToArray(), conv.OutChannels, conv.InChannels, conv.Kernel, conv.Stride);
 
     private static string Conv(OnnxGraph g, string x, string name, double[] weights, int outChannels, int inChannels, int kernel, int stride) =>
         Conv(g, x, name, Array.ConvertAll(weights, v => (float)v), outChannels, inChannels, kernel, stride);

@@ -1,0 +1,104 @@
+namespace FastLaDeDa.Models;
+
+/// <summary>
+/// The LaDeDa network for one receptive field as a list of <see cref="LaDeDaNode"/>s in execution
+/// order, built here and nowhere else from <see cref="LaDeDaSpec"/>'s stages: every engine, the ONNX
+/// exporter, the cost model and the trainer lower these nodes instead of walking the stages
+/// themselves, so a new variant is a new spec, not an edit in each of them. Two forms: as written
+/// (stem conv1 1×1 3→64 then conv2 3×3 64→64 + bn1 + ReLU) and with the stem fused (one 3×3
+/// 3→64 conv, what the fast engines run; see <see cref="LaDeDaModel.FusedStem"/>). Each bottleneck
+/// is conv1 → conv2 → downsample (block 0) → conv3 with the residual added; the fc head
+/// (<see cref="FcWeight"/>, <see cref="FcBias"/>) reads the last node's output per position.
+/// </summary>
+internal sealed class LaDeDaGraph
+{
+    /// <summary>State-dict name of the head's weights [1][2048].</summary>
+    public const string FcWeight = "fc.weight";
+
+    /// <summary>State-dict name of the head's bias [1].</summary>
+    public const string FcBias = "fc.bias";
+
+    /// <summary>Name of the fused stem node.</summary>
+    public const string FusedStemName = "stem";
+
+    /// <summary>What the fused stem's <see cref="LaDeDaNode.Weight"/> says: it has no tensor of its own (conv2 · conv1, computed in double).</summary>
+    public const string FusedStemWeight = "conv2.weight·conv1.weight";
+
+    private readonly LaDeDaNode[][] _consumers;
+
+    private LaDeDaGraph(int receptiveField, bool fusedStem, List<LaDeDaNode> nodes)
+    {
+        (ReceptiveField, FusedStem, Nodes) = (receptiveField, fusedStem, nodes);
+        _consumers = new LaDeDaNode[nodes.Count + 1][];
+        for (int v = 0; v <= nodes.Count; v++)
+            _consumers[v] = [.. nodes.Where(n => n.Input == v || n.Residual == v)];
+    }
+
+    /// <summary>The receptive field of the spec it was built from.</summary>
+    public int ReceptiveField { get; }
+
+    /// <summary>Whether the stem's two convolutions are one node (<see cref="FusedStemName"/>).</summary>
+    public bool FusedStem { get; }
+
+    /// <summary>The nodes in execution order (a node's inputs are produced before it).</summary>
+    public IReadOnlyList<LaDeDaNode> Nodes { get; }
+
+    /// <summary>The value the head reads (the last node's output).</summary>
+    public int Output => Nodes.Count;
+
+    /// <summary>Channels the head reads.</summary>
+    public int FeatureChannels => Nodes[^1].OutChannels;
+
+    /// <summary>Channels of <paramref name="value"/> (3 for the input).</summary>
+    public int Channels(int value) => value == 0 ? 3 : Nodes[value - 1].OutChannels;
+
+    /// <summary>The nodes that read <paramref name="value"/> (as input or residual), in execution order.</summary>
+    public IReadOnlyList<LaDeDaNode> Consumers(int value) => _consumers[value];
+
+    /// <summary>The size along one axis of every value for an input of <paramref name="inputSize"/> (0 when too small).</summary>
+    public int[] Sizes(int inputSize)
+    {
+        var sizes = new int[Nodes.Count + 1];
+        sizes[0] = Math.Max(inputSize, 0);
+        foreach (var node in Nodes) sizes[node.Output] = node.OutputSize(sizes[node.Input]);
+        return sizes;
+    }
+
+    /// <summary>Patch-map size along one axis for an input of <paramref name="inputSize"/> pixels (0 when too small).</summary>
+    public int MapSize(int inputSize) => Sizes(inputSize)[Output];
+
+    /// <summary>Builds the graph of <paramref name="spec"/>, as written or with the stem fused.</summary>
+    internal static LaDeDaGraph Build(LaDeDaSpec spec, bool fusedStem)
+    {
+        var nodes = new List<LaDeDaNode>();
+        int Add(string name, string? block, string weight, string? batchNorm, int inChannels, int outChannels, int kernel, int stride, int input, int residual, bool relu)
+        {
+            nodes.Add(new LaDeDaNode(nodes.Count, name, block, weight, batchNorm, inChannels, outChannels, kernel, stride, input, residual, relu));
+            return nodes.Count;
+        }
+
+        int c = LaDeDaSpec.StemChannels;
+        int x = fusedStem
+            ? Add(FusedStemName, null, FusedStemWeight, "bn1", 3, c, 3, 1, 0, -1, relu: true)
+            : Add("conv2", null, "conv2.weight", "bn1", c, c, 3, 1, Add("conv1", null, "conv1.weight", null, 3, c, 1, 1, 0, -1, relu: false), -1, relu: true);
+        int inChannels = c;
+        for (int layer = 1; layer <= LaDeDaSpec.Stages.Count; layer++)
+        {
+            LaDeDaStage stage = LaDeDaSpec.Stages[layer - 1];
+            for (int b = 0; b < stage.Blocks; b++)
+            {
+                string p = $"layer{layer}.{b}";
+                int stride = b == 0 ? stage.Stride : 1;
+                int conv1 = Add(p + ".conv1", p, p + ".conv1.weight", p + ".bn1", inChannels, stage.Width, 1, 1, x, -1, relu: true);
+                int conv2 = Add(p + ".conv2", p, p + ".conv2.weight", p + ".bn2", stage.Width, stage.Width, spec.Conv2Kernel(layer, b), stride, conv1, -1, relu: true);
+                // Block 0 changes the width (and the stride): its residual is a 1×1 conv + BN of the input.
+                int residual = b == 0
+                    ? Add(p + ".downsample", p, p + ".downsample.0.weight", p + ".downsample.1", inChannels, stage.OutChannels, 1, stride, x, -1, relu: false)
+                    : x;
+                x = Add(p + ".conv3", p, p + ".conv3.weight", p + ".bn3", stage.Width, stage.OutChannels, 1, 1, conv2, residual, relu: true);
+                inChannels = stage.OutChannels;
+            }
+        }
+        return new LaDeDaGraph(spec.ReceptiveField, fusedStem, nodes);
+    }
+}
