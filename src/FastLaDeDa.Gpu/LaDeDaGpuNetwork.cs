@@ -334,9 +334,10 @@ internal sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
         new($"out of GPU memory: {what} need {bytes / (1024.0 * 1024):N1} MiB on {_gpu.Accelerator.Name} ({_gpu.Accelerator.MemorySize / (1024.0 * 1024):N0} MiB); use a smaller batch or input, or the CPU engine",
             bytes, _gpu.Accelerator.MemorySize, inner);
 
+    /// <summary>Whether <paramref name="e"/> (or an exception inside it) is the host or CUDA running out of memory: by CUDA's error code (ILGPU keeps the <c>CudaError</c> name in <c>Error</c>), not its message.</summary>
     internal static bool IsOutOfMemory(Exception e) =>
         e is OutOfMemoryException
-        || (e is ILGPU.Runtime.Cuda.CudaException && e.Message.Contains("OUT_OF_MEMORY", StringComparison.OrdinalIgnoreCase))
+        || e is ILGPU.Runtime.Cuda.CudaException { Error: nameof(ILGPU.Runtime.Cuda.CudaError.CUDA_ERROR_OUT_OF_MEMORY) }
         || (e.InnerException is { } inner && IsOutOfMemory(inner));
 
     private MemoryBuffer1D<T, Stride1D.Dense> Upload<T>(T[] data, List<IDisposable> allocated) where T : unmanaged

@@ -115,6 +115,28 @@ public class LaDeDaGpuEngineTests(CpuAccelerators cpu, ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public void Out_of_memory_is_recognised_by_cuda_s_error_code_not_by_a_message()
+    {
+        static Exception Failed(ILGPU.Runtime.Cuda.CudaError error)
+        {
+            try { ILGPU.Runtime.Cuda.CudaException.ThrowIfFailed(error); }
+            catch (ILGPU.Runtime.Cuda.CudaException e) { return e; }
+            catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or NotSupportedException)
+            {
+                throw new SkipException($"ILGPU cannot describe CUDA errors without a driver here: {e.GetType().Name}");
+            }
+            throw new InvalidOperationException($"{error} did not throw");
+        }
+        var outOfMemory = Failed(ILGPU.Runtime.Cuda.CudaError.CUDA_ERROR_OUT_OF_MEMORY);
+        Assert.True(LaDeDaGpuNetwork.IsOutOfMemory(outOfMemory));
+        Assert.True(LaDeDaGpuNetwork.IsOutOfMemory(new InvalidOperationException("launch failed", outOfMemory)));
+        Assert.True(LaDeDaGpuNetwork.IsOutOfMemory(new OutOfMemoryException()));
+        Assert.False(LaDeDaGpuNetwork.IsOutOfMemory(Failed(ILGPU.Runtime.Cuda.CudaError.CUDA_ERROR_INVALID_VALUE)));
+        // A message that merely mentions it is not the error.
+        Assert.False(LaDeDaGpuNetwork.IsOutOfMemory(new ILGPU.Runtime.Cuda.CudaException("CUDA_ERROR_OUT_OF_MEMORY mentioned in a log line")));
+    }
+
+    [SkippableFact]
     public void Asking_for_a_gpu_without_one_is_a_clear_error()
     {
         Skip.If(LaDeDaGpuEngine.IsCudaAvailable, "this machine has a CUDA device");

@@ -59,13 +59,28 @@ internal sealed class LaDeDaGraph
     public int[] Sizes(int inputSize)
     {
         var sizes = new int[Nodes.Count + 1];
-        sizes[0] = Math.Max(inputSize, 0);
-        foreach (var node in Nodes) sizes[node.Output] = node.OutputSize(sizes[node.Input]);
+        Sizes(inputSize, sizes);
         return sizes;
     }
 
-    /// <summary>Patch-map size along one axis for an input of <paramref name="inputSize"/> pixels (0 when too small).</summary>
-    public int MapSize(int inputSize) => Sizes(inputSize)[Output];
+    /// <summary>Patch-map size along one axis for an input of <paramref name="inputSize"/> pixels (0 when too small). Allocates nothing (engines ask per run).</summary>
+    public int MapSize(int inputSize)
+    {
+        Span<int> sizes = stackalloc int[Nodes.Count + 1];
+        Sizes(inputSize, sizes);
+        return sizes[Output];
+    }
+
+    private void Sizes(int inputSize, Span<int> sizes)
+    {
+        sizes[0] = Math.Max(inputSize, 0);
+        // A for loop over the list: foreach over the interface would allocate an enumerator.
+        for (int i = 0; i < Nodes.Count; i++)
+        {
+            var node = Nodes[i];
+            sizes[node.Output] = node.OutputSize(sizes[node.Input]);
+        }
+    }
 
     /// <summary>Builds the graph of <paramref name="spec"/>, as written or with the stem fused.</summary>
     internal static LaDeDaGraph Build(LaDeDaSpec spec, bool fusedStem)

@@ -19,9 +19,6 @@ internal sealed class LaDeDaCpuPlan
     /// <summary>Workspace buffers: the stem input, the block input/output pair, conv1 and conv2 outputs.</summary>
     public const int StemInputSlot = 0, SlotA = 1, SlotB = 2, Conv1Slot = 3, Conv2Slot = 4, SlotCount = 5;
 
-    /// <summary>Fused chains whose packed weights exceed this are run layer by layer (their weights, not their activations, dominate the traffic).</summary>
-    internal static long ChainWeightBudgetBytes { get; set; } = 256 << 10;
-
     /// <summary>Tiles per chunk of a fused chain by default (96 pixels: a layer1 chunk's activations take ~150 KB).</summary>
     public const int DefaultChainChunkTiles = 16;
 
@@ -33,7 +30,7 @@ internal sealed class LaDeDaCpuPlan
 
     /// <summary>
     /// The steps grouped into passes: maximal runs that <see cref="LaDeDaPass.CanChain"/> allows,
-    /// fused when their weights fit <see cref="ChainWeightBudgetBytes"/> (in LaDeDa9 at 256×256:
+    /// fused when their weights fit <see cref="LaDeDaCpuTuning.ChainWeightBudgetBytes"/> (in LaDeDa9 at 256×256:
     /// the stem with layer1.0.conv1, and layer1's pointwise runs), the others one step per pass.
     /// </summary>
     private static List<LaDeDaPass> BuildPasses(IReadOnlyList<LaDeDaConvStep> steps, int chainChunkTiles)
@@ -44,7 +41,7 @@ internal sealed class LaDeDaCpuPlan
             var chain = new List<LaDeDaConvStep> { steps[i] };
             long weightBytes = WeightBytes(steps[i]);
             while (chainChunkTiles > 0 && i + chain.Count < steps.Count && LaDeDaPass.CanChain(chain, steps[i + chain.Count])
-                   && weightBytes + WeightBytes(steps[i + chain.Count]) <= ChainWeightBudgetBytes)
+                   && weightBytes + WeightBytes(steps[i + chain.Count]) <= LaDeDaCpuTuning.Default.ChainWeightBudgetBytes)
             {
                 weightBytes += WeightBytes(steps[i + chain.Count]);
                 chain.Add(steps[i + chain.Count]);
