@@ -1,7 +1,7 @@
 namespace FastLaDeDa.Models;
 
 /// <summary>
-/// The LaDeDa network for one receptive field as a list of <see cref="LaDeDaNode"/>s in execution
+/// The LaDeDa network for one receptive field (or Tiny-LaDeDa, <see cref="BuildTiny"/>) as a list of <see cref="LaDeDaNode"/>s in execution
 /// order, built here and nowhere else from <see cref="LaDeDaSpec"/>'s stages: every engine, the ONNX
 /// exporter, the cost model and the trainer lower these nodes instead of walking the stages
 /// themselves, so a new variant is a new spec, not an edit in each of them. Two forms: as written
@@ -34,7 +34,7 @@ internal sealed class LaDeDaGraph
             _consumers[v] = [.. nodes.Where(n => n.Input == v || n.Residual == v)];
     }
 
-    /// <summary>The receptive field of the spec it was built from.</summary>
+    /// <summary>Input pixels one patch logit sees per axis (the spec's; Tiny's includes its gradient filter).</summary>
     public int ReceptiveField { get; }
 
     /// <summary>Whether the stem's two convolutions are one node (<see cref="FusedStemName"/>).</summary>
@@ -86,16 +86,10 @@ internal sealed class LaDeDaGraph
     internal static LaDeDaGraph Build(LaDeDaSpec spec, bool fusedStem)
     {
         var nodes = new List<LaDeDaNode>();
-        int Add(string name, string? block, string weight, string? batchNorm, int inChannels, int outChannels, int kernel, int stride, int input, int residual, bool relu)
-        {
-            nodes.Add(new LaDeDaNode(nodes.Count, name, block, weight, batchNorm, inChannels, outChannels, kernel, stride, input, residual, relu));
-            return nodes.Count;
-        }
-
         int c = LaDeDaSpec.StemChannels;
         int x = fusedStem
-            ? Add(FusedStemName, null, FusedStemWeight, "bn1", 3, c, 3, 1, 0, -1, relu: true)
-            : Add("conv2", null, "conv2.weight", "bn1", c, c, 3, 1, Add("conv1", null, "conv1.weight", null, 3, c, 1, 1, 0, -1, relu: false), -1, relu: true);
+            ? Add(nodes, FusedStemName, null, FusedStemWeight, "bn1", 3, c, 3, 1, 0, -1, relu: true)
+            : AddStem(nodes, c);
         int inChannels = c;
         for (int layer = 1; layer <= LaDeDaSpec.Stages.Count; layer++)
         {
@@ -104,16 +98,45 @@ internal sealed class LaDeDaGraph
             {
                 string p = $"layer{layer}.{b}";
                 int stride = b == 0 ? stage.Stride : 1;
-                int conv1 = Add(p + ".conv1", p, p + ".conv1.weight", p + ".bn1", inChannels, stage.Width, 1, 1, x, -1, relu: true);
-                int conv2 = Add(p + ".conv2", p, p + ".conv2.weight", p + ".bn2", stage.Width, stage.Width, spec.Conv2Kernel(layer, b), stride, conv1, -1, relu: true);
+                int conv1 = Add(nodes, p + ".conv1", p, p + ".conv1.weight", p + ".bn1", inChannels, stage.Width, 1, 1, x, -1, relu: true);
+                int conv2 = Add(nodes, p + ".conv2", p, p + ".conv2.weight", p + ".bn2", stage.Width, stage.Width, spec.Conv2Kernel(layer, b), stride, conv1, -1, relu: true);
                 // Block 0 changes the width (and the stride): its residual is a 1×1 conv + BN of the input.
                 int residual = b == 0
-                    ? Add(p + ".downsample", p, p + ".downsample.0.weight", p + ".downsample.1", inChannels, stage.OutChannels, 1, stride, x, -1, relu: false)
+                    ? Add(nodes, p + ".downsample", p, p + ".downsample.0.weight", p + ".downsample.1", inChannels, stage.OutChannels, 1, stride, x, -1, relu: false)
                     : x;
-                x = Add(p + ".conv3", p, p + ".conv3.weight", p + ".bn3", stage.Width, stage.OutChannels, 1, 1, conv2, residual, relu: true);
+                x = Add(nodes, p + ".conv3", p, p + ".conv3.weight", p + ".bn3", stage.Width, stage.OutChannels, 1, 1, conv2, residual, relu: true);
                 inChannels = stage.OutChannels;
             }
         }
         return new LaDeDaGraph(spec.ReceptiveField, fusedStem, nodes);
+    }
+
+    /// <summary>
+    /// Tiny-LaDeDa's graph as written (MODEL.md): the stem conv1 1×1 3→8 then conv2 3×3 8→8 + bn1 +
+    /// ReLU, then layer1.0's conv1 1×1 8→8 + bn1 + ReLU and conv2 3×3 stride 2 8→8 + bn2 + ReLU (no
+    /// conv3, no residual); fc 8→1. Its <see cref="ReceptiveField"/> counts the 3×3 gradient filter
+    /// before it (7; the nodes alone see 5).
+    /// </summary>
+    internal static LaDeDaGraph BuildTiny(int channels, int receptiveField)
+    {
+        var nodes = new List<LaDeDaNode>();
+        int x = AddStem(nodes, channels);
+        const string p = "layer1.0";
+        x = Add(nodes, p + ".conv1", p, p + ".conv1.weight", p + ".bn1", channels, channels, 1, 1, x, -1, relu: true);
+        Add(nodes, p + ".conv2", p, p + ".conv2.weight", p + ".bn2", channels, channels, 3, 2, x, -1, relu: true);
+        return new LaDeDaGraph(receptiveField, fusedStem: false, nodes);
+    }
+
+    /// <summary>The stem as written, both models: conv1 1×1 3→c (no BatchNorm, no ReLU) then conv2 3×3 c→c + bn1 + ReLU.</summary>
+    private static int AddStem(List<LaDeDaNode> nodes, int channels) =>
+        Add(nodes, "conv2", null, "conv2.weight", "bn1", channels, channels, 3, 1,
+            Add(nodes, "conv1", null, "conv1.weight", null, 3, channels, 1, 1, 0, -1, relu: false), -1, relu: true);
+
+    /// <summary>Appends a node and returns the value it produces.</summary>
+    private static int Add(List<LaDeDaNode> nodes, string name, string? block, string weight, string? batchNorm,
+                           int inChannels, int outChannels, int kernel, int stride, int input, int residual, bool relu)
+    {
+        nodes.Add(new LaDeDaNode(nodes.Count, name, block, weight, batchNorm, inChannels, outChannels, kernel, stride, input, residual, relu));
+        return nodes.Count;
     }
 }

@@ -103,4 +103,20 @@ public class LaDeDaGraphTests(ITestOutputHelper output)
         int map = model.MapSize(256);
         Assert.Equal($"1×{map}×{map}", rows[^1].Output);
     }
+
+    [Fact]
+    public void Tiny_LaDeDa_has_a_graph_too_with_its_checkpoint_names_and_map_sizes()
+    {
+        var graph = TinyLaDeDaModel.Graph;
+        Assert.Equal(["conv1", "conv2", "layer1.0.conv1", "layer1.0.conv2"], graph.Nodes.Select(n => n.Name));
+        foreach (var n in graph.Nodes)
+        {
+            Assert.Equal([n.OutChannels, n.InChannels, n.Kernel, n.Kernel], TinyLaDeDaModel.Spec.Single(t => t.Name == n.Weight).Shape);
+            if (n.BatchNorm is { } bn) Assert.Contains(TinyLaDeDaModel.Spec, t => t.Name == bn + ".running_mean");
+        }
+        // MODEL.md: stem 3×3 and strided 3×3/2 after the 3×3 gradient filter: (size − 5) / 2 + 1, 126 for 256.
+        foreach (int size in new[] { 4, 5, 6, 7, 8, 31, 256 })
+            Assert.Equal(size < 5 ? 0 : (size - 5) / 2 + 1, TinyLaDeDaModel.MapSize(size));
+        Assert.Equal(TinyLaDeDaModel.Channels, graph.FeatureChannels);
+    }
 }
