@@ -44,14 +44,14 @@ internal sealed class ProgressBar : IProgress<int>
             double rate = done / Math.Max(seconds, 1e-9);
             string eta = done == 0 ? "?" : FormatDuration((_total - done) / rate);
             string lossText = loss is { } l ? " loss " + l.ToString("F4", CultureInfo.InvariantCulture) : "";
-            string text = string.Create(CultureInfo.InvariantCulture, $"{done}/{_total} {rate:F1} {_unit}/s{lossText} ETA {eta}");
+            string rest = string.Create(CultureInfo.InvariantCulture, $"{rate:F1} {_unit}/s{lossText} ETA {eta}");
             long clamped = Math.Min(done, _total);
             if (_interactive)
             {
                 if (done < _total && _clock.ElapsedTicks - _lastDrawTicks < Stopwatch.Frequency / 10) return;
                 _lastDrawTicks = _clock.ElapsedTicks;
                 int filled = (int)(30 * clamped / _total);
-                _output.Write($"\r{_label} [{new string('#', filled)}{new string('.', 30 - filled)}] {text} ");
+                _output.Write($"\r{_label} [{new string('#', filled)}{new string('.', 30 - filled)}] {done}/{_total} {rest} ");
                 if (done >= _total) _output.WriteLine();
             }
             else
@@ -59,7 +59,7 @@ internal sealed class ProgressBar : IProgress<int>
                 int tenth = (int)(10 * clamped / _total);
                 if (tenth <= _lastTenth) return;
                 _lastTenth = tenth;
-                _output.WriteLine($"{_label}: {100 * clamped / _total}% {text}");
+                _output.WriteLine($"{_label}: {done}/{_total} ({100 * clamped / _total}%) {rest}");
             }
             _output.Flush();
         }
