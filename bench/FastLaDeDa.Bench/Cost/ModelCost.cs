@@ -14,22 +14,27 @@ internal static class ModelCost
     /// <summary>The <see cref="LayerCost.Layer"/> of Tiny's gradient-filter row, which the report leaves out of the other engines' as-written totals.</summary>
     public const string TinyFilterLayer = "right_diag (3×3 depthwise)";
 
+    /// <summary>
+    /// Tiny-LaDeDa's rows from its graph (<see cref="TinyLaDeDaModel.Graph"/>): the gradient filter,
+    /// each convolution (the stem's conv1 executed inside conv2), each BatchNorm, the fc head.
+    /// </summary>
     public static IReadOnlyList<LayerCost> Tiny(int size = 256)
     {
-        int s1 = size - 2, s2 = TinyLaDeDaModel.MapSize(size);
-        long Bn(int c, int s) => 4L * c * s * s;
-        return
-        [
-            new(TinyFilterLayer, $"3×{size}×{size}", 6L * 3 * size * size, 6L * 3 * size * size, 0, 0),
-            new("conv1 1×1 3→8", $"8×{size}×{size}", 8L * 3 * size * size, 0, 24, 8L * 3 * size * size),
-            new("conv2 3×3 8→8 (+conv1 fused: 3→8)", $"8×{s1}×{s1}", 8L * 8 * 9 * s1 * s1, 8L * 3 * 9 * s1 * s1, 576, 8L * 8 * 9 * s1 * s1),
-            new("bn1", $"8×{s1}×{s1}", 0, 0, 16, Bn(8, s1)),
-            new("layer1.0.conv1 1×1 8→8", $"8×{s1}×{s1}", 64L * s1 * s1, 64L * s1 * s1, 64, 64L * s1 * s1),
-            new("layer1.0.bn1", $"8×{s1}×{s1}", 0, 0, 16, Bn(8, s1)),
-            new("layer1.0.conv2 3×3/2 8→8", $"8×{s2}×{s2}", 576L * s2 * s2, 576L * s2 * s2, 576, 576L * s2 * s2),
-            new("layer1.0.bn2", $"8×{s2}×{s2}", 0, 0, 16, Bn(8, s2)),
-            new("fc 8→1", $"1×{s2}×{s2}", 8L * s2 * s2, 8L * s2 * s2, 9, 8L * s2 * s2 + (long)s2 * s2),
-        ];
+        var graph = TinyLaDeDaModel.Graph;
+        int[] sizes = graph.Sizes(size);
+        var stem = graph.Nodes.Where(n => n.Block is null).ToList();
+        var rows = new List<LayerCost> { new(TinyFilterLayer, $"3×{size}×{size}", 6L * 3 * size * size, 6L * 3 * size * size, 0, 0) };
+        foreach (var n in graph.Nodes)
+        {
+            int s = sizes[n.Output];
+            long macs = n.MultiplyAdds(s, s);
+            // The engines run the stem as one k×k conv on the input channels: its work is counted on the last stem row.
+            long executed = n == stem[^1] ? (long)n.OutChannels * stem[0].InChannels * n.Kernel * n.Kernel * s * s : stem.Contains(n) ? 0 : macs;
+            rows.Add(new(ConvLabel(n, stem), Shape(n.OutChannels, s), macs, executed, Weights(n), macs));
+            if (n.BatchNorm is { } bn) rows.Add(new(bn, Shape(n.OutChannels, s), 0, 0, 2L * n.OutChannels, 4L * n.OutChannels * s * s));
+        }
+        rows.Add(Fc(graph.FeatureChannels, sizes[graph.Output]));
+        return rows;
     }
 
     /// <summary>
@@ -43,9 +48,9 @@ internal static class ModelCost
         int[] sizes = graph.Sizes(size);
         int[] fusedSizes = spec.FusedGraph.Sizes(size);
         long Macs(LaDeDaNode n, int[] at) => n.MultiplyAdds(at[n.Output], at[n.Output]);
-        long Params(LaDeDaNode n) => (long)n.OutChannels * n.InChannels * n.Kernel * n.Kernel + (n.BatchNorm is null ? 0 : 2L * n.OutChannels);
+        long Params(LaDeDaNode n) => Weights(n) + (n.BatchNorm is null ? 0 : 2L * n.OutChannels);
         long Bn(LaDeDaNode n) => n.BatchNorm is null ? 0 : 4L * n.OutChannels * sizes[n.Output] * sizes[n.Output];
-        string Shape(LaDeDaNode n) => $"{n.OutChannels}×{sizes[n.Output]}×{sizes[n.Output]}";
+        string NodeShape(LaDeDaNode n) => Shape(n.OutChannels, sizes[n.Output]);
 
         var rows = new List<LayerCost>();
         var stem = graph.Nodes.Where(n => n.Block is null).ToList();
@@ -54,19 +59,29 @@ internal static class ModelCost
         {
             // The engines run the stem as one fused node: its work is counted on the last stem row.
             long executed = n == stem[^1] ? Macs(fusedStem, fusedSizes) : 0;
-            string label = $"{n.Name} {n.Kernel}×{n.Kernel} {n.InChannels}→{n.OutChannels}"
-                + (n == stem[^1] && stem.Count > 1 ? $" (+{stem[0].Name} fused: {fusedStem.InChannels}→{fusedStem.OutChannels})" : "")
-                + (n.BatchNorm is { } bn ? $" + {bn}" : "");
-            rows.Add(new(label, Shape(n), Macs(n, sizes), executed, Params(n), Macs(n, sizes) + Bn(n)));
+            string label = ConvLabel(n, stem) + (n.BatchNorm is { } bn ? $" + {bn}" : "");
+            rows.Add(new(label, NodeShape(n), Macs(n, sizes), executed, Params(n), Macs(n, sizes) + Bn(n)));
         }
         foreach (var block in graph.Nodes.Where(n => n.Block is not null).GroupBy(n => n.Block!))
         {
             long macs = block.Sum(n => Macs(n, sizes));
-            rows.Add(new($"{block.Key} (k{block.Max(n => n.Kernel)}/s{block.Max(n => n.Stride)})", Shape(block.Last()), macs, macs,
+            rows.Add(new($"{block.Key} (k{block.Max(n => n.Kernel)}/s{block.Max(n => n.Stride)})", NodeShape(block.Last()), macs, macs,
                 block.Sum(Params), macs + block.Sum(Bn)));
         }
-        int map = sizes[graph.Output], c = graph.FeatureChannels;
-        rows.Add(new($"fc {c}→1", $"1×{map}×{map}", (long)c * map * map, (long)c * map * map, c + 1, (long)c * map * map + (long)map * map));
+        rows.Add(Fc(graph.FeatureChannels, sizes[graph.Output]));
         return rows;
     }
+
+    /// <summary>e.g. <c>layer1.0.conv2 3×3/2 8→8</c>; the stem's last convolution says that its first is fused into it.</summary>
+    private static string ConvLabel(LaDeDaNode n, List<LaDeDaNode> stem) =>
+        $"{n.Name} {n.Kernel}×{n.Kernel}{(n.Stride > 1 ? $"/{n.Stride}" : "")} {n.InChannels}→{n.OutChannels}"
+        + (n == stem[^1] && stem.Count > 1 ? $" (+{stem[0].Name} fused: {stem[0].InChannels}→{n.OutChannels})" : "");
+
+    private static long Weights(LaDeDaNode n) => (long)n.OutChannels * n.InChannels * n.Kernel * n.Kernel;
+
+    private static string Shape(int channels, int size) => $"{channels}×{size}×{size}";
+
+    /// <summary>The head: fc c→1 at every map position (thop adds its bias per position).</summary>
+    private static LayerCost Fc(int c, int map) =>
+        new($"fc {c}→1", $"1×{map}×{map}", (long)c * map * map, (long)c * map * map, c + 1, (long)c * map * map + (long)map * map);
 }

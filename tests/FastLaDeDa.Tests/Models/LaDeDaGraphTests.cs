@@ -119,4 +119,16 @@ public class LaDeDaGraphTests(ITestOutputHelper output)
             Assert.Equal(size < 5 ? 0 : (size - 5) / 2 + 1, TinyLaDeDaModel.MapSize(size));
         Assert.Equal(TinyLaDeDaModel.Channels, graph.FeatureChannels);
     }
+
+    [Fact]
+    public void Tiny_s_cost_rows_come_from_its_graph()
+    {
+        var rows = ModelCost.Tiny(256);
+        Assert.Equal([ModelCost.TinyFilterLayer, "conv1 1×1 3→8", "conv2 3×3 8→8 (+conv1 fused: 3→8)", "bn1", "layer1.0.conv1 1×1 8→8", "layer1.0.bn1",
+                      "layer1.0.conv2 3×3/2 8→8", "layer1.0.bn2", "fc 8→1"], rows.Select(r => r.Layer));
+        // Written by hand from MODEL.md: stem (conv1 fused, 3→8, 3×3) on 254², pointwise on 254², strided on 126², fc on 126².
+        Assert.Equal(254L * 254 * 8 * 27 + 254L * 254 * 64 + 126L * 126 * 8 * 72 + 126L * 126 * 8, rows.Skip(1).Sum(r => r.ExecutedMacs));
+        Assert.Equal(256L * 256 * 24 + 254L * 254 * 576 + 254L * 254 * 64 + 126L * 126 * 576 + 126L * 126 * 8, rows.Skip(1).Sum(r => r.WrittenMacs));
+        Assert.Equal(1297, rows.Sum(r => r.Parameters)); // the model card's count
+    }
 }
