@@ -31,9 +31,7 @@ internal sealed class LaDeDaNet : PatchLogitNet
         Spec = LaDeDaSpec.ForReceptiveField(receptiveField);
         var graph = Spec.Graph;
         var stem = graph.Nodes.Where(n => n.Block is null).ToList();
-        conv1 = Bottleneck.Conv(stem[0]);
-        conv2 = Bottleneck.Conv(stem[1]);
-        bn1 = nn.BatchNorm2d(stem[1].OutChannels);
+        (conv1, conv2, bn1) = (GraphModules.Conv(stem[0]), GraphModules.Conv(stem[1]), GraphModules.BatchNorm(stem[1]));
         // Blocks "layer{l}.{b}" grouped into the Sequential "layer{l}" (state-dict names layer1.0.conv1.weight, …).
         var layers = graph.Nodes.Where(n => n.Block is not null).GroupBy(n => n.Block!)
             .GroupBy(block => block.Key[..block.Key.IndexOf('.')])
@@ -97,16 +95,13 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
     /// <summary>The block's nodes of <see cref="LaDeDaSpec.Graph"/> (conv1, conv2, downsample in block 0, conv3) as modules.</summary>
     public Bottleneck(IReadOnlyList<LaDeDaNode> nodes) : base(nameof(Bottleneck))
     {
-        LaDeDaNode Node(string local) => nodes.Single(n => n.LocalName == local);
-        (conv1, bn1) = (Conv(Node("conv1")), nn.BatchNorm2d(Node("conv1").OutChannels));
-        (conv2, bn2) = (Conv(Node("conv2")), nn.BatchNorm2d(Node("conv2").OutChannels));
-        (conv3, bn3) = (Conv(Node("conv3")), nn.BatchNorm2d(Node("conv3").OutChannels));
-        downsample = nodes.SingleOrDefault(n => n.LocalName == "downsample") is { } d ? nn.Sequential(Conv(d), nn.BatchNorm2d(d.OutChannels)) : null;
+        var (n1, n2, n3) = (GraphModules.Node(nodes, "conv1"), GraphModules.Node(nodes, "conv2"), GraphModules.Node(nodes, "conv3"));
+        (conv1, bn1) = (GraphModules.Conv(n1), GraphModules.BatchNorm(n1));
+        (conv2, bn2) = (GraphModules.Conv(n2), GraphModules.BatchNorm(n2));
+        (conv3, bn3) = (GraphModules.Conv(n3), GraphModules.BatchNorm(n3));
+        downsample = nodes.SingleOrDefault(n => n.LocalName == "downsample") is { } d ? nn.Sequential(GraphModules.Conv(d), GraphModules.BatchNorm(d)) : null;
         RegisterComponents();
     }
-
-    /// <summary>A node's convolution: its geometry, no padding, no bias.</summary>
-    public static Conv2d Conv(LaDeDaNode node) => nn.Conv2d(node.InChannels, node.OutChannels, node.Kernel, stride: node.Stride, bias: false);
 
     public override Tensor forward(Tensor x)
     {
