@@ -1,24 +1,18 @@
 using BenchmarkDotNet.Attributes;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Engines.Cpu;
-using FastLaDeDa.Imaging;
 using FastLaDeDa.Preprocessing;
 
 namespace FastLaDeDa.Bench;
 
 /// <summary>
-/// LaDeDa9 on one already decoded 256×256 RGB image, batch 1, from the bytes to both poolings
-/// (normalization, NPR, fused stem, 16 bottlenecks, fc), with 1 and 2 threads, at both SIMD widths.
-/// Issue 5's targets: ≤ 185 ms with 1 thread, ≤ 92 ms with 2. MemoryDiagnoser must show 0 B.
-/// For per-layer times and GFLOP/s run the <c>ladeda-layers</c> report instead (see README).
+/// LaDeDa9 on one decoded 256×256 image (<see cref="ImageLatency"/>: normalization, NPR, fused stem,
+/// 16 bottlenecks, fc), with 1 and 2 threads, at both SIMD widths. Issue 5's targets: ≤ 185 ms with
+/// 1 thread, ≤ 92 ms with 2. For per-layer times and GFLOP/s run the <c>ladeda-layers</c> report
+/// instead (see README).
 /// </summary>
-[MemoryDiagnoser]
-public class LaDeDaLatency
+public class LaDeDaLatency : ImageLatency
 {
-    private IPatchNetwork _network = null!;
-    private Rgb24Image _image = null!;
-    private float[] _map = null!;
-
     [Params("ladeda-avx512", "ladeda-avx2")]
     public string Engine { get; set; } = "";
 
@@ -29,12 +23,6 @@ public class LaDeDaLatency
     public void Setup()
     {
         var engine = (LaDeDaCpuEngine)(LaDeDaEngines.ByName(Engine) ?? throw new InvalidOperationException("unknown engine " + Engine));
-        _network = engine.WithMaxThreads(Threads).Prepare(BenchInputs.LaDeDa(), PreprocessKind.Npr);
-        _image = BenchInputs.Image(256, 256);
-        _map = new float[_network.MapSize(256) * _network.MapSize(256)];
-        _network.Run(_image.Pixels, 256, 256, _map);
+        Use(engine.WithMaxThreads(Threads).Prepare(BenchInputs.LaDeDa(), PreprocessKind.Npr));
     }
-
-    [Benchmark]
-    public double Image256() => _network.Run(_image.Pixels, 256, 256, _map).Mean;
 }

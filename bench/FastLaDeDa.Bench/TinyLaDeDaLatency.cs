@@ -1,24 +1,16 @@
 using BenchmarkDotNet.Attributes;
 using FastLaDeDa.Engines;
-using FastLaDeDa.Imaging;
-using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
 
 namespace FastLaDeDa.Bench;
 
 /// <summary>
-/// Tiny-LaDeDa on one already decoded 256×256 RGB image, single thread, batch 1: the whole
-/// network from the bytes (normalization, right_diag, convolutions, fc, both poolings) for each
-/// fused engine. The target (issue 3) is ≤ 0.36 ms for the widest engine; MemoryDiagnoser must
-/// show 0 B per image.
+/// Tiny-LaDeDa on one decoded 256×256 image (<see cref="ImageLatency"/>: normalization, right_diag,
+/// convolutions, fc, both poolings), single thread, for each fused engine. The target (issue 3) is
+/// ≤ 0.36 ms for the widest engine.
 /// </summary>
-[MemoryDiagnoser]
-public class TinyLaDeDaLatency
+public class TinyLaDeDaLatency : ImageLatency
 {
-    private IPatchNetwork _network = null!;
-    private Rgb24Image _image = null!;
-    private float[] _map = null!;
-
     [Params("tiny-scalar", "tiny-avx2", "tiny-avx512")]
     public string Engine { get; set; } = "";
 
@@ -26,11 +18,6 @@ public class TinyLaDeDaLatency
     public void Setup()
     {
         var engine = TinyLaDeDaEngines.ByName(Engine) ?? throw new InvalidOperationException("unknown engine " + Engine);
-        _network = engine.Prepare(BenchInputs.Model(), PreprocessKind.RightDiag);
-        _image = BenchInputs.Image(256, 256);
-        _map = new float[TinyLaDeDaModel.MapSize(256) * TinyLaDeDaModel.MapSize(256)];
+        Use(engine.Prepare(BenchInputs.Model(), PreprocessKind.RightDiag));
     }
-
-    [Benchmark]
-    public double Image256() => _network.Run(_image.Pixels, 256, 256, _map).Mean;
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using FastLaDeDa.Tests.Support;
 using FastLaDeDa.Weights;
 
 namespace FastLaDeDa.Fuzz;
@@ -145,21 +146,9 @@ public static class SeedCorpus
         png.Write(trailer);
     }
 
-    private static byte[] Bmp(int width, int height)
-    {
-        int row = (width * 3 + 3) & ~3;
-        var file = new byte[54 + row * height];
-        file[0] = (byte)'B'; file[1] = (byte)'M';
-        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(2), file.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(10), 54);
-        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(14), 40);
-        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(18), width);
-        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(22), height);
-        BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(26), 1);
-        BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(28), 24);
-        for (int i = 54; i < file.Length; i++) file[i] = (byte)(i * 13);
-        return file;
-    }
+    /// <summary>A 24-bit BMP with arbitrary pixels, written by the tests' <see cref="BmpWriter"/>.</summary>
+    private static byte[] Bmp(int width, int height) =>
+        BmpWriter.Encode(width, height, [.. Enumerable.Range(0, width * height * 3).Select(i => (byte)(i * 13))]);
 
     private static byte[] Tga(int width, int height)
     {

@@ -30,8 +30,8 @@ internal sealed class GpuAccelerator : IDisposable
         Accelerator = accelerator;
         GroupSide = groupSide;
         PoolThreads = poolThreads;
-        Conv = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<double>, ArrayView<float>, ArrayView<float>, ConvShape>(ConvKernel.Run);
-        Conv8 = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<double>, ArrayView<float>, ArrayView<float>, ConvShape>(ConvKernel.Run8);
+        Conv4 = LoadConv<ConvTile4>(accelerator);
+        Conv8 = LoadConv<ConvTile8>(accelerator);
         Preprocess = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PreprocessShape>(PreprocessKernel.Run);
         Fc = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<float>, int, int>(HeadKernels.Fc);
         Pool = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<double>, int>(HeadKernels.Pool);
@@ -50,14 +50,23 @@ internal sealed class GpuAccelerator : IDisposable
     /// <summary>Threads of a pooling group (a power of two).</summary>
     public int PoolThreads { get; }
 
-    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<double>, ArrayView<float>, ArrayView<float>, ConvShape> Conv { get; }
+    /// <summary>The convolution kernel with 4 × 4 outputs per thread (<see cref="ConvTile4"/>).</summary>
+    public ConvLauncher Conv4 { get; }
 
     public Action<Index1D, ArrayView<byte>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PreprocessShape> Preprocess { get; }
 
     public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<float>, int, int> Fc { get; }
 
-    /// <summary>The 8 × 8-per-thread convolution kernel (<see cref="ConvKernel.Run8"/>).</summary>
-    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<double>, ArrayView<float>, ArrayView<float>, ConvShape> Conv8 { get; }
+    /// <summary>The convolution kernel with 8 × 8 outputs per thread (<see cref="ConvTile8"/>).</summary>
+    public ConvLauncher Conv8 { get; }
+
+    /// <summary>A loaded <see cref="ConvKernel.Run{TTile}"/>: kernel size, stride and ReLU are specialized values (one compilation per combination).</summary>
+    internal delegate void ConvLauncher(KernelConfig config, ArrayView<float> input, ArrayView<float> weightsT, ArrayView<double> scale, ArrayView<double> shift,
+        ArrayView<float> residual, ArrayView<float> output, ConvShape shape, SpecializedValue<int> kernel, SpecializedValue<int> stride, SpecializedValue<int> relu);
+
+    private static ConvLauncher LoadConv<TTile>(Accelerator accelerator) where TTile : struct, IConvTile =>
+        new(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<double>, ArrayView<double>, ArrayView<float>, ArrayView<float>, ConvShape,
+            SpecializedValue<int>, SpecializedValue<int>, SpecializedValue<int>>(ConvKernel.Run<TTile>));
 
     public Action<KernelConfig, ArrayView<float>, ArrayView<double>, int> Pool { get; }
 
@@ -144,7 +153,8 @@ internal sealed class GpuAccelerator : IDisposable
         int tile = per * GroupSide;
         var grid = new Index2D((shape.M + tile - 1) / tile, (shape.OutChannels + tile - 1) / tile);
         var config = new KernelConfig(grid, new Index2D(GroupSide, GroupSide));
-        (per == 8 ? Conv8 : Conv)(config, input, weightsT, scale, shift, residual, output, shape);
+        (per == 8 ? Conv8 : Conv4)(config, input, weightsT, scale, shift, residual, output, shape,
+            SpecializedValue.New(shape.Kernel), SpecializedValue.New(shape.Stride), SpecializedValue.New(shape.Relu));
     }
 
     /// <summary>Launches the fc head over <paramref name="positions"/> map positions.</summary>

@@ -29,19 +29,17 @@ internal sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
     private readonly float _preScale;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _weights, _table, _taps, _fc, _none;
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _scale, _shift, _fcBias;
-    private readonly ConvSlot _stem;
-    private readonly List<BlockSlots> _blocks = [];
+    private readonly LaDeDaGraph _graph;
+    private readonly ConvSlot[] _slots;
     private readonly List<Workspace> _workspaces = [];
     private readonly object _gate = new();
     private readonly Action<LaDeDaGpuNetwork>? _disposedCallback;
     private bool _disposed;
 
-    /// <summary>Where one convolution's weights and BatchNorm live in the device buffers.</summary>
-    private sealed record ConvSlot(string Name, LaDeDaConv Conv, int WeightOffset, int ChannelOffset);
+    /// <summary>Where one node's weights and BatchNorm live in the device buffers.</summary>
+    private sealed record ConvSlot(LaDeDaNode Node, LaDeDaConv Conv, int WeightOffset, int ChannelOffset);
 
-    private sealed record BlockSlots(LaDeDaBottleneck Block, ConvSlot Conv1, ConvSlot Conv2, ConvSlot Conv3, ConvSlot? Downsample);
-
-    /// <summary>One convolution of a run: shape and buffers (0–3: activation buffers; −1: no residual).</summary>
+    /// <summary>One convolution of a run: shape and buffers (indices into the activation buffers; −1: no residual).</summary>
     private sealed record ConvStep(ConvSlot Slot, ConvShape Shape, int Input, int Output, int Residual);
 
     internal LaDeDaGpuNetwork(GpuAccelerator gpu, string engineName, LaDeDaModel model, PreprocessKind preprocess, Action<LaDeDaGpuNetwork>? disposed = null)
@@ -53,20 +51,18 @@ internal sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
         Preprocess = preprocess;
         (_mode, _preScale, float[] taps) = PreprocessKernel.Describe(preprocess);
 
-        // Lay every convolution out in one weight buffer (K × N each) and one scale/shift pair:
-        // slots first (offsets are running sums), then one array of each, filled in place.
+        // Lay every node's convolution out in one weight buffer (K × N each) and one scale/shift
+        // pair: slots first (offsets are running sums), then one array of each, filled in place.
+        _graph = model.Spec.FusedGraph;
+        _slots = new ConvSlot[_graph.Nodes.Count];
         int weightCount = 0, channelCount = 0;
-        ConvSlot Add(string name, LaDeDaConv conv)
+        foreach (var node in _graph.Nodes)
         {
-            var slot = new ConvSlot(name, conv, weightCount, channelCount);
+            var conv = model.Conv(node);
+            _slots[node.Index] = new ConvSlot(node, conv, weightCount, channelCount);
             weightCount += conv.Weights.Length;
             channelCount += conv.OutChannels;
-            return slot;
         }
-        _stem = Add("stem (conv1·conv2 fused)", model.FusedStem);
-        foreach (var block in model.Blocks)
-            _blocks.Add(new BlockSlots(block, Add(block.Name + ".conv1", block.Conv1), Add(block.Name + ".conv2", block.Conv2),
-                Add(block.Name + ".conv3", block.Conv3), block.Downsample is { } d ? Add(block.Name + ".downsample", d) : null));
 
         var allocated = new List<IDisposable>();
         long bytes = weightCount * 4L + channelCount * 16L + (256 * 3 + 9 + LaDeDaSpec.FeatureChannels + 1) * 4L + 8;
@@ -76,7 +72,7 @@ internal sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
             var weights = new float[weightCount];
             var scale = new double[channelCount];
             var shift = new double[channelCount];
-            foreach (var slot in Slots())
+            foreach (var slot in _slots)
             {
                 var conv = slot.Conv;
                 int n = conv.OutChannels;
@@ -98,19 +94,6 @@ internal sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
             foreach (var buffer in allocated) buffer.Dispose();
             if (IsOutOfMemory(e)) throw OutOfMemory("the LaDeDa weights", bytes, e);
             throw;
-        }
-    }
-
-    /// <summary>Every convolution slot, stem first.</summary>
-    private IEnumerable<ConvSlot> Slots()
-    {
-        yield return _stem;
-        foreach (var b in _blocks)
-        {
-            yield return b.Conv1;
-            yield return b.Conv2;
-            yield return b.Conv3;
-            if (b.Downsample is { } d) yield return d;
         }
     }
 
@@ -247,7 +230,7 @@ internal sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
                 step.Residual < 0 ? _none.View : ws.Activations[step.Residual].View,
                 ws.Activations[step.Output].View,
                 step.Shape);
-            End(slot.Name, step.Shape.MultiplyAdds, mark);
+            End(slot.Node.Name, step.Shape.MultiplyAdds, mark);
         }
         int positions = ws.Batch * ws.MapHeight * ws.MapWidth;
         mark = Begin();
@@ -268,45 +251,38 @@ internal sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
     }
 
     /// <summary>The launches and buffer sizes for one (width, height, batch).</summary>
-    private sealed record RunPlan(List<ConvStep> Steps, long ActivationLength, int Features, long Bytes);
+    private sealed record RunPlan(List<ConvStep> Steps, long ActivationLength, int Buffers, int Features, long Bytes);
 
+    /// <summary>
+    /// The graph's nodes as launches on <paramref name="batch"/> images of <paramref name="width"/> ×
+    /// <paramref name="height"/>: every value gets an activation buffer that holds no value still to
+    /// be read (a node never writes a buffer it reads), so a bottleneck needs four.
+    /// </summary>
     private RunPlan Plan(int width, int height, int batch)
     {
-        var steps = new List<ConvStep>();
+        var nodes = _graph.Nodes;
+        int[] hs = _graph.Sizes(height), ws = _graph.Sizes(width);
+        var buffer = new int[nodes.Count + 1];
+        int buffers = 1;
         long largest = 3L * batch * height * width;
-        var stem = ConvShape.For(_stem.Conv, batch, height, width, relu: true);
-        steps.Add(new ConvStep(_stem, stem, 0, 1, -1));
-        largest = Math.Max(largest, stem.OutputLength);
-        int x = 1, h = stem.OutHeight, w = stem.OutWidth;
-        foreach (var b in _blocks)
+        var steps = new List<ConvStep>();
+        foreach (var node in nodes)
         {
-            // Four buffers: x (block input), t1, t2 and the downsampled residual; the block output reuses t1.
-            int[] free = [.. Enumerable.Range(0, 4).Where(i => i != x)];
-            int t1 = free[0], t2 = free[1], residual = x;
-            var c1 = ConvShape.For(b.Conv1.Conv, batch, h, w, relu: true);
-            var c2 = ConvShape.For(b.Conv2.Conv, batch, h, w, relu: true);
-            var c3 = ConvShape.For(b.Conv3.Conv, batch, c2.OutHeight, c2.OutWidth, relu: true);
-            int resH = h, resW = w;
-            if (b.Downsample is { } ds)
-            {
-                residual = free[2];
-                var d = ConvShape.For(ds.Conv, batch, h, w, relu: false);
-                steps.Add(new ConvStep(ds, d, x, residual, -1));
-                (resH, resW) = (d.OutHeight, d.OutWidth);
-                largest = Math.Max(largest, d.OutputLength);
-            }
-            steps.Add(new ConvStep(b.Conv1, c1, x, t1, -1));
-            steps.Add(new ConvStep(b.Conv2, c2, t1, t2, -1));
-            steps.Add(new ConvStep(b.Conv3, c3.WithResidual(resH, resW), t2, t1, residual));
-            largest = Math.Max(largest, Math.Max(c1.OutputLength, Math.Max(c2.OutputLength, c3.OutputLength)));
-            (x, h, w) = (t1, c3.OutHeight, c3.OutWidth);
+            int free = 0;
+            while (Enumerable.Range(0, node.Output).Any(v => buffer[v] == free && _graph.Consumers(v).Any(c => c.Index >= node.Index))) free++;
+            buffer[node.Output] = free;
+            buffers = Math.Max(buffers, free + 1);
+            var shape = ConvShape.For(_slots[node.Index].Conv, batch, hs[node.Input], ws[node.Input], node.Relu);
+            if (node.Residual >= 0) shape = shape.WithResidual(hs[node.Residual], ws[node.Residual]);
+            steps.Add(new ConvStep(_slots[node.Index], shape, buffer[node.Input], free, node.Residual < 0 ? -1 : buffer[node.Residual]));
+            largest = Math.Max(largest, shape.OutputLength);
         }
-        long cells = (long)batch * h * w;
-        long bytes = largest * 4 * 4 + (long)batch * height * width * 3 + cells * 4 + batch * 16L;
+        long cells = (long)batch * hs[_graph.Output] * ws[_graph.Output];
+        long bytes = largest * 4 * buffers + (long)batch * height * width * 3 + cells * 4 + batch * 16L;
         if (largest > int.MaxValue)
             throw new GpuOutOfMemoryException($"a batch of {batch} images of {width}x{height} needs activation tensors of {largest:N0} floats, over the kernels' 32-bit indexing limit of {int.MaxValue:N0}: use a smaller batch",
                 bytes, _gpu.Accelerator.MemorySize);
-        return new RunPlan(steps, largest, x, bytes);
+        return new RunPlan(steps, largest, buffers, buffer[_graph.Output], bytes);
     }
 
     private Workspace WorkspaceFor(int width, int height, int batch)
@@ -329,7 +305,7 @@ internal sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
             _workspaces.RemoveAt(_workspaces.Count - 1);
         }
         CheckFits(plan.Bytes, what);
-        var ws = new Workspace(width, height, batch, MapSize(height), MapSize(width), plan.Steps, plan.Features);
+        var ws = new Workspace(width, height, batch, MapSize(height), MapSize(width), plan.Steps, plan.Buffers, plan.Features);
         try
         {
             ws.Allocate(_gpu.Accelerator, plan.ActivationLength);
@@ -358,9 +334,10 @@ internal sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
         new($"out of GPU memory: {what} need {bytes / (1024.0 * 1024):N1} MiB on {_gpu.Accelerator.Name} ({_gpu.Accelerator.MemorySize / (1024.0 * 1024):N0} MiB); use a smaller batch or input, or the CPU engine",
             bytes, _gpu.Accelerator.MemorySize, inner);
 
+    /// <summary>Whether <paramref name="e"/> (or an exception inside it) is the host or CUDA running out of memory: by CUDA's error code (ILGPU keeps the <c>CudaError</c> name in <c>Error</c>), not its message.</summary>
     internal static bool IsOutOfMemory(Exception e) =>
         e is OutOfMemoryException
-        || (e is ILGPU.Runtime.Cuda.CudaException && e.Message.Contains("OUT_OF_MEMORY", StringComparison.OrdinalIgnoreCase))
+        || e is ILGPU.Runtime.Cuda.CudaException { Error: nameof(ILGPU.Runtime.Cuda.CudaError.CUDA_ERROR_OUT_OF_MEMORY) }
         || (e.InnerException is { } inner && IsOutOfMemory(inner));
 
     private MemoryBuffer1D<T, Stride1D.Dense> Upload<T>(T[] data, List<IDisposable> allocated) where T : unmanaged
@@ -387,7 +364,7 @@ internal sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
     }
 
     /// <summary>The device buffers and launch plan of one (width, height, batch).</summary>
-    private sealed class Workspace(int width, int height, int batch, int mapHeight, int mapWidth, List<ConvStep> steps, int features) : IDisposable
+    private sealed class Workspace(int width, int height, int batch, int mapHeight, int mapWidth, List<ConvStep> steps, int buffers, int features) : IDisposable
     {
         public int Width { get; } = width;
         public int Height { get; } = height;
@@ -397,7 +374,7 @@ internal sealed class LaDeDaGpuNetwork : IPatchNetwork, IDisposable
         public List<ConvStep> Steps { get; } = steps;
         public int Features { get; } = features;
         public MemoryBuffer1D<byte, Stride1D.Dense> Rgb { get; private set; } = null!;
-        public MemoryBuffer1D<float, Stride1D.Dense>[] Activations { get; } = new MemoryBuffer1D<float, Stride1D.Dense>[4];
+        public MemoryBuffer1D<float, Stride1D.Dense>[] Activations { get; } = new MemoryBuffer1D<float, Stride1D.Dense>[buffers];
         public MemoryBuffer1D<float, Stride1D.Dense> Logits { get; private set; } = null!;
         public MemoryBuffer1D<double, Stride1D.Dense> Pooled { get; private set; } = null!;
 

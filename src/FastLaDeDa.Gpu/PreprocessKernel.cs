@@ -85,8 +85,8 @@ internal static class PreprocessKernel
     public static (PreprocessMode Mode, float Scale, float[] Taps) Describe(PreprocessKind kind) => kind switch
     {
         PreprocessKind.Raw => (PreprocessMode.Raw, 1f, new float[9]),
-        PreprocessKind.Npr => (PreprocessMode.Npr, 1f, new float[9]),
-        PreprocessKind.NprTwoThirds => (PreprocessMode.Npr, 2f / 3f, new float[9]),
+        // The library's own definition of each NPR variant's scale (1 or 2/3).
+        PreprocessKind.Npr or PreprocessKind.NprTwoThirds => (PreprocessMode.Npr, NprFilter.Scale(kind), new float[9]),
         _ when GradientKernels.IsGradient(kind) => (PreprocessMode.Gradient, 1f, GradientKernels.Taps(kind).ToArray()),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown preprocessing"),
     };

@@ -55,10 +55,11 @@ public class LaDeDaGpuEngineTests(CpuAccelerators cpu, ITestOutputHelper output)
 
         var timings = network.Profile(rgb, 1, width, height);
         // preprocessing, the fused stem, 3 convs per bottleneck (+ the projection of each layer's first block), fc, pooling
-        int convs = 1 + model.Blocks.Sum(b => b.Downsample is null ? 3 : 4);
+        int convs = 1 + 3 * (3 + 4 + 6 + 3) + 4;
         Assert.Equal(convs + 3, timings.Count);
         Assert.Equal("preprocess", timings[0].Name);
-        Assert.Equal("stem (conv1·conv2 fused)", timings[1].Name);
+        Assert.Equal("stem", timings[1].Name);
+        Assert.Equal(model.Spec.FusedGraph.Nodes.Select(n => n.Name), timings.Skip(1).Take(convs).Select(t => t.Name));
         Assert.Equal(["fc", "pool"], timings.Skip(timings.Count - 2).Select(t => t.Name));
         Assert.All(timings, t => Assert.True(t.Milliseconds >= 0, t.Name));
         Assert.Equal(model.MultiplyAdds(height, width, fusedStem: true), timings.Sum(t => t.MultiplyAdds));
@@ -111,6 +112,43 @@ public class LaDeDaGpuEngineTests(CpuAccelerators cpu, ITestOutputHelper output)
         Assert.Contains("smaller batch", error.Message);
         Assert.IsAssignableFrom<FastLaDeDaException>(error);
         Assert.True(network.WorkspaceBytes(256, 256, 1) > 4L * 64 * 254 * 254);
+    }
+
+    [Fact]
+    public void Out_of_memory_is_recognised_by_cuda_s_error_code_not_by_a_message()
+    {
+        var outOfMemory = Failed(ILGPU.Runtime.Cuda.CudaError.CUDA_ERROR_OUT_OF_MEMORY);
+        Assert.True(LaDeDaGpuNetwork.IsOutOfMemory(outOfMemory));
+        Assert.True(LaDeDaGpuNetwork.IsOutOfMemory(new InvalidOperationException("launch failed", outOfMemory)));
+        Assert.True(LaDeDaGpuNetwork.IsOutOfMemory(new OutOfMemoryException()));
+        Assert.False(LaDeDaGpuNetwork.IsOutOfMemory(Failed(ILGPU.Runtime.Cuda.CudaError.CUDA_ERROR_INVALID_VALUE)));
+        // A message that merely mentions it is not the error.
+        Assert.False(LaDeDaGpuNetwork.IsOutOfMemory(new ILGPU.Runtime.Cuda.CudaException("CUDA_ERROR_OUT_OF_MEMORY mentioned in a log line")));
+    }
+
+    /// <summary>
+    /// The exception ILGPU throws for <paramref name="error"/>. ILGPU builds it only through the driver
+    /// (the message is the driver's text), so without one it is made with just its code, as ILGPU
+    /// stores it (<c>Error</c> = the code's name).
+    /// </summary>
+    private static ILGPU.Runtime.Cuda.CudaException Failed(ILGPU.Runtime.Cuda.CudaError error)
+    {
+        try
+        {
+            ILGPU.Runtime.Cuda.CudaException.ThrowIfFailed(error);
+        }
+        catch (ILGPU.Runtime.Cuda.CudaException e)
+        {
+            return e;
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or NotSupportedException)
+        {
+            var synthetic = (ILGPU.Runtime.Cuda.CudaException)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof(ILGPU.Runtime.Cuda.CudaException));
+            typeof(ILGPU.Runtime.Cuda.CudaException).GetField("<Error>k__BackingField", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
+                .SetValue(synthetic, error.ToString());
+            return synthetic;
+        }
+        throw new InvalidOperationException($"{error} did not throw");
     }
 
     [SkippableFact]

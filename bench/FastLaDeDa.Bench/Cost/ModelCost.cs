@@ -14,50 +14,74 @@ internal static class ModelCost
     /// <summary>The <see cref="LayerCost.Layer"/> of Tiny's gradient-filter row, which the report leaves out of the other engines' as-written totals.</summary>
     public const string TinyFilterLayer = "right_diag (3×3 depthwise)";
 
+    /// <summary>
+    /// Tiny-LaDeDa's rows from its graph (<see cref="TinyLaDeDaModel.Graph"/>): the gradient filter,
+    /// each convolution (the stem's conv1 executed inside conv2), each BatchNorm, the fc head.
+    /// </summary>
     public static IReadOnlyList<LayerCost> Tiny(int size = 256)
     {
-        int s1 = size - 2, s2 = TinyLaDeDaModel.MapSize(size);
-        long Bn(int c, int s) => 4L * c * s * s;
-        return
-        [
-            new(TinyFilterLayer, $"3×{size}×{size}", 6L * 3 * size * size, 6L * 3 * size * size, 0, 0),
-            new("conv1 1×1 3→8", $"8×{size}×{size}", 8L * 3 * size * size, 0, 24, 8L * 3 * size * size),
-            new("conv2 3×3 8→8 (+conv1 fused: 3→8)", $"8×{s1}×{s1}", 8L * 8 * 9 * s1 * s1, 8L * 3 * 9 * s1 * s1, 576, 8L * 8 * 9 * s1 * s1),
-            new("bn1", $"8×{s1}×{s1}", 0, 0, 16, Bn(8, s1)),
-            new("layer1.0.conv1 1×1 8→8", $"8×{s1}×{s1}", 64L * s1 * s1, 64L * s1 * s1, 64, 64L * s1 * s1),
-            new("layer1.0.bn1", $"8×{s1}×{s1}", 0, 0, 16, Bn(8, s1)),
-            new("layer1.0.conv2 3×3/2 8→8", $"8×{s2}×{s2}", 576L * s2 * s2, 576L * s2 * s2, 576, 576L * s2 * s2),
-            new("layer1.0.bn2", $"8×{s2}×{s2}", 0, 0, 16, Bn(8, s2)),
-            new("fc 8→1", $"1×{s2}×{s2}", 8L * s2 * s2, 8L * s2 * s2, 9, 8L * s2 * s2 + (long)s2 * s2),
-        ];
-    }
-
-    public static IReadOnlyList<LayerCost> LaDeDa(LaDeDaModel model, int size = 256)
-    {
-        var rows = new List<LayerCost>();
-        long Params(LaDeDaConv c) => (long)c.OutChannels * c.InChannels * c.Kernel * c.Kernel;
-        long Bn(int c, int h) => 4L * c * h * h;
-        int s = size - 2;
-        rows.Add(new("conv1 1×1 3→64", $"64×{size}×{size}", model.StemConv1.MultiplyAdds(size, size), 0, Params(model.StemConv1), model.StemConv1.MultiplyAdds(size, size)));
-        long stem = model.StemConv2.MultiplyAdds(s, s);
-        rows.Add(new("conv2 3×3 64→64 (+conv1 fused: 3→64) + bn1", $"64×{s}×{s}", stem, model.FusedStem.MultiplyAdds(s, s), Params(model.StemConv2) + 128, stem + Bn(64, s)));
-        foreach (var block in model.Blocks)
+        var graph = TinyLaDeDaModel.Graph;
+        int[] sizes = graph.Sizes(size);
+        var stem = graph.Nodes.Where(n => n.Block is null).ToList();
+        var rows = new List<LayerCost> { new(TinyFilterLayer, $"3×{size}×{size}", 6L * 3 * size * size, 6L * 3 * size * size, 0, 0) };
+        foreach (var n in graph.Nodes)
         {
-            int o = block.OutputSize(s);
-            long macs = block.Conv1.MultiplyAdds(s, s) + block.Conv2.MultiplyAdds(o, o) + block.Conv3.MultiplyAdds(o, o);
-            long bn = Bn(block.Conv1.OutChannels, s) + Bn(block.Conv2.OutChannels, o) + Bn(block.Conv3.OutChannels, o);
-            long parameters = Params(block.Conv1) + Params(block.Conv2) + Params(block.Conv3) + 2L * (block.Conv1.OutChannels + block.Conv2.OutChannels + block.Conv3.OutChannels);
-            if (block.Downsample is { } d)
-            {
-                int r = block.ResidualSize(s);
-                macs += d.MultiplyAdds(r, r);
-                bn += Bn(d.OutChannels, r);
-                parameters += Params(d) + 2L * d.OutChannels;
-            }
-            rows.Add(new($"{block.Name} (k{block.Conv2.Kernel}/s{block.Conv2.Stride})", $"{block.Conv3.OutChannels}×{o}×{o}", macs, macs, parameters, macs + bn));
-            s = o;
+            int s = sizes[n.Output];
+            long macs = n.MultiplyAdds(s, s);
+            // The engines run the stem as one k×k conv on the input channels: its work is counted on the last stem row.
+            long executed = n == stem[^1] ? (long)n.OutChannels * stem[0].InChannels * n.Kernel * n.Kernel * s * s : stem.Contains(n) ? 0 : macs;
+            rows.Add(new(ConvLabel(n, stem), Shape(n.OutChannels, s), macs, executed, Weights(n), macs));
+            if (n.BatchNorm is { } bn) rows.Add(new(bn, Shape(n.OutChannels, s), 0, 0, 2L * n.OutChannels, 4L * n.OutChannels * s * s));
         }
-        rows.Add(new("fc 2048→1", $"1×{s}×{s}", 2048L * s * s, 2048L * s * s, 2049, 2048L * s * s + (long)s * s));
+        rows.Add(Fc(graph.FeatureChannels, sizes[graph.Output]));
         return rows;
     }
+
+    /// <summary>
+    /// LaDeDa's rows from its graph (<see cref="LaDeDaSpec.Graph"/>): the stem's two convolutions (the
+    /// executed count from <see cref="LaDeDaSpec.FusedGraph"/>'s fused stem), one row per bottleneck
+    /// (its nodes summed), the fc head.
+    /// </summary>
+    public static IReadOnlyList<LayerCost> LaDeDa(LaDeDaSpec spec, int size = 256)
+    {
+        var graph = spec.Graph;
+        int[] sizes = graph.Sizes(size);
+        int[] fusedSizes = spec.FusedGraph.Sizes(size);
+        long Macs(LaDeDaNode n, int[] at) => n.MultiplyAdds(at[n.Output], at[n.Output]);
+        long Params(LaDeDaNode n) => Weights(n) + (n.BatchNorm is null ? 0 : 2L * n.OutChannels);
+        long Bn(LaDeDaNode n) => n.BatchNorm is null ? 0 : 4L * n.OutChannels * sizes[n.Output] * sizes[n.Output];
+        string NodeShape(LaDeDaNode n) => Shape(n.OutChannels, sizes[n.Output]);
+
+        var rows = new List<LayerCost>();
+        var stem = graph.Nodes.Where(n => n.Block is null).ToList();
+        var fusedStem = spec.FusedGraph.Nodes.Single(n => n.Block is null);
+        foreach (var n in stem)
+        {
+            // The engines run the stem as one fused node: its work is counted on the last stem row.
+            long executed = n == stem[^1] ? Macs(fusedStem, fusedSizes) : 0;
+            string label = ConvLabel(n, stem) + (n.BatchNorm is { } bn ? $" + {bn}" : "");
+            rows.Add(new(label, NodeShape(n), Macs(n, sizes), executed, Params(n), Macs(n, sizes) + Bn(n)));
+        }
+        foreach (var block in graph.Nodes.Where(n => n.Block is not null).GroupBy(n => n.Block!))
+        {
+            long macs = block.Sum(n => Macs(n, sizes));
+            rows.Add(new($"{block.Key} (k{block.Max(n => n.Kernel)}/s{block.Max(n => n.Stride)})", NodeShape(block.Last()), macs, macs,
+                block.Sum(Params), macs + block.Sum(Bn)));
+        }
+        rows.Add(Fc(graph.FeatureChannels, sizes[graph.Output]));
+        return rows;
+    }
+
+    /// <summary>e.g. <c>layer1.0.conv2 3×3/2 8→8</c>; the stem's last convolution says that its first is fused into it.</summary>
+    private static string ConvLabel(LaDeDaNode n, List<LaDeDaNode> stem) =>
+        $"{n.Name} {n.Kernel}×{n.Kernel}{(n.Stride > 1 ? $"/{n.Stride}" : "")} {n.InChannels}→{n.OutChannels}"
+        + (n == stem[^1] && stem.Count > 1 ? $" (+{stem[0].Name} fused: {stem[0].InChannels}→{n.OutChannels})" : "");
+
+    private static long Weights(LaDeDaNode n) => (long)n.OutChannels * n.InChannels * n.Kernel * n.Kernel;
+
+    private static string Shape(int channels, int size) => $"{channels}×{size}×{size}";
+
+    /// <summary>The head: fc c→1 at every map position (thop adds its bias per position).</summary>
+    private static LayerCost Fc(int c, int map) =>
+        new($"fc {c}→1", $"1×{map}×{map}", (long)c * map * map, (long)c * map * map, c + 1, (long)c * map * map + (long)map * map);
 }

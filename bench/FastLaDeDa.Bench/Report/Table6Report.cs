@@ -78,7 +78,7 @@ public static class Table6Report
         // LaDeDa: random weights with realistic BatchNorm statistics (no trained LaDeDa is needed to time it).
         StateDict ladedaDict = RandomLaDeDa.StateDict(42);
         var ladeda = LaDeDaModel.FromStateDict(ladedaDict);
-        var ladedaCost = ModelCost.LaDeDa(ladeda);
+        var ladedaCost = ModelCost.LaDeDa(ladeda.Spec);
         float[]? ladedaReference = null;
         int ladedaRuns = quick ? 3 : 10;
         byte[] ladedaOnnx = OnnxExporter.Export(ladeda, PreprocessKind.Npr);

@@ -13,15 +13,12 @@ namespace FastLaDeDa.Models;
 internal sealed class LaDeDaModel
 {
     private readonly float[] _fc;
+    private readonly Dictionary<string, LaDeDaConv> _convs;
 
-    private LaDeDaModel(LaDeDaSpec spec, LaDeDaConv stemConv1, LaDeDaConv stemConv2, LaDeDaConv fusedStem,
-                        IReadOnlyList<IReadOnlyList<LaDeDaBottleneck>> layers, float[] fc, double fcBias)
+    private LaDeDaModel(LaDeDaSpec spec, Dictionary<string, LaDeDaConv> convs, float[] fc, double fcBias)
     {
         Spec = spec;
-        StemConv1 = stemConv1;
-        StemConv2 = stemConv2;
-        FusedStem = fusedStem;
-        Layers = layers;
+        _convs = convs;
         _fc = fc;
         FcBias = fcBias;
     }
@@ -29,20 +26,17 @@ internal sealed class LaDeDaModel
     /// <summary>The architecture.</summary>
     public LaDeDaSpec Spec { get; }
 
+    /// <summary>The convolution (weights, BatchNorm scale and shift) of <paramref name="node"/>, a node of <see cref="LaDeDaSpec.Graph"/> or <see cref="LaDeDaSpec.FusedGraph"/>.</summary>
+    public LaDeDaConv Conv(LaDeDaNode node) => _convs[node.Name];
+
     /// <summary>The stem's conv1 as written (1×1, 3→64, no BatchNorm: scale 1, shift 0).</summary>
-    public LaDeDaConv StemConv1 { get; }
+    public LaDeDaConv StemConv1 => Conv(Spec.Graph.Nodes[0]);
 
     /// <summary>The stem's conv2 as written (3×3, 64→64) with bn1.</summary>
-    public LaDeDaConv StemConv2 { get; }
+    public LaDeDaConv StemConv2 => Conv(Spec.Graph.Nodes[1]);
 
     /// <summary>conv1 fused into conv2: 3×3, 3→64, with bn1; followed by ReLU.</summary>
-    public LaDeDaConv FusedStem { get; }
-
-    /// <summary>layer1..layer4, their bottlenecks in order.</summary>
-    public IReadOnlyList<IReadOnlyList<LaDeDaBottleneck>> Layers { get; }
-
-    /// <summary>All bottlenecks in execution order.</summary>
-    public IEnumerable<LaDeDaBottleneck> Blocks => Layers.SelectMany(l => l);
+    public LaDeDaConv FusedStem => Conv(Spec.FusedGraph.Nodes[0]);
 
     /// <summary>fc weights (2048).</summary>
     public ReadOnlySpan<float> Fc => _fc;
@@ -65,34 +59,16 @@ internal sealed class LaDeDaModel
         float[] T(string name) => dict.Tensors[name].ToFloat32();
         (double[], double[]) Bn(string bn) =>
             BatchNormFolding.ScaleAndShift(T(bn + ".weight"), T(bn + ".bias"), T(bn + ".running_mean"), T(bn + ".running_var"));
-        LaDeDaConv Conv(string weight, string? bn, int stride)
-        {
-            var shape = dict.Tensors[weight].Shape;
-            int outChannels = shape[0];
-            var (scale, shift) = bn is null ? (Enumerable.Repeat(1.0, outChannels).ToArray(), new double[outChannels]) : Bn(bn);
-            return new LaDeDaConv(outChannels, shape[1], shape[2], stride, T(weight), scale, shift);
-        }
 
-        var stemConv1 = Conv("conv1.weight", null, 1);
-        var stemConv2 = Conv("conv2.weight", "bn1", 1);
-        var layers = new List<IReadOnlyList<LaDeDaBottleneck>>();
-        for (int layer = 1; layer <= LaDeDaSpec.Stages.Count; layer++)
+        var convs = new Dictionary<string, LaDeDaConv>(StringComparer.Ordinal);
+        foreach (var node in spec.Graph.Nodes)
         {
-            var stage = LaDeDaSpec.Stages[layer - 1];
-            var blocks = new List<LaDeDaBottleneck>();
-            for (int b = 0; b < stage.Blocks; b++)
-            {
-                string p = $"layer{layer}.{b}";
-                int stride = b == 0 ? stage.Stride : 1;
-                blocks.Add(new LaDeDaBottleneck(p,
-                    Conv($"{p}.conv1.weight", $"{p}.bn1", 1),
-                    Conv($"{p}.conv2.weight", $"{p}.bn2", stride),
-                    Conv($"{p}.conv3.weight", $"{p}.bn3", 1),
-                    b == 0 ? Conv($"{p}.downsample.0.weight", $"{p}.downsample.1", stride) : null));
-            }
-            layers.Add(blocks);
+            var (scale, shift) = node.BatchNorm is { } bn ? Bn(bn) : (Enumerable.Repeat(1.0, node.OutChannels).ToArray(), new double[node.OutChannels]);
+            convs.Add(node.Name, new LaDeDaConv(node.OutChannels, node.InChannels, node.Kernel, node.Stride, T(node.Weight), scale, shift));
         }
-        return new LaDeDaModel(spec, stemConv1, stemConv2, FuseStem(stemConv1, stemConv2), layers, T("fc.weight"), T("fc.bias")[0]);
+        var (conv1, conv2) = (convs[spec.Graph.Nodes[0].Name], convs[spec.Graph.Nodes[1].Name]);
+        convs.Add(LaDeDaGraph.FusedStemName, FuseStem(conv1, conv2));
+        return new LaDeDaModel(spec, convs, T(LaDeDaGraph.FcWeight), T(LaDeDaGraph.FcBias)[0]);
     }
 
     /// <summary>fused[o, c, k] = Σ_i conv2[o, i, k] · conv1[i, c], in double.</summary>
@@ -117,17 +93,9 @@ internal sealed class LaDeDaModel
     /// </summary>
     public long MultiplyAdds(int height, int width, bool fusedStem)
     {
-        long total = 0;
-        if (fusedStem) total += FusedStem.MultiplyAdds(height - 2, width - 2);
-        else total += StemConv1.MultiplyAdds(height, width) + StemConv2.MultiplyAdds(height - 2, width - 2);
-        int h = height - 2, w = width - 2;
-        foreach (var block in Blocks)
-        {
-            int h2 = block.OutputSize(h), w2 = block.OutputSize(w);
-            total += block.Conv1.MultiplyAdds(h, w) + block.Conv2.MultiplyAdds(h2, w2) + block.Conv3.MultiplyAdds(h2, w2);
-            if (block.Downsample is { } d) total += d.MultiplyAdds(block.ResidualSize(h), block.ResidualSize(w));
-            (h, w) = (h2, w2);
-        }
-        return total + (long)h * w * LaDeDaSpec.FeatureChannels;
+        var graph = fusedStem ? Spec.FusedGraph : Spec.Graph;
+        int[] h = graph.Sizes(height), w = graph.Sizes(width);
+        long total = graph.Nodes.Sum(n => n.MultiplyAdds(h[n.Output], w[n.Output]));
+        return total + (long)h[graph.Output] * w[graph.Output] * graph.FeatureChannels;
     }
 }

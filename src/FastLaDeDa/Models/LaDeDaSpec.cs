@@ -55,6 +55,8 @@ internal sealed class LaDeDaSpec
         ReceptiveField = receptiveField;
         // Block 0 of the first n stages has a 3×3 conv2: each one widens the field by 2 × the stride before it.
         Block0KernelThreeStages = Array.IndexOf([.. ReceptiveFields], receptiveField) + 1;
+        Graph = LaDeDaGraph.Build(this, fusedStem: false);
+        FusedGraph = LaDeDaGraph.Build(this, fusedStem: true);
         Tensors = BuildTensors();
         ParameterCount = Tensors.Where(t => IsLearnable(t.Name)).Sum(t => t.Shape.Aggregate(1L, (a, b) => a * b));
     }
@@ -71,6 +73,12 @@ internal sealed class LaDeDaSpec
     /// <summary>How many stages (from layer1 on) have a 3×3 conv2 in block 0: 1 for LaDeDa5 … 4 for LaDeDa33.</summary>
     public int Block0KernelThreeStages { get; }
 
+    /// <summary>The network as written (stem conv1 then conv2): what the reference engine, the ONNX exporter and the trainer lower.</summary>
+    public LaDeDaGraph Graph { get; }
+
+    /// <summary>The network with the stem's conv1 fused into conv2: what the CPU and GPU engines run.</summary>
+    public LaDeDaGraph FusedGraph { get; }
+
     /// <summary>Every tensor of the PyTorch state dict, in PyTorch's order (<c>num_batches_tracked</c> optional).</summary>
     public IReadOnlyList<TensorSpec> Tensors { get; }
 
@@ -81,16 +89,7 @@ internal sealed class LaDeDaSpec
     public int Conv2Kernel(int layer, int block) => block == 0 && layer <= Block0KernelThreeStages ? 3 : 1;
 
     /// <summary>Patch-map size along one axis for an input of <paramref name="inputSize"/> pixels (0 when too small): 31 for 256, 27 for 224 (LaDeDa9).</summary>
-    public int MapSize(int inputSize)
-    {
-        int size = inputSize - 2; // stem 3×3
-        for (int layer = 1; layer <= Stages.Count && size > 0; layer++)
-        {
-            int k = Conv2Kernel(layer, 0);
-            size = size < k ? 0 : (size - k) / Stages[layer - 1].Stride + 1;
-        }
-        return Math.Max(size, 0);
-    }
+    public int MapSize(int inputSize) => Graph.MapSize(inputSize);
 
     /// <summary>True for names of learnable tensors (not BatchNorm running statistics or counters).</summary>
     public static bool IsLearnable(string name) =>
@@ -118,38 +117,21 @@ internal sealed class LaDeDaSpec
         return threes is >= 1 and <= 4 ? ReceptiveFields[threes - 1] : DefaultReceptiveField;
     }
 
+    /// <summary>
+    /// The state dict of <see cref="Graph"/>: each node's weight and BatchNorm, in PyTorch's order —
+    /// modules as declared (stem conv1, conv2, bn1; a bottleneck's conv1, bn1, conv2, bn2, conv3, bn3,
+    /// downsample), which within a block is the ordinal order of the nodes' local names — then fc.
+    /// </summary>
     private List<TensorSpec> BuildTensors()
     {
-        var specs = new List<TensorSpec>
+        var specs = new List<TensorSpec>();
+        foreach (var node in Graph.Nodes.GroupBy(n => n.Block).SelectMany(g => g.OrderBy(n => n.LocalName, StringComparer.Ordinal)))
         {
-            new("conv1.weight", [StemChannels, 3, 1, 1]),
-            new("conv2.weight", [StemChannels, StemChannels, 3, 3]),
-        };
-        AddBatchNorm(specs, "bn1", StemChannels);
-        int inChannels = StemChannels;
-        for (int layer = 1; layer <= Stages.Count; layer++)
-        {
-            LaDeDaStage stage = Stages[layer - 1];
-            for (int block = 0; block < stage.Blocks; block++)
-            {
-                string p = $"layer{layer}.{block}.";
-                int k = Conv2Kernel(layer, block);
-                specs.Add(new(p + "conv1.weight", [stage.Width, inChannels, 1, 1]));
-                AddBatchNorm(specs, p + "bn1", stage.Width);
-                specs.Add(new(p + "conv2.weight", [stage.Width, stage.Width, k, k]));
-                AddBatchNorm(specs, p + "bn2", stage.Width);
-                specs.Add(new(p + "conv3.weight", [stage.OutChannels, stage.Width, 1, 1]));
-                AddBatchNorm(specs, p + "bn3", stage.OutChannels);
-                if (block == 0)
-                {
-                    specs.Add(new(p + "downsample.0.weight", [stage.OutChannels, inChannels, 1, 1]));
-                    AddBatchNorm(specs, p + "downsample.1", stage.OutChannels);
-                }
-                inChannels = stage.OutChannels;
-            }
+            specs.Add(new(node.Weight, [node.OutChannels, node.InChannels, node.Kernel, node.Kernel]));
+            if (node.BatchNorm is { } bn) AddBatchNorm(specs, bn, node.OutChannels);
         }
-        specs.Add(new("fc.weight", [1, FeatureChannels]));
-        specs.Add(new("fc.bias", [1]));
+        specs.Add(new(LaDeDaGraph.FcWeight, [1, Graph.FeatureChannels]));
+        specs.Add(new(LaDeDaGraph.FcBias, [1]));
         return specs;
     }
 

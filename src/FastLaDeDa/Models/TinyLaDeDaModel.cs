@@ -24,13 +24,19 @@ internal sealed class TinyLaDeDaModel
     /// <summary>The tensors of an official / exported state dict.</summary>
     public static IReadOnlyList<TensorSpec> Spec { get; } = BuildSpec();
 
+    /// <summary>The network as nodes (as written: conv1, conv2, layer1.0.conv1, layer1.0.conv2), what the ONNX exporter lowers.</summary>
+    public static LaDeDaGraph Graph { get; } = LaDeDaGraph.BuildTiny(Channels, ReceptiveField);
+
     private readonly double[] _conv1, _stem, _pointwise, _strided, _fc;
     private readonly double[] _stemScale, _stemShift, _pointwiseScale, _pointwiseShift, _stridedScale, _stridedShift;
+    private readonly Dictionary<string, LaDeDaConv> _convs;
 
     private TinyLaDeDaModel(double[] conv1, double[] stem, (double[] Scale, double[] Shift) stemBn,
                             double[] pointwise, (double[] Scale, double[] Shift) pointwiseBn,
-                            double[] strided, (double[] Scale, double[] Shift) stridedBn, double[] fc, double fcBias)
+                            double[] strided, (double[] Scale, double[] Shift) stridedBn, double[] fc, double fcBias,
+                            Dictionary<string, LaDeDaConv> convs)
     {
+        _convs = convs;
         (_conv1, _stem, _pointwise, _strided, _fc) = (conv1, stem, pointwise, strided, fc);
         (_stemScale, _stemShift) = stemBn;
         (_pointwiseScale, _pointwiseShift) = pointwiseBn;
@@ -74,6 +80,9 @@ internal sealed class TinyLaDeDaModel
     /// <summary>fc bias.</summary>
     public double FcBias { get; }
 
+    /// <summary>The convolution of <paramref name="node"/> (a node of <see cref="Graph"/>): the checkpoint's float32 weights and the BatchNorm's scale and shift (1 and 0 for conv1).</summary>
+    public LaDeDaConv Conv(LaDeDaNode node) => _convs[node.Name];
+
     /// <summary>
     /// Validates <paramref name="dict"/> against <see cref="Spec"/> (one error listing every
     /// missing, unexpected or mis-shaped tensor; non-finite values rejected) and reduces each
@@ -89,11 +98,16 @@ internal sealed class TinyLaDeDaModel
 
         return new TinyLaDeDaModel(D("conv1.weight"), D("conv2.weight"), Bn("bn1"),
             D("layer1.0.conv1.weight"), Bn("layer1.0.bn1"), D("layer1.0.conv2.weight"), Bn("layer1.0.bn2"),
-            D("fc.weight"), T("fc.bias")[0]);
+            D("fc.weight"), T("fc.bias")[0],
+            Graph.Nodes.ToDictionary(n => n.Name, n =>
+            {
+                var (scale, shift) = n.BatchNorm is { } bn ? Bn(bn) : (Enumerable.Repeat(1.0, n.OutChannels).ToArray(), new double[n.OutChannels]);
+                return new LaDeDaConv(n.OutChannels, n.InChannels, n.Kernel, n.Stride, T(n.Weight), scale, shift);
+            }, StringComparer.Ordinal));
     }
 
     /// <summary>Patch-map size for an input of <paramref name="inputSize"/> pixels along one axis (0 when too small).</summary>
-    public static int MapSize(int inputSize) => inputSize < 5 ? 0 : (inputSize - 5) / Stride + 1;
+    public static int MapSize(int inputSize) => Graph.MapSize(inputSize);
 
     private static List<TensorSpec> BuildSpec()
     {

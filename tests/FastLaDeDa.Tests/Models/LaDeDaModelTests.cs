@@ -23,15 +23,20 @@ public class LaDeDaModelTests
     public void Blocks_have_the_architecture_s_shapes_and_residual_crops()
     {
         var model = LaDeDaModel.FromStateDict(RandomLaDeDa.StateDict(2));
-        Assert.Equal([3, 4, 6, 3], model.Layers.Select(l => l.Count));
-        var first = model.Layers[0][0];
-        Assert.Equal((3, 2), (first.Conv2.Kernel, first.Conv2.Stride));
+        var graph = model.Spec.Graph;
+        Assert.Equal([3, 4, 6, 3], graph.Nodes.Where(n => n.LocalName == "conv3").GroupBy(n => n.Block![..6]).Select(g => g.Count()));
+        LaDeDaNode Node(string name) => graph.Nodes.Single(n => n.Name == name);
+        var first = Node("layer1.0.conv2");
+        Assert.Equal((3, 2), (model.Conv(first).Kernel, model.Conv(first).Stride));
         // 254 (after the stem) → main path (254 − 3)/2 + 1 = 126, residual (254 − 1)/2 + 1 = 127: cropped by one.
-        Assert.Equal(126, first.OutputSize(254));
-        Assert.Equal(127, first.ResidualSize(254));
-        Assert.Equal((1, 2), (model.Layers[2][0].Conv2.Kernel, model.Layers[2][0].Conv2.Stride)); // LaDeDa9: layer3 all 1×1
-        Assert.Null(model.Layers[1][1].Downsample);
-        Assert.Equal(2048, model.Layers[3][2].Conv3.OutChannels);
+        int[] sizes = graph.Sizes(256);
+        Assert.Equal(126, sizes[Node("layer1.0.conv3").Output]);
+        Assert.Equal(127, sizes[Node("layer1.0.downsample").Output]);
+        Assert.Equal(Node("layer1.0.downsample").Output, Node("layer1.0.conv3").Residual);
+        Assert.Equal((1, 2), (model.Conv(Node("layer3.0.conv2")).Kernel, model.Conv(Node("layer3.0.conv2")).Stride)); // LaDeDa9: layer3 all 1×1
+        Assert.DoesNotContain(graph.Nodes, n => n.Name == "layer2.1.downsample");
+        Assert.Equal(Node("layer2.0.conv3").Output, Node("layer2.1.conv3").Residual); // identity residual: the block input
+        Assert.Equal(2048, model.Conv(Node("layer4.2.conv3")).OutChannels);
     }
 
     [Fact]

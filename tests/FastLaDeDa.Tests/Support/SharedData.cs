@@ -2,8 +2,8 @@ namespace FastLaDeDa.Tests.Support;
 
 /// <summary>
 /// Locates the read-only reference material (<c>../shared</c>: goldens, official checkpoints,
-/// data). Tests that need it call <see cref="RequireRoot"/>, which skips them with a clear reason
-/// when it is absent. <c>FASTLADEDA_SHARED</c> overrides the search.
+/// data) by <see cref="SharedFolder"/>'s rule. Tests that need it call <see cref="RequireRoot"/>, which
+/// skips them with a clear reason when it is absent. <c>FASTLADEDA_SHARED</c> overrides the search.
 /// </summary>
 internal static class SharedData
 {
@@ -28,25 +28,7 @@ internal static class SharedData
     }
 
     /// <summary>The repository root (the folder holding FastLaDeDa.sln).</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot { get; } = SharedFolder.RepoRoot() ?? throw new InvalidOperationException("FastLaDeDa.sln not found above " + AppContext.BaseDirectory);
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "FastLaDeDa.sln"))) return dir.FullName;
-        throw new InvalidOperationException("FastLaDeDa.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private static string? Find()
-    {
-        string? env = Environment.GetEnvironmentVariable("FASTLADEDA_SHARED");
-        if (!string.IsNullOrEmpty(env)) return Directory.Exists(env) ? Path.GetFullPath(env) : null;
-        // ../shared next to the checkout; also further up, so git worktrees nested one level find it.
-        for (var dir = new DirectoryInfo(RepoRoot).Parent; dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared");
-            if (Directory.Exists(Path.Combine(candidate, "golden"))) return candidate;
-        }
-        return null;
-    }
+    private static string? Find() => SharedFolder.Find();
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using FastLaDeDa.Cli.Reporting;
 using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Training.Training;

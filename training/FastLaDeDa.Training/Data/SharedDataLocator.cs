@@ -1,22 +1,20 @@
+using FastLaDeDa.Tests.Support;
+
 namespace FastLaDeDa.Training.Data;
 
 /// <summary>
-/// Where the shared data lives by default: <c>$FASTLADEDA_SHARED/data</c> when that variable is set,
-/// else the first <c>shared/data</c> found walking up from the current directory (<c>../shared/data</c>
-/// next to a clone; further up for nested git worktrees), else <c>../shared/data</c>.
+/// Where the shared data lives by default: <c>data/</c> of the shared folder (<see cref="SharedFolder"/>'s
+/// rule, the tests' and the bench's: <c>$FASTLADEDA_SHARED</c>, else the nearest <c>shared/</c> with a
+/// <c>data/</c> above the checkout or the current directory), else <c>../shared/data</c>.
 /// </summary>
 internal static class SharedDataLocator
 {
-    /// <summary>The default data root.</summary>
+    /// <summary>The default data root (relative to the current directory when found by the search).</summary>
     public static string DefaultDataRoot()
     {
-        string? env = Environment.GetEnvironmentVariable("FASTLADEDA_SHARED");
-        if (!string.IsNullOrEmpty(env)) return Path.Combine(env, "data");
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory).Parent; dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "data");
-            if (Directory.Exists(candidate)) return Path.GetRelativePath(Environment.CurrentDirectory, candidate);
-        }
-        return Path.Combine("..", "shared", "data");
+        bool named = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(SharedFolder.EnvironmentVariable));
+        if (SharedFolder.Find(marker: "data") is not { } shared) return Path.Combine("..", "shared", "data");
+        string data = Path.Combine(shared, "data");
+        return named ? data : Path.GetRelativePath(Environment.CurrentDirectory, data);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FastLaDeDa.Cli.Reporting;
 using FastLaDeDa.Preprocessing;
 using FastLaDeDa.Training.Data;
 using FastLaDeDa.Training.Models;

@@ -1,4 +1,5 @@
 using System.Text;
+using FastLaDeDa.Cli.Reporting;
 using FastLaDeDa.Training.Data;
 using FastLaDeDa.Training.Models;
 using FastLaDeDa.Training.Training;

@@ -29,24 +29,16 @@ internal sealed class LaDeDaNet : PatchLogitNet
         : base(nameof(LaDeDaNet), preprocess)
     {
         Spec = LaDeDaSpec.ForReceptiveField(receptiveField);
-        conv1 = nn.Conv2d(3, LaDeDaSpec.StemChannels, 1, bias: false);
-        conv2 = nn.Conv2d(LaDeDaSpec.StemChannels, LaDeDaSpec.StemChannels, 3, bias: false);
-        bn1 = nn.BatchNorm2d(LaDeDaSpec.StemChannels);
-        var layers = new Sequential[LaDeDaSpec.Stages.Count];
-        int inChannels = LaDeDaSpec.StemChannels;
-        for (int l = 0; l < layers.Length; l++)
-        {
-            LaDeDaStage stage = LaDeDaSpec.Stages[l];
-            var blocks = new nn.Module<Tensor, Tensor>[stage.Blocks];
-            for (int b = 0; b < stage.Blocks; b++)
-            {
-                blocks[b] = new Bottleneck(inChannels, stage.Width, b == 0 ? stage.Stride : 1, Spec.Conv2Kernel(l + 1, b), downsample: b == 0);
-                inChannels = stage.OutChannels;
-            }
-            layers[l] = nn.Sequential(blocks);
-        }
+        var graph = Spec.Graph;
+        var stem = graph.Nodes.Where(n => n.Block is null).ToList();
+        (conv1, conv2, bn1) = (GraphModules.Conv(stem[0]), GraphModules.Conv(stem[1]), GraphModules.BatchNorm(stem[1]));
+        // Blocks "layer{l}.{b}" grouped into the Sequential "layer{l}" (state-dict names layer1.0.conv1.weight, …).
+        var layers = graph.Nodes.Where(n => n.Block is not null).GroupBy(n => n.Block!)
+            .GroupBy(block => block.Key[..block.Key.IndexOf('.')])
+            .Select(layer => nn.Sequential(layer.Select(block => (nn.Module<Tensor, Tensor>)new Bottleneck([.. block])).ToArray()))
+            .ToArray();
         (layer1, layer2, layer3, layer4) = (layers[0], layers[1], layers[2], layers[3]);
-        fc = nn.Linear(LaDeDaSpec.FeatureChannels, 1);
+        fc = nn.Linear(graph.FeatureChannels, 1);
         RegisterComponents();
     }
 
@@ -100,16 +92,14 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
     private readonly BatchNorm2d bn3;
     private readonly Sequential? downsample;
 
-    public Bottleneck(int inChannels, int width, int stride, int kernel, bool downsample) : base(nameof(Bottleneck))
+    /// <summary>The block's nodes of <see cref="LaDeDaSpec.Graph"/> (conv1, conv2, downsample in block 0, conv3) as modules.</summary>
+    public Bottleneck(IReadOnlyList<LaDeDaNode> nodes) : base(nameof(Bottleneck))
     {
-        int outChannels = width * LaDeDaSpec.Expansion;
-        conv1 = nn.Conv2d(inChannels, width, 1, bias: false);
-        bn1 = nn.BatchNorm2d(width);
-        conv2 = nn.Conv2d(width, width, kernel, stride: stride, bias: false);
-        bn2 = nn.BatchNorm2d(width);
-        conv3 = nn.Conv2d(width, outChannels, 1, bias: false);
-        bn3 = nn.BatchNorm2d(outChannels);
-        this.downsample = downsample ? nn.Sequential(nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), nn.BatchNorm2d(outChannels)) : null;
+        var (n1, n2, n3) = (GraphModules.Node(nodes, "conv1"), GraphModules.Node(nodes, "conv2"), GraphModules.Node(nodes, "conv3"));
+        (conv1, bn1) = (GraphModules.Conv(n1), GraphModules.BatchNorm(n1));
+        (conv2, bn2) = (GraphModules.Conv(n2), GraphModules.BatchNorm(n2));
+        (conv3, bn3) = (GraphModules.Conv(n3), GraphModules.BatchNorm(n3));
+        downsample = nodes.SingleOrDefault(n => n.LocalName == "downsample") is { } d ? nn.Sequential(GraphModules.Conv(d), GraphModules.BatchNorm(d)) : null;
         RegisterComponents();
     }
 

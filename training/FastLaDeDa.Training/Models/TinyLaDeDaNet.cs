@@ -14,8 +14,6 @@ namespace FastLaDeDa.Training.Models;
 /// </summary>
 internal sealed class TinyLaDeDaNet : PatchLogitNet
 {
-    private const int C = TinyLaDeDaModel.Channels;
-
     // Field names are the state-dict names.
     private readonly Conv2d conv1;
     private readonly Conv2d conv2;
@@ -26,11 +24,11 @@ internal sealed class TinyLaDeDaNet : PatchLogitNet
     /// <summary>A freshly initialized network (TorchSharp's default initialization).</summary>
     public TinyLaDeDaNet(PreprocessKind preprocess = PreprocessKind.RightDiag) : base(nameof(TinyLaDeDaNet), preprocess)
     {
-        conv1 = nn.Conv2d(3, C, 1, bias: false);
-        conv2 = nn.Conv2d(C, C, 3, bias: false);
-        bn1 = nn.BatchNorm2d(C);
-        layer1 = nn.Sequential(new Block());
-        fc = nn.Linear(C, 1);
+        var graph = TinyLaDeDaModel.Graph;
+        var stem = graph.Nodes.Where(n => n.Block is null).ToList();
+        (conv1, conv2, bn1) = (GraphModules.Conv(stem[0]), GraphModules.Conv(stem[1]), GraphModules.BatchNorm(stem[1]));
+        layer1 = nn.Sequential(new Block([.. graph.Nodes.Where(n => n.Block == "layer1.0")]));
+        fc = nn.Linear(graph.FeatureChannels, 1);
         RegisterComponents();
     }
 
@@ -71,12 +69,12 @@ internal sealed class TinyLaDeDaNet : PatchLogitNet
         private readonly Conv2d conv2;
         private readonly BatchNorm2d bn2;
 
-        public Block() : base("TinyLaDeDaBlock")
+        /// <summary>layer1.0's nodes of <see cref="TinyLaDeDaModel.Graph"/> as modules.</summary>
+        public Block(IReadOnlyList<LaDeDaNode> nodes) : base("TinyLaDeDaBlock")
         {
-            conv1 = nn.Conv2d(C, C, 1, bias: false);
-            bn1 = nn.BatchNorm2d(C);
-            conv2 = nn.Conv2d(C, C, 3, stride: 2, bias: false);
-            bn2 = nn.BatchNorm2d(C);
+            var (n1, n2) = (GraphModules.Node(nodes, "conv1"), GraphModules.Node(nodes, "conv2"));
+            (conv1, bn1) = (GraphModules.Conv(n1), GraphModules.BatchNorm(n1));
+            (conv2, bn2) = (GraphModules.Conv(n2), GraphModules.BatchNorm(n2));
             RegisterComponents();
         }
 

@@ -38,8 +38,7 @@ internal static class TorchPreprocessing
         return kind switch
         {
             PreprocessKind.Raw => x.alias(),
-            PreprocessKind.Npr => Npr(x, 1f),
-            PreprocessKind.NprTwoThirds => Npr(x, 2f / 3f),
+            PreprocessKind.Npr or PreprocessKind.NprTwoThirds => Npr(x, NprFilter.Scale(kind)),
             _ => Gradient(kind, x),
         };
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using FastLaDeDa.Cli.Reporting;
 using FastLaDeDa.Evaluation;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;

@@ -13,56 +13,33 @@ namespace FastLaDeDa.Interop.Onnx;
 /// </summary>
 internal static class OnnxExporter
 {
-    /// <summary>The ONNX model of <paramref name="model"/> for a <paramref name="height"/> × <paramref name="width"/> input.</summary>
+    /// <summary>The ONNX model of <paramref name="model"/> for a <paramref name="height"/> × <paramref name="width"/> input: the nodes of <see cref="TinyLaDeDaModel.Graph"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The input is smaller than the 7×7 receptive field.</exception>
     public static byte[] Export(TinyLaDeDaModel model, PreprocessKind preprocess, int height = 256, int width = 256)
     {
         ArgumentNullException.ThrowIfNull(model);
-        CheckSize(height, width, TinyLaDeDaModel.ReceptiveField);
-        var g = new OnnxGraph();
-        g.Input("input", 1, 3, height, width);
-        string x = Preprocess(g, "input", preprocess, height, width);
-        x = Conv(g, x, "conv1", model.Conv1.ToArray(), 8, 3, 1, 1);
-        x = Relu(g, Bn(g, Conv(g, x, "conv2", model.Stem.ToArray(), 8, 8, 3, 1), "bn1", model.StemScale, model.StemShift));
-        x = Relu(g, Bn(g, Conv(g, x, "layer1.0.conv1", model.Pointwise.ToArray(), 8, 8, 1, 1), "layer1.0.bn1", model.PointwiseScale, model.PointwiseShift));
-        x = Relu(g, Bn(g, Conv(g, x, "layer1.0.conv2", model.Strided.ToArray(), 8, 8, 3, 2), "layer1.0.bn2", model.StridedScale, model.StridedShift));
-        Head(g, x, Array.ConvertAll(model.Fc.ToArray(), v => (float)v), model.FcBias, TinyLaDeDaModel.MapSize(height), TinyLaDeDaModel.MapSize(width));
-        return g.ToModel("tiny_ladeda", "FastLaDeDa");
+        return Export("tiny_ladeda", TinyLaDeDaModel.Graph, model.Conv, Array.ConvertAll(model.Fc.ToArray(), v => (float)v), model.FcBias, preprocess, height, width);
     }
 
-    /// <summary>The ONNX model of LaDeDa for a <paramref name="height"/> × <paramref name="width"/> input (stem as written: conv1 then conv2).</summary>
+    /// <summary>The ONNX model of LaDeDa for a <paramref name="height"/> × <paramref name="width"/> input: the nodes of <see cref="LaDeDaSpec.Graph"/> (stem as written: conv1 then conv2), each initializer named after its node.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The input is smaller than the model's receptive field.</exception>
     public static byte[] Export(LaDeDaModel model, PreprocessKind preprocess, int height = 256, int width = 256)
     {
         ArgumentNullException.ThrowIfNull(model);
-        CheckSize(height, width, model.Spec.ReceptiveField);
+        return Export($"ladeda{model.Spec.ReceptiveField}", model.Spec.Graph, model.Conv, model.Fc.ToArray(), model.FcBias, preprocess, height, width);
+    }
+
+    /// <summary>Either model: the preprocessing filter, the graph's nodes, the head. A map needs at least one patch: both sides at least the receptive field.</summary>
+    private static byte[] Export(string name, LaDeDaGraph graph, Func<LaDeDaNode, LaDeDaConv> convOf, float[] fc, double fcBias, PreprocessKind preprocess, int height, int width)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, graph.ReceptiveField);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, graph.ReceptiveField);
         var g = new OnnxGraph();
         g.Input("input", 1, 3, height, width);
         string x = Preprocess(g, "input", preprocess, height, width);
-        x = Conv(g, x, model.StemConv1);
-        x = Relu(g, Bn(g, Conv(g, x, model.StemConv2), "bn1", model.StemConv2.Scale, model.StemConv2.Shift));
-        int h = height - 2, w = width - 2;
-        foreach (var block in model.Blocks)
-        {
-            string main = Relu(g, Bn(g, Conv(g, x, block.Conv1), block.Name + ".bn1", block.Conv1.Scale, block.Conv1.Shift));
-            main = Relu(g, Bn(g, Conv(g, main, block.Conv2), block.Name + ".bn2", block.Conv2.Scale, block.Conv2.Shift));
-            main = Bn(g, Conv(g, main, block.Conv3), block.Name + ".bn3", block.Conv3.Scale, block.Conv3.Shift);
-            string residual = block.Downsample is { } d ? Bn(g, Conv(g, x, d), block.Name + ".downsample", d.Scale, d.Shift) : x;
-            int h2 = block.OutputSize(h), w2 = block.OutputSize(w);
-            if (block.ResidualSize(h) != h2 || block.ResidualSize(w) != w2)
-                residual = g.Node("Slice", [residual, g.Int64Constant(g.Name("starts"), 0, 0), g.Int64Constant(g.Name("ends"), h2, w2), g.Int64Constant(g.Name("axes"), 2, 3)]);
-            x = Relu(g, g.Node("Add", [main, residual]));
-            (h, w) = (h2, w2);
-        }
-        Head(g, x, model.Fc.ToArray(), model.FcBias, h, w);
-        return g.ToModel($"ladeda{model.Spec.ReceptiveField}", "FastLaDeDa");
-    }
-
-    /// <summary>A map needs at least one patch: both sides at least the receptive field.</summary>
-    private static void CheckSize(int height, int width, int receptiveField)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(height, receptiveField);
-        ArgumentOutOfRangeException.ThrowIfLessThan(width, receptiveField);
+        var (features, mapHeight, mapWidth) = Nodes(g, x, graph, convOf, height, width);
+        Head(g, features, fc, fcBias, mapHeight, mapWidth);
+        return g.ToModel(name, "FastLaDeDa");
     }
 
     private static string Preprocess(OnnxGraph g, string input, PreprocessKind kind, int height, int width)
@@ -85,11 +62,33 @@ internal static class OnnxExporter
         return kind == PreprocessKind.NprTwoThirds ? g.Node("Mul", [npr, g.Constant(g.Name("two_thirds"), [NprFilter.Scale(kind)])]) : npr;
     }
 
-    private static string Conv(OnnxGraph g, string x, LaDeDaConv conv) =>
-        Conv(g, x, "conv", conv.Weights.ToArray(), conv.OutChannels, conv.InChannels, conv.Kernel, conv.Stride);
-
-    private static string Conv(OnnxGraph g, string x, string name, double[] weights, int outChannels, int inChannels, int kernel, int stride) =>
-        Conv(g, x, name, Array.ConvertAll(weights, v => (float)v), outChannels, inChannels, kernel, stride);
+    /// <summary>
+    /// Every node of <paramref name="graph"/> on <paramref name="input"/>: Conv, the BatchNorm as Mul + Add,
+    /// the residual (sliced to the output's size when larger: the bottom/right crop) added, Relu.
+    /// Returns the last node's output and its size.
+    /// </summary>
+    private static (string Output, int Height, int Width) Nodes(OnnxGraph g, string input, LaDeDaGraph graph, Func<LaDeDaNode, LaDeDaConv> convOf, int height, int width)
+    {
+        int[] hs = graph.Sizes(height), ws = graph.Sizes(width);
+        var values = new string[graph.Nodes.Count + 1];
+        values[0] = input;
+        foreach (var node in graph.Nodes)
+        {
+            var conv = convOf(node);
+            string y = Conv(g, values[node.Input], node.Name, conv.Weights.ToArray(), conv.OutChannels, conv.InChannels, conv.Kernel, conv.Stride);
+            if (node.BatchNorm is { } bn) y = Bn(g, y, bn, conv.Scale, conv.Shift);
+            if (node.Residual >= 0)
+            {
+                string residual = values[node.Residual];
+                int h = hs[node.Output], w = ws[node.Output];
+                if (hs[node.Residual] != h || ws[node.Residual] != w)
+                    residual = g.Node("Slice", [residual, g.Int64Constant(g.Name("starts"), 0, 0), g.Int64Constant(g.Name("ends"), h, w), g.Int64Constant(g.Name("axes"), 2, 3)]);
+                y = g.Node("Add", [y, residual]);
+            }
+            values[node.Output] = node.Relu ? Relu(g, y) : y;
+        }
+        return (values[graph.Output], hs[graph.Output], ws[graph.Output]);
+    }
 
     private static string Conv(OnnxGraph g, string x, string name, float[] weights, int outChannels, int inChannels, int kernel, int stride) =>
         g.Node("Conv", [x, g.Constant(g.Name(name + ".weight"), weights, outChannels, inChannels, kernel, kernel)], null,

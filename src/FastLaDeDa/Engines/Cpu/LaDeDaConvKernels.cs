@@ -52,14 +52,8 @@ internal static class LaDeDaConvKernels
         _ => 2,
     }];
 
-    /// <summary>Packed weights of the panels one pass over the tiles covers (they stay in L2 together).</summary>
-    internal static long PanelGroupBytes { get; set; } = 256 << 10;
-
-    /// <summary>Panels whose packed weights fit in <see cref="PanelGroupBytes"/> (at least 1).</summary>
-    public static int PanelGroup(LaDeDaPackedConv conv) => (int)Math.Clamp(PanelGroupBytes / (conv.PanelFloats * sizeof(float)), 1, conv.Panels);
-
-    /// <summary>Prefetch each tile's output and residual lines (on by default; benchmarks switch it to compare).</summary>
-    internal static bool PrefetchOutputs { get; set; } = true;
+    /// <summary>Panels whose packed weights fit in <see cref="LaDeDaCpuTuning.PanelGroupBytes"/> (at least 1).</summary>
+    public static int PanelGroup(LaDeDaPackedConv conv) => (int)Math.Clamp(LaDeDaCpuTuning.Default.PanelGroupBytes / (conv.PanelFloats * sizeof(float)), 1, conv.Panels);
 
     /// <summary>A Vector256 kernel with the given tile (tests pin both shapes).</summary>
     internal static ILaDeDaConvKernels Vector256(bool wide) => new LaDeDaConvKernels<Vector256Ops, Vector256<float>>(wide);
@@ -67,7 +61,7 @@ internal static class LaDeDaConvKernels
 
 /// <summary>
 /// The tile loop around <see cref="LaDeDaMicroKernel{TOps, TVec}"/>: for each group of panels of
-/// output channels (as many as fit in <see cref="LaDeDaConvKernels.PanelGroupBytes"/>), for each
+/// output channels (as many as fit in <see cref="LaDeDaCpuTuning.PanelGroupBytes"/>), for each
 /// tile of 6 pixels, gather the 6 window pointers and call the micro-kernel once per panel.
 /// </summary>
 /// <remarks>
@@ -92,7 +86,7 @@ internal sealed unsafe class LaDeDaConvKernels<TOps, TVec>(bool wide) : ILaDeDaC
         if (conv.PanelWidth != PanelWidth) throw new InvalidOperationException($"weights packed for {conv.PanelWidth}-channel panels, kernel tiles are {PanelWidth}");
         int rows = LaDeDaConvKernels.TileRows, pixels = step.Pixels, pitch = step.OutPitch, width = PanelWidth;
         int flags = (step.ResidualOffsets is null ? 0 : LaDeDaMicroKernel<TOps, TVec>.AddResidual) | (step.Relu ? LaDeDaMicroKernel<TOps, TVec>.Relu : 0)
-                    | (LaDeDaConvKernels.PrefetchOutputs ? LaDeDaMicroKernel<TOps, TVec>.PrefetchOutput : 0);
+                    | (LaDeDaCpuTuning.Default.PrefetchOutputs ? LaDeDaMicroKernel<TOps, TVec>.PrefetchOutput : 0);
         // Panels are processed in groups whose packed weights fit in L2 together: for each tile the
         // group's panels run back to back, so the tile's activations (in L1) serve the whole group
         // and its output rows are written in one contiguous sweep; the group's weights stay in L2

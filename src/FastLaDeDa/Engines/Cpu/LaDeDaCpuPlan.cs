@@ -19,9 +19,6 @@ internal sealed class LaDeDaCpuPlan
     /// <summary>Workspace buffers: the stem input, the block input/output pair, conv1 and conv2 outputs.</summary>
     public const int StemInputSlot = 0, SlotA = 1, SlotB = 2, Conv1Slot = 3, Conv2Slot = 4, SlotCount = 5;
 
-    /// <summary>Fused chains whose packed weights exceed this are run layer by layer (their weights, not their activations, dominate the traffic).</summary>
-    internal static long ChainWeightBudgetBytes { get; set; } = 256 << 10;
-
     /// <summary>Tiles per chunk of a fused chain by default (96 pixels: a layer1 chunk's activations take ~150 KB).</summary>
     public const int DefaultChainChunkTiles = 16;
 
@@ -33,7 +30,7 @@ internal sealed class LaDeDaCpuPlan
 
     /// <summary>
     /// The steps grouped into passes: maximal runs that <see cref="LaDeDaPass.CanChain"/> allows,
-    /// fused when their weights fit <see cref="ChainWeightBudgetBytes"/> (in LaDeDa9 at 256×256:
+    /// fused when their weights fit <see cref="LaDeDaCpuTuning.ChainWeightBudgetBytes"/> (in LaDeDa9 at 256×256:
     /// the stem with layer1.0.conv1, and layer1's pointwise runs), the others one step per pass.
     /// </summary>
     private static List<LaDeDaPass> BuildPasses(IReadOnlyList<LaDeDaConvStep> steps, int chainChunkTiles)
@@ -44,7 +41,7 @@ internal sealed class LaDeDaCpuPlan
             var chain = new List<LaDeDaConvStep> { steps[i] };
             long weightBytes = WeightBytes(steps[i]);
             while (chainChunkTiles > 0 && i + chain.Count < steps.Count && LaDeDaPass.CanChain(chain, steps[i + chain.Count])
-                   && weightBytes + WeightBytes(steps[i + chain.Count]) <= ChainWeightBudgetBytes)
+                   && weightBytes + WeightBytes(steps[i + chain.Count]) <= LaDeDaCpuTuning.Default.ChainWeightBudgetBytes)
             {
                 weightBytes += WeightBytes(steps[i + chain.Count]);
                 chain.Add(steps[i + chain.Count]);
@@ -88,60 +85,82 @@ internal sealed class LaDeDaCpuPlan
     {
         int mapWidth = weights.Model.MapSize(imageWidth);
         if (mapWidth < 1 || bandRows < 1) throw new ArgumentOutOfRangeException(nameof(imageWidth), "the image is smaller than the receptive field");
-        var blocks = weights.Blocks;
-        int n = blocks.Count;
+        var graph = weights.Graph;
+        var nodes = graph.Nodes;
 
-        // Backwards: the needed positions of every level, rows and columns separately.
-        var outRows = new int[n][]; var outCols = new int[n][];
-        var midRows = new int[n][]; var midCols = new int[n][];
-        var inRows = new int[n][]; var inCols = new int[n][];
-        int[] needRows = [.. Enumerable.Range(0, bandRows)], needCols = [.. Enumerable.Range(0, mapWidth)];
-        for (int b = n - 1; b >= 0; b--)
+        // Backwards: the needed positions of every value, rows and columns separately. A node's
+        // output positions need its k×k stride-s windows of its input, and its residual at the same
+        // positions (the bottom/right crop).
+        var rows = new int[nodes.Count + 1][];
+        var cols = new int[nodes.Count + 1][];
+        void Need(int value, int[] r, int[] c) =>
+            (rows[value], cols[value]) = rows[value] is null ? (r, c) : (LaDeDaGrid.Union(rows[value], r), LaDeDaGrid.Union(cols[value], c));
+        Need(graph.Output, [.. Enumerable.Range(0, bandRows)], [.. Enumerable.Range(0, mapWidth)]);
+        for (int i = nodes.Count - 1; i >= 0; i--)
         {
-            var block = blocks[b];
-            int k = block.Conv2.Kernel, s = block.Conv2.Stride;
-            (outRows[b], outCols[b]) = (needRows, needCols);
-            (midRows[b], midCols[b]) = (LaDeDaGrid.Window(needRows, s, k), LaDeDaGrid.Window(needCols, s, k));
-            int rs = block.Downsample?.Stride ?? 1;
-            inRows[b] = LaDeDaGrid.Union(midRows[b], LaDeDaGrid.Strided(needRows, rs));
-            inCols[b] = LaDeDaGrid.Union(midCols[b], LaDeDaGrid.Strided(needCols, rs));
-            (needRows, needCols) = (inRows[b], inCols[b]);
+            var node = nodes[i];
+            int[] r = rows[node.Output], c = cols[node.Output];
+            Need(node.Input, LaDeDaGrid.Window(r, node.Stride, node.Kernel), LaDeDaGrid.Window(c, node.Stride, node.Kernel));
+            if (node.Residual >= 0) Need(node.Residual, r, c);
         }
-        int stemK = weights.Stem.Kernel;
-        var stemInput = new LaDeDaGrid(LaDeDaGrid.Window(needRows, 1, stemK), LaDeDaGrid.Window(needCols, 1, stemK), 3, 3, StemInputSlot);
 
-        // Forwards: the steps.
+        // Forwards: a slot for every value and the steps. The input has its own slot; values read by
+        // several nodes or as a residual (block inputs and outputs) alternate between A and B; values
+        // read once by the next convolution (conv1 and conv2 outputs) between the two conv slots; a
+        // residual read only by one node at that node's own positions (the downsample) is written
+        // where that node's output goes, which then adds to it in place.
+        var grids = new LaDeDaGrid[nodes.Count + 1];
+        var slotOf = new int[nodes.Count + 1];
+        Array.Fill(slotOf, -1);
+        slotOf[0] = StemInputSlot;
+        bool IsInPlaceResidual(int value) =>
+            graph.Consumers(value) is [var only] && only.Residual == value && only.Input != value
+            && rows[value].AsSpan().SequenceEqual(rows[only.Output]) && cols[value].AsSpan().SequenceEqual(cols[only.Output]);
+        bool IsTrunk(int value) =>
+            value == graph.Output || graph.Consumers(value).Count > 1 || graph.Consumers(value).Any(n => n.Residual == value) || nodes[value - 1].Residual >= 0;
+        int FreeSlot(int node, int[] candidates)
+        {
+            // A slot is busy while a value in it has a reader at or after this node.
+            foreach (int slot in candidates)
+            {
+                bool busy = false;
+                for (int v = 0; v <= node && !busy; v++)
+                    busy = slotOf[v] == slot && graph.Consumers(v).Any(n => n.Index >= node);
+                if (!busy) return slot;
+            }
+            throw new InvalidOperationException($"plan error: no free slot for {nodes[node].Name}");
+        }
+        int[] trunkSlots = [SlotA, SlotB], convSlots = [Conv1Slot, Conv2Slot];
+
         var slots = new long[SlotCount];
         void Use(LaDeDaGrid g) => slots[g.Slot] = Math.Max(slots[g.Slot], g.Floats);
-        Use(stemInput);
+        grids[0] = new LaDeDaGrid(rows[0], cols[0], 3, weights.InputPitch(0), StemInputSlot);
+        Use(grids[0]);
         var steps = new List<LaDeDaConvStep>();
-        var x = new LaDeDaGrid(inRows[0], inCols[0], weights.Stem.OutChannels, weights.Pitch(weights.Stem.OutChannels), SlotA);
-        Use(x);
-        steps.Add(Conv("stem", weights.Stem, stemInput, x, relu: true));
-        for (int b = 0; b < n; b++)
+        foreach (var node in nodes)
         {
-            var block = blocks[b];
-            var mid = new LaDeDaGrid(midRows[b], midCols[b], block.Conv1.OutChannels, weights.Pitch(block.Conv1.OutChannels), Conv1Slot);
-            var inner = new LaDeDaGrid(outRows[b], outCols[b], block.Conv2.OutChannels, weights.Pitch(block.Conv2.OutChannels), Conv2Slot);
-            var y = new LaDeDaGrid(outRows[b], outCols[b], block.Conv3.OutChannels, weights.Pitch(block.Conv3.OutChannels), x.Slot == SlotA ? SlotB : SlotA);
-            Use(mid); Use(inner); Use(y);
-            steps.Add(Conv(block.Name + ".conv1", block.Conv1, x, mid, relu: true));
-            steps.Add(Conv(block.Name + ".conv2", block.Conv2, mid, inner, relu: true));
-            if (block.Downsample is { } downsample)
+            int v = node.Output;
+            if (IsInPlaceResidual(v))
             {
-                // The downsample writes the residual where conv3's output goes; conv3 adds in place.
-                steps.Add(Conv(block.Name + ".downsample", downsample, x, y, relu: false));
-                int[] inPlace = [.. Enumerable.Range(0, y.Pixels).Select(p => p * y.Pitch)];
-                steps.Add(Conv(block.Name + ".conv3", block.Conv3, inner, y, relu: true, y.Slot, inPlace));
+                var reader = graph.Consumers(v)[0];
+                if (slotOf[reader.Output] < 0) slotOf[reader.Output] = FreeSlot(node.Index, trunkSlots);
+                slotOf[v] = slotOf[reader.Output];
             }
+            else if (slotOf[v] < 0)
+            {
+                slotOf[v] = FreeSlot(node.Index, IsTrunk(v) ? trunkSlots : convSlots);
+            }
+            grids[v] = new LaDeDaGrid(rows[v], cols[v], node.OutChannels, weights.Pitch(node.OutChannels), slotOf[v]);
+            Use(grids[v]);
+            var conv = weights.Convs[node.Index];
+            if (node.Residual < 0)
+                steps.Add(Conv(node.Name, conv, grids[node.Input], grids[v], node.Relu));
+            else if (IsInPlaceResidual(node.Residual))
+                steps.Add(Conv(node.Name, conv, grids[node.Input], grids[v], node.Relu, grids[v].Slot, [.. Enumerable.Range(0, grids[v].Pixels).Select(p => p * grids[v].Pitch)]));
             else
-            {
-                // Identity residual: the block input at the same positions (the bottom/right crop is implicit).
-                steps.Add(Conv(block.Name + ".conv3", block.Conv3, inner, y, relu: true, x.Slot, x.WindowOffsets(y.Rows, y.Cols, 1, 1)));
-            }
-            x = y;
+                steps.Add(Conv(node.Name, conv, grids[node.Input], grids[v], node.Relu, grids[node.Residual].Slot, grids[node.Residual].WindowOffsets(grids[v].Rows, grids[v].Cols, 1, 1)));
         }
-        return new LaDeDaCpuPlan(imageWidth, bandRows, stemInput, steps, x, slots, chainChunkTiles);
+        return new LaDeDaCpuPlan(imageWidth, bandRows, grids[0], steps, grids[graph.Output], slots, chainChunkTiles);
     }
 
     private static LaDeDaConvStep Conv(string name, LaDeDaPackedConv conv, LaDeDaGrid input, LaDeDaGrid output, bool relu,

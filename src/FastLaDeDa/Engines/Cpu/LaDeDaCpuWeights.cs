@@ -4,10 +4,11 @@ using FastLaDeDa.Preprocessing;
 namespace FastLaDeDa.Engines.Cpu;
 
 /// <summary>
-/// A <see cref="LaDeDaModel"/> packed once for one micro-kernel width: the fused stem and every
-/// bottleneck's convolutions as <see cref="LaDeDaPackedConv"/>, plus the fc head. Activations are
-/// stored with <see cref="Pitch"/> floats per pixel (channels rounded up to whole panels; equal to
-/// the channel count for every LaDeDa layer), the stem's input with 3.
+/// A <see cref="LaDeDaModel"/> packed once for one micro-kernel width: every node of the fused graph
+/// (<see cref="LaDeDaSpec.FusedGraph"/>: the fused stem, then each bottleneck's convolutions) as a
+/// <see cref="LaDeDaPackedConv"/>, plus the fc head. Activations are stored with <see cref="Pitch"/>
+/// floats per pixel (channels rounded up to whole panels; equal to the channel count for every
+/// LaDeDa layer), the graph input (the stem's) with 3.
 /// </summary>
 internal sealed class LaDeDaCpuWeights
 {
@@ -16,24 +17,11 @@ internal sealed class LaDeDaCpuWeights
         Model = model;
         Preprocess = preprocess;
         PanelWidth = panelWidth;
-        Stem = new LaDeDaPackedConv(model.FusedStem, panelWidth, inputPitch: 3);
-        var blocks = new List<Block>();
-        foreach (var block in model.Blocks)
-        {
-            int inPitch = Pitch(block.Conv1.InChannels), width = Pitch(block.Conv1.OutChannels);
-            blocks.Add(new Block(block.Name,
-                new LaDeDaPackedConv(block.Conv1, panelWidth, inPitch),
-                new LaDeDaPackedConv(block.Conv2, panelWidth, width),
-                new LaDeDaPackedConv(block.Conv3, panelWidth, width),
-                block.Downsample is { } d ? new LaDeDaPackedConv(d, panelWidth, inPitch) : null));
-        }
-        Blocks = blocks;
+        Graph = model.Spec.FusedGraph;
+        Convs = [.. Graph.Nodes.Select(n => new LaDeDaPackedConv(model.Conv(n), panelWidth, InputPitch(n.Input)))];
         Fc = model.Fc.ToArray();
         FcBias = model.FcBias;
     }
-
-    /// <summary>One bottleneck's packed convolutions.</summary>
-    public sealed record Block(string Name, LaDeDaPackedConv Conv1, LaDeDaPackedConv Conv2, LaDeDaPackedConv Conv3, LaDeDaPackedConv? Downsample);
 
     public LaDeDaModel Model { get; }
 
@@ -41,9 +29,11 @@ internal sealed class LaDeDaCpuWeights
 
     public int PanelWidth { get; }
 
-    public LaDeDaPackedConv Stem { get; }
+    /// <summary>The nodes the plan lowers.</summary>
+    public LaDeDaGraph Graph { get; }
 
-    public IReadOnlyList<Block> Blocks { get; }
+    /// <summary>The packed convolution of each node of <see cref="Graph"/>, by node index.</summary>
+    public IReadOnlyList<LaDeDaPackedConv> Convs { get; }
 
     /// <summary>fc weights (2048).</summary>
     public float[] Fc { get; }
@@ -52,4 +42,7 @@ internal sealed class LaDeDaCpuWeights
 
     /// <summary>Floats per pixel of an activation with <paramref name="channels"/> channels.</summary>
     public int Pitch(int channels) => (channels + PanelWidth - 1) / PanelWidth * PanelWidth;
+
+    /// <summary>Floats per pixel of graph value <paramref name="value"/>: 3 for the (interleaved RGB) input, else <see cref="Pitch"/>.</summary>
+    public int InputPitch(int value) => value == 0 ? 3 : Pitch(Graph.Channels(value));
 }

@@ -40,10 +40,7 @@ internal sealed unsafe class LaDeDaCpuWorkspace
     /// Where buffer <paramref name="slot"/> starts within a 4 KB page: 13 cache lines apart, so no two
     /// buffers' pixels line up modulo 4 KB (see <see cref="AlignedFloatBuffer"/> on 4K aliasing).
     /// </summary>
-    private static int SlotPageOffset(int slot) => SpreadSlots ? slot * 13 * 64 % 4096 : 0;
-
-    /// <summary>Give the buffers distinct page offsets (on by default; benchmarks switch it to compare).</summary>
-    internal static bool SpreadSlots { get; set; } = true;
+    private static int SlotPageOffset(int slot) => LaDeDaCpuTuning.Default.SpreadSlots ? slot * 13 * 64 % 4096 : 0;
 
     /// <summary>Start of workspace buffer <paramref name="slot"/>.</summary>
     public float* Slot(int slot) => _slots[slot]!.Pointer;

@@ -27,8 +27,8 @@ internal static unsafe class LaDeDaMicroKernel<TOps, TVec>
     where TOps : struct, ISimdOps<TVec>
     where TVec : struct
 {
-    /// <summary>Output pixels per tile.</summary>
-    public const int Rows = 6;
+    /// <summary>Output pixels per tile (defined once, with the kernels that tile by it).</summary>
+    public const int Rows = LaDeDaConvKernels.TileRows;
 
     /// <summary>Output channels of the wide tile (4 registers).</summary>
     public static int WideWidth => 4 * TOps.Count;

@@ -5,8 +5,9 @@ using FastLaDeDa.Preprocessing;
 namespace FastLaDeDa.Engines.Reference;
 
 /// <summary>
-/// LaDeDa step by step in double precision: normalization, the preprocessing filter, the stem as
-/// written (conv1 then conv2), every bottleneck with its cropped residual, the fc head. Direct
+/// LaDeDa step by step in double precision: normalization, the preprocessing filter, every node of
+/// the graph as written (<see cref="LaDeDaSpec.Graph"/>: the stem's conv1 then conv2, each
+/// bottleneck's convolutions with the cropped residual), the fc head. Direct
 /// convolution loops, one thread: about 20 G multiply-adds for a 256×256 image, so use small
 /// images (tests use 32–64 px). The yardstick for the fast engines.
 /// </summary>
@@ -39,25 +40,17 @@ internal sealed class LaDeDaReferenceEngine : ILaDeDaEngine
         ChwTensor filtered = Preprocessor.Apply(preprocess, normalized);
         var x = new Activation(Array.ConvertAll(filtered.Data, v => (double)v), 3, filtered.Height, filtered.Width);
 
-        x = Conv(x, model.StemConv1, relu: false, applyBn: false);
-        x = Conv(x, model.StemConv2, relu: true, applyBn: true);
-        foreach (var block in model.Blocks)
+        var graph = model.Spec.Graph;
+        var values = new Activation[graph.Nodes.Count + 1];
+        values[0] = x;
+        foreach (var node in graph.Nodes)
         {
-            var main = Conv(x, block.Conv1, relu: true, applyBn: true);
-            main = Conv(main, block.Conv2, relu: true, applyBn: true);
-            main = Conv(main, block.Conv3, relu: false, applyBn: true);
-            var residual = block.Downsample is { } d ? Conv(x, d, relu: false, applyBn: true) : x;
-            // The residual is larger (conv2 has no padding): keep its top-left main-sized part.
-            var sum = new double[main.Data.Length];
-            for (int c = 0; c < main.Channels; c++)
-                for (int yy = 0; yy < main.Height; yy++)
-                    for (int xx = 0; xx < main.Width; xx++)
-                    {
-                        double v = main.Data[(c * main.Height + yy) * main.Width + xx] + residual.Data[(c * residual.Height + yy) * residual.Width + xx];
-                        sum[(c * main.Height + yy) * main.Width + xx] = Math.Max(v, 0);
-                    }
-            x = main with { Data = sum };
+            values[node.Output] = Conv(values[node.Input], model.Conv(node), node.Residual < 0 ? null : values[node.Residual], node.Relu, applyBn: node.BatchNorm is not null);
+            // Drop what no later node reads (a 64×64 image's activations add up to ~100 MB).
+            foreach (int v in (int[])[node.Input, node.Residual])
+                if (v >= 0 && graph.Consumers(v)[^1] == node) values[v] = null!;
         }
+        x = values[graph.Output];
 
         var logits = new float[x.Height * x.Width];
         for (int i = 0; i < logits.Length; i++)
@@ -69,7 +62,11 @@ internal sealed class LaDeDaReferenceEngine : ILaDeDaEngine
         return new PatchMap(x.Width, x.Height, logits, LaDeDaSpec.Stride, model.Spec.ReceptiveField);
     }
 
-    private static Activation Conv(Activation input, LaDeDaConv conv, bool relu, bool applyBn)
+    /// <summary>
+    /// One node: the convolution, its BatchNorm, the residual (larger, because conv2 has no padding:
+    /// its top-left output-sized part is added), then ReLU.
+    /// </summary>
+    private static Activation Conv(Activation input, LaDeDaConv conv, Activation? residual, bool relu, bool applyBn)
     {
         int k = conv.Kernel, s = conv.Stride, inC = conv.InChannels;
         int outH = conv.OutputSize(input.Height), outW = conv.OutputSize(input.Width);
@@ -85,6 +82,7 @@ internal sealed class LaDeDaReferenceEngine : ILaDeDaEngine
                             for (int kx = 0; kx < k; kx++)
                                 sum += w[((o * inC + i) * k + ky) * k + kx] * input.Data[(i * input.Height + y * s + ky) * input.Width + x * s + kx];
                     if (applyBn) sum = conv.Scale[o] * sum + conv.Shift[o];
+                    if (residual is not null) sum += residual.Data[(o * residual.Height + y) * residual.Width + x];
                     output[(o * outH + y) * outW + x] = relu ? Math.Max(sum, 0) : sum;
                 }
         return new Activation(output, conv.OutChannels, outH, outW);
