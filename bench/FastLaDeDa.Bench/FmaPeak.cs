@@ -15,8 +15,8 @@ public static class FmaPeak
     /// <summary>Lane-FMAs per second, single thread, with the widest vectors this CPU runs (0 where neither width is accelerated).</summary>
     public static double LaneFmasPerSecond(bool wide = true)
     {
-        if (wide && Vector512Ops.IsSupported) return Time(Vector512Ops.Count, Chains<Vector512Ops, Vector512<float>>);
-        return Vector256Ops.IsSupported ? Time(Vector256Ops.Count, Chains<Vector256Ops, Vector256<float>>) : 0;
+        if (wide && Avx512Ops.IsSupported) return Time(Avx512Ops.Count, Chains<Avx512Ops, Vector512<float>>);
+        return Avx2Ops.IsSupported ? Time(Avx2Ops.Count, Chains<Avx2Ops, Vector256<float>>) : 0;
     }
 
     // The accumulators are locals of one method (a lambda would hoist them into a heap object,
