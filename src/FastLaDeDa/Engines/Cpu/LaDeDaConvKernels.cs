@@ -66,6 +66,9 @@ internal static class LaDeDaConvKernels
 
     /// <summary>A Vector256 kernel with the given tile (tests pin both shapes).</summary>
     internal static ILaDeDaConvKernels Vector256(bool wide) => new LaDeDaConvKernels<Avx2Ops, Vector256<float>>(wide);
+
+    /// <summary>A Vector128 kernel with the given tile (tests pin both shapes).</summary>
+    internal static ILaDeDaConvKernels Vector128(bool wide) => new LaDeDaConvKernels<Vector128Ops, Vector128<float>>(wide);
 }
 
 /// <summary>
