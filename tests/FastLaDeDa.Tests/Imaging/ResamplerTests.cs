@@ -173,8 +173,9 @@ public sealed class ResamplerTests
     [Fact]
     public void The_factory_picks_the_widest_supported_implementation()
     {
-        Assert.Equal(["Vector512", "Vector256", "Scalar"], Resampler.All.Select(i => i.Isa));
-        Assert.Equal(Implementations.ExpectedIsa, Resampler.Best.Isa);
+        Assert.Equal(["Vector512", "Vector256", "Vector128", "Scalar"], Resampler.All.Select(i => i.Isa));
+        // Integer resampling needs no FMA: with DOTNET_EnableAVX2=0 its Vector128 width still runs
+        // where the float kernels fall back to scalar, so the pick is checked against the list only.
         Assert.Same(Resampler.All.First(i => i.IsSupported), Resampler.Best);
     }
 }
