@@ -1,12 +1,9 @@
-using FastLaDeDa.Detection;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Engines.Cpu;
-using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;
 using FastLaDeDa.Tests.Support;
-using FastLaDeDa.Weights;
 using Xunit.Abstractions;
 
 namespace FastLaDeDa.Tests.Engines;

@@ -1,6 +1,5 @@
 using FastLaDeDa.Detection;
 using FastLaDeDa.Engines;
-using FastLaDeDa.Engines.Cpu;
 using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Models;
