@@ -146,7 +146,7 @@ public class LaDeDaConvKernelTests(ITestOutputHelper output)
     }
 
     /// <summary>The packing places weight [o][i][ky][kx] where the tap layout says, dense or padded.</summary>
-    [Theory]
+    [SkippableTheory]
     [InlineData(true)]
     [InlineData(false)]
     public unsafe void Packing_puts_each_weight_at_its_tap_and_lane(bool dense)
