@@ -6,7 +6,7 @@ namespace FastLaDeDa.Engines.Cpu;
 
 /// <summary>
 /// The register-blocked GEMM micro-kernel of the LaDeDa CPU engine, written once for every register
-/// width (<typeparamref name="TOps"/>: scalar, Vector256, Vector512): a tile of
+/// width (<typeparamref name="TOps"/>: scalar, Vector128, Vector256, Vector512): a tile of
 /// <see cref="Rows"/> = 6 output pixels × (4 or 2) registers of output channels, accumulated in
 /// registers over the whole reduction and finished in place (BatchNorm scale and shift, optional
 /// residual add, optional ReLU) before it is stored.
