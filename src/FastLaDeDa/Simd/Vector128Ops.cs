@@ -63,21 +63,17 @@ internal readonly struct Vector128Ops : ISimdOps<Vector128<float>>
         }
     }
 
-    // x86: shufps with itself; ARM64: trn1 with itself (a0 a0 a2 a2).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DuplicateEven(Vector128<float> low, Vector128<float> high, out Vector128<float> lowAnchors, out Vector128<float> highAnchors)
     {
-        if (AdvSimd.Arm64.IsSupported)
-        {
-            lowAnchors = AdvSimd.Arm64.TransposeEven(low, low);
-            highAnchors = AdvSimd.Arm64.TransposeEven(high, high);
-        }
-        else
-        {
-            lowAnchors = Sse.Shuffle(low, low, 0b10_10_00_00);
-            highAnchors = Sse.Shuffle(high, high, 0b10_10_00_00);
-        }
+        lowAnchors = DuplicateEven(low);
+        highAnchors = DuplicateEven(high);
     }
+
+    // x86: shufps with itself; ARM64: trn1 with itself (a0 a0 a2 a2).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> DuplicateEven(Vector128<float> v) =>
+        AdvSimd.Arm64.IsSupported ? AdvSimd.Arm64.TransposeEven(v, v) : Sse.Shuffle(v, v, 0b10_10_00_00);
 
     // An index of 0xFF (out of range) makes Vector128.Shuffle write 0, so the two partial gathers
     // can be OR-ed together (pshufb on x86, tbl on ARM64).
