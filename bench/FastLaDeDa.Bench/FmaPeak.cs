@@ -12,11 +12,16 @@ namespace FastLaDeDa.Bench;
 /// </summary>
 public static class FmaPeak
 {
-    /// <summary>Lane-FMAs per second, single thread, with the widest vectors this CPU runs (0 where neither width is accelerated).</summary>
+    /// <summary>
+    /// Lane-FMAs per second, single thread, with the widest vectors this process runs (with
+    /// <paramref name="wide"/> false, at most 256-bit); 128-bit where only those are accelerated
+    /// (ARM64, <c>DOTNET_PreferredVectorBitWidth=128</c>), 0 where none is.
+    /// </summary>
     public static double LaneFmasPerSecond(bool wide = true)
     {
-        if (wide && Vector512Ops.IsSupported) return Time(Vector512Ops.Count, Chains<Vector512Ops, Vector512<float>>);
-        return Vector256Ops.IsSupported ? Time(Vector256Ops.Count, Chains<Vector256Ops, Vector256<float>>) : 0;
+        if (wide && Avx512Ops.IsSupported) return Time(Avx512Ops.Count, Chains<Avx512Ops, Vector512<float>>);
+        if (Avx2Ops.IsSupported) return Time(Avx2Ops.Count, Chains<Avx2Ops, Vector256<float>>);
+        return Vector128Ops.IsSupported ? Time(Vector128Ops.Count, Chains<Vector128Ops, Vector128<float>>) : 0;
     }
 
     // The accumulators are locals of one method (a lambda would hoist them into a heap object,

@@ -11,7 +11,14 @@ namespace FastLaDeDa.Bench;
 /// </summary>
 public class TinyLaDeDaLatency : ImageLatency
 {
-    [Params("tiny-scalar", "tiny-avx2", "tiny-avx512")]
+    /// <summary>
+    /// Every fused engine this process accelerates: all four on an AVX-512 machine; run with
+    /// <c>DOTNET_PreferredVectorBitWidth=128</c> for the 128-bit-only case (tiny-vector128 and
+    /// tiny-scalar), as an ARM64 machine would pick.
+    /// </summary>
+    public static IEnumerable<string> Engines() => TinyLaDeDaEngines.Fused.Where(e => e.IsSupported).Select(e => e.Name);
+
+    [ParamsSource(nameof(Engines))]
     public string Engine { get; set; } = "";
 
     [GlobalSetup]

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Imaging;
 
@@ -17,6 +19,7 @@ internal static class InfoCommand
             Console.WriteLine($"cores          {Environment.ProcessorCount}");
             Console.WriteLine($"vector512      {(Vector512.IsHardwareAccelerated ? "accelerated" : "not accelerated")}");
             Console.WriteLine($"vector256      {(Vector256.IsHardwareAccelerated ? "accelerated" : "not accelerated")}");
+            Console.WriteLine($"vector128      {(Vector128.IsHardwareAccelerated ? "accelerated" : "not accelerated")}, fused multiply-add {(Fma.IsSupported || AdvSimd.Arm64.IsSupported ? "yes" : "no")}");
             foreach (var engine in TinyLaDeDaEngines.Fused)
                 Console.WriteLine($"engine         {engine.Name,-16} {(engine.IsSupported ? "supported" : "not supported")}");
             Console.WriteLine($"picked         {TinyLaDeDaEngines.Best.Name}");

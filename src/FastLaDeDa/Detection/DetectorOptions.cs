@@ -70,12 +70,13 @@ public sealed record DetectorOptions
     /// The engine that runs the network, by name (case-insensitive; default <c>auto</c>):
     /// <list type="bullet">
     /// <item><c>auto</c>: LaDeDa on CUDA when the FastLaDeDa.Gpu package is installed and a CUDA
-    /// device exists, else the widest CPU engine the hardware accelerates (honouring
-    /// <c>DOTNET_EnableAVX512=0</c> and <c>DOTNET_EnableAVX2=0</c>).</item>
+    /// device exists, else the widest CPU engine the hardware accelerates (the 128-bit ones on ARM64;
+    /// honouring <c>DOTNET_EnableAVX512=0</c>, <c>DOTNET_EnableAVX2=0</c> and
+    /// <c>DOTNET_PreferredVectorBitWidth</c>).</item>
     /// <item><c>cpu</c>: the widest CPU engine; <c>cuda</c>: LaDeDa on CUDA, an error without it
     /// (Tiny-LaDeDa has no GPU engine and runs as <c>cpu</c>).</item>
-    /// <item>One engine: <c>tiny-avx512</c>, <c>tiny-avx2</c>, <c>tiny-scalar</c>, <c>tiny-reference</c>,
-    /// <c>ladeda-avx512</c>, <c>ladeda-avx2</c>, <c>ladeda-scalar</c>, <c>ladeda-reference</c>,
+    /// <item>One engine: <c>tiny-avx512</c>, <c>tiny-avx2</c>, <c>tiny-vector128</c>, <c>tiny-scalar</c>,
+    /// <c>tiny-reference</c>, <c>ladeda-avx512</c>, <c>ladeda-avx2</c>, <c>ladeda-vector128</c>, <c>ladeda-scalar</c>, <c>ladeda-reference</c>,
     /// <c>ladeda-cuda</c> — an error when the weights hold the other model.</item>
     /// </list>
     /// <see cref="Detector.EngineNames"/> lists them; the name is checked when the detector loads.

@@ -4,7 +4,7 @@ using FastLaDeDa.Preprocessing;
 namespace FastLaDeDa.Engines;
 
 /// <summary>
-/// A way to run Tiny-LaDeDa (scalar reference, fused scalar, fused Vector256, fused Vector512).
+/// A way to run Tiny-LaDeDa (scalar reference, fused scalar, fused Vector128, fused Vector256, fused Vector512).
 /// Engines differ in speed only; all are tested against the reference on the same inputs.
 /// </summary>
 internal interface ITinyLaDeDaEngine

@@ -11,7 +11,7 @@ internal static class LaDeDaEngines
 
     /// <summary>The CPU engines, widest first (all cores each).</summary>
     public static IReadOnlyList<LaDeDaCpuEngine> Cpu { get; } =
-        [new LaDeDaCpuEngine(LaDeDaCpuIsa.Vector512), new LaDeDaCpuEngine(LaDeDaCpuIsa.Vector256), new LaDeDaCpuEngine(LaDeDaCpuIsa.Scalar)];
+        [new LaDeDaCpuEngine(LaDeDaCpuIsa.Vector512), new LaDeDaCpuEngine(LaDeDaCpuIsa.Vector256), new LaDeDaCpuEngine(LaDeDaCpuIsa.Vector128), new LaDeDaCpuEngine(LaDeDaCpuIsa.Scalar)];
 
     /// <summary>
     /// The CPU engine at the widest width the hardware accelerates, honouring <c>DOTNET_EnableAVX512=0</c>

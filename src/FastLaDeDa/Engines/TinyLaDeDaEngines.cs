@@ -11,11 +11,12 @@ internal static class TinyLaDeDaEngines
 
     /// <summary>The fused engines, widest first.</summary>
     public static IReadOnlyList<TinyLaDeDaFusedEngine> Fused { get; } =
-        [new TinyLaDeDaFusedVector512(), new TinyLaDeDaFusedVector256(), new TinyLaDeDaFusedScalar()];
+        [new TinyLaDeDaFusedVector512(), new TinyLaDeDaFusedVector256(), new TinyLaDeDaFusedVector128(), new TinyLaDeDaFusedScalar()];
 
     /// <summary>
-    /// The widest fused engine the hardware accelerates, honouring <c>DOTNET_EnableAVX512=0</c>
-    /// and <c>DOTNET_EnableAVX2=0</c> (which switch <c>Vector512/256.IsHardwareAccelerated</c> off).
+    /// The widest fused engine the hardware accelerates (Vector128 on ARM64), honouring
+    /// <c>DOTNET_EnableAVX512=0</c>, <c>DOTNET_EnableAVX2=0</c> and <c>DOTNET_PreferredVectorBitWidth</c>
+    /// (see <see cref="Simd.SimdImplementation.IsSupported"/>).
     /// </summary>
     public static ITinyLaDeDaEngine Best { get; } = Fused.First(e => e.IsSupported);
 

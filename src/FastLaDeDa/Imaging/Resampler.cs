@@ -8,7 +8,8 @@ namespace FastLaDeDa.Imaging;
 /// byte is <c>clip8((½ + Σ pixel × weight) &gt;&gt; PrecisionBits)</c> with 32-bit integer sums.
 /// Integer arithmetic is exact and wraps identically in any order, so every implementation gives
 /// the same bytes. Implementations: <see cref="ResamplerScalar"/> (the reference),
-/// <see cref="ResamplerVector256"/>, <see cref="ResamplerVector512"/>.
+/// <see cref="ResamplerVector128"/>, <see cref="ResamplerVector256"/>, <see cref="ResamplerVector512"/>, all
+/// instances of <see cref="ResamplerSimd{TOps, TQuad, TInt}"/>.
 /// </summary>
 internal abstract class Resampler : SimdImplementation
 {
@@ -17,7 +18,7 @@ internal abstract class Resampler : SimdImplementation
 
     /// <summary>Every implementation, widest first (supported or not).</summary>
     public static IReadOnlyList<Resampler> All { get; } =
-        [ResamplerVector512.Instance, ResamplerVector256.Instance, ResamplerScalar.Instance];
+        [ResamplerVector512.Instance, ResamplerVector256.Instance, ResamplerVector128.Instance, ResamplerScalar.Instance];
 
     /// <summary>The widest implementation this process supports.</summary>
     public static Resampler Best { get; } = Widest<Resampler>([.. All]);

@@ -14,7 +14,7 @@ internal abstract class GradientFilter : SimdImplementation
 {
     /// <summary>Every implementation, widest first (supported or not).</summary>
     public static IReadOnlyList<GradientFilter> All { get; } =
-        [GradientFilterVector512.Instance, GradientFilterVector256.Instance, GradientFilterScalar.Instance];
+        [GradientFilterVector512.Instance, GradientFilterVector256.Instance, GradientFilterVector128.Instance, GradientFilterScalar.Instance];
 
     /// <summary>The widest implementation this process supports.</summary>
     public static GradientFilter Best { get; } = Widest<GradientFilter>([.. All]);

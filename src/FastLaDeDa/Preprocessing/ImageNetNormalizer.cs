@@ -11,7 +11,7 @@ internal abstract class ImageNetNormalizer : SimdImplementation
 {
     /// <summary>Every implementation, widest first (supported or not).</summary>
     public static IReadOnlyList<ImageNetNormalizer> All { get; } =
-        [ImageNetNormalizerVector512.Instance, ImageNetNormalizerVector256.Instance, ImageNetNormalizerScalar.Instance];
+        [ImageNetNormalizerVector512.Instance, ImageNetNormalizerVector256.Instance, ImageNetNormalizerVector128.Instance, ImageNetNormalizerScalar.Instance];
 
     /// <summary>The widest implementation this process supports.</summary>
     public static ImageNetNormalizer Best { get; } = Widest<ImageNetNormalizer>([.. All]);

@@ -11,7 +11,7 @@ internal abstract class NprFilter : SimdImplementation
 {
     /// <summary>Every implementation, widest first (supported or not).</summary>
     public static IReadOnlyList<NprFilter> All { get; } =
-        [NprFilterVector512.Instance, NprFilterVector256.Instance, NprFilterScalar.Instance];
+        [NprFilterVector512.Instance, NprFilterVector256.Instance, NprFilterVector128.Instance, NprFilterScalar.Instance];
 
     /// <summary>The widest implementation this process supports.</summary>
     public static NprFilter Best { get; } = Widest<NprFilter>([.. All]);

@@ -4,14 +4,14 @@ namespace FastLaDeDa.Simd;
 /// The handful of float operations the fused Tiny-LaDeDa kernel and the SIMD preprocessing passes need, for one register width.
 /// Each is written once, generic over this interface; the JIT specialises it per struct,
 /// so every call below compiles to one or two instructions. <c>TVec</c> is <c>float</c> for the
-/// scalar fallback, <c>Vector256&lt;float&gt;</c> or <c>Vector512&lt;float&gt;</c> otherwise.
+/// scalar fallback, <c>Vector128&lt;float&gt;</c>, <c>Vector256&lt;float&gt;</c> or <c>Vector512&lt;float&gt;</c> otherwise.
 /// </summary>
 internal interface ISimdOps<TVec> where TVec : struct
 {
     /// <summary>Floats per register.</summary>
     static abstract int Count { get; }
 
-    /// <summary>"Scalar", "Vector256" or "Vector512" (<see cref="SimdImplementation.Isa"/>).</summary>
+    /// <summary>"Scalar", "Vector128", "Vector256" or "Vector512" (<see cref="SimdImplementation.Isa"/>).</summary>
     static abstract string Isa { get; }
 
     /// <summary>Whether this width runs accelerated on this machine (and process settings).</summary>

@@ -1,14 +1,14 @@
 namespace FastLaDeDa.Simd;
 
 /// <summary>
-/// One implementation of one algorithm for one instruction-set width (scalar, Vector256,
-/// Vector512). Each algorithm has an abstract base deriving from this class, one sealed subclass
+/// One implementation of one algorithm for one instruction-set width (scalar, Vector128,
+/// Vector256, Vector512). Each algorithm has an abstract base deriving from this class, one sealed subclass
 /// per width, and a <c>Best</c> property chosen once at start-up by <see cref="Widest{T}"/>.
 /// Every implementation of an algorithm gives bit-identical results; the wider ones are only faster.
 /// </summary>
 internal abstract class SimdImplementation
 {
-    /// <summary>The instruction-set width this implementation uses: "Scalar", "Vector256" or "Vector512".</summary>
+    /// <summary>The instruction-set width this implementation uses: "Scalar", "Vector128", "Vector256" or "Vector512".</summary>
     public abstract string Isa { get; }
 
     /// <summary>
@@ -16,8 +16,10 @@ internal abstract class SimdImplementation
     /// <see cref="System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated"/> and
     /// <see cref="System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated"/>, so the runtime's
     /// switches turn the wide paths off: on .NET 10 <c>DOTNET_EnableAVX512=0</c> or
-    /// <c>DOTNET_PreferredVectorBitWidth=256</c> (Vector512 off) and <c>DOTNET_EnableAVX2=0</c>
-    /// (Vector256 off too). The .NET 8/9 name <c>DOTNET_EnableAVX512F</c> is ignored by .NET 10.
+    /// <c>DOTNET_PreferredVectorBitWidth=256</c> (Vector512 off), <c>DOTNET_PreferredVectorBitWidth=128</c>
+    /// (Vector512 and Vector256 off, Vector128 with FMA on: what an ARM64 machine has) and
+    /// <c>DOTNET_EnableAVX2=0</c> (Vector256 off, and FMA with it, so Vector128 too). The .NET 8/9
+    /// name <c>DOTNET_EnableAVX512F</c> is ignored by .NET 10.
     /// </summary>
     public abstract bool IsSupported { get; }
 

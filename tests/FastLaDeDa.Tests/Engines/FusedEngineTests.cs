@@ -19,21 +19,16 @@ public class FusedEngineTests(ITestOutputHelper output)
 {
     private const double RelativeTolerance = 1e-5;
 
-    public static TheoryData<string> Engines()
-    {
-        var data = new TheoryData<string>();
-        foreach (var e in TinyLaDeDaEngines.Fused.Where(e => e.IsSupported)) data.Add(e.Name);
-        return data;
-    }
+    public static TheoryData<string> Engines() => Implementations.TinyEngineNames();
 
 
 
     /// <summary>Widths 32..63 cover every remainder of the 16- and 32-pixel vector steps; heights are odd and even.</summary>
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Engines))]
     public void Matches_the_reference_on_every_width_remainder_and_preprocessing(string engineName)
     {
-        var engine = TinyLaDeDaEngines.ByName(engineName)!;
+        var engine = Implementations.TinyEngine(engineName);
         var model = TinyLaDeDaModel.FromStateDict(RandomTiny.StateDict(21));
         double worst = 0;
         foreach (PreprocessKind kind in Enum.GetValues<PreprocessKind>())
@@ -52,11 +47,11 @@ public class FusedEngineTests(ITestOutputHelper output)
         output.WriteLine($"{engineName}: worst relative map error {worst:E2} over 7 preprocessings x 32 widths");
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Engines))]
     public void Handles_the_smallest_narrow_tall_and_wide_images(string engineName)
     {
-        var engine = TinyLaDeDaEngines.ByName(engineName)!;
+        var engine = Implementations.TinyEngine(engineName);
         var model = TinyLaDeDaModel.FromStateDict(RandomTiny.StateDict(22));
         // Wide rows exercise the workspace strides and the last partial vector of quads/pairs at
         // widths far from the 32..63 of the remainder test.
@@ -76,12 +71,37 @@ public class FusedEngineTests(ITestOutputHelper output)
         }
     }
 
-    [Theory]
+    /// <summary>
+    /// Every width computes each output with the scalar kernel's operations in the scalar kernel's
+    /// order (one rounding per fused multiply-add), so the maps are the same bits: every
+    /// preprocessing, widths 32..63 (every remainder of the vector steps), odd and even heights.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(Engines))]
+    [Trait(PerIsaSuites.Trait, PerIsaSuites.Value)]
+    public void Gives_the_scalar_kernels_maps_bit_for_bit(string engineName)
+    {
+        var engine = Implementations.TinyEngine(engineName);
+        var scalar = Implementations.TinyEngine("tiny-scalar");
+        var model = TinyLaDeDaModel.FromStateDict(RandomTiny.StateDict(25));
+        foreach (PreprocessKind kind in Enum.GetValues<PreprocessKind>())
+        {
+            var expected = scalar.Prepare(model, kind);
+            var network = engine.Prepare(model, kind);
+            for (int width = 32; width < 64; width += 3)
+            {
+                var image = RandomImages.Rgb(width, 9 + (width & 1), width * 7 + (int)kind);
+                Assert.Equal(expected.RunMap(image).Logits, network.RunMap(image).Logits);
+            }
+        }
+    }
+
+    [SkippableTheory]
     [MemberData(nameof(Engines))]
     public void Pooled_values_match_the_map_and_the_reference(string engineName)
     {
         var model = TinyLaDeDaModel.FromStateDict(RandomTiny.StateDict(23));
-        var network = TinyLaDeDaEngines.ByName(engineName)!.Prepare(model, PreprocessKind.RightDiag);
+        var network = Implementations.TinyEngine(engineName).Prepare(model, PreprocessKind.RightDiag);
         var image = RandomImages.Rgb(97, 61, 5);
         var map = new float[TinyLaDeDaModel.MapSize(97) * TinyLaDeDaModel.MapSize(61)];
         PatchPooling withMap = network.Run(image.Pixels, 97, 61, map);
@@ -95,12 +115,12 @@ public class FusedEngineTests(ITestOutputHelper output)
     }
 
     /// <summary>The per-thread workspace is reused: a wide image must not leave anything behind for a narrower one.</summary>
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Engines))]
     public void A_reused_workspace_gives_the_same_result_as_a_fresh_one(string engineName)
     {
         var model = TinyLaDeDaModel.FromStateDict(RandomTiny.StateDict(24));
-        var network = TinyLaDeDaEngines.ByName(engineName)!.Prepare(model, PreprocessKind.LeftDiag);
+        var network = Implementations.TinyEngine(engineName).Prepare(model, PreprocessKind.LeftDiag);
         var small = RandomImages.Rgb(37, 19, 1);
         float[] first = RunOnFreshThread(network, small);
         network.RunMap(RandomImages.Rgb(300, 40, 2)); // grows and dirties this thread's workspace
@@ -116,7 +136,7 @@ public class FusedEngineTests(ITestOutputHelper output)
         return result;
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Engines))]
     public void Values_the_current_image_did_not_write_never_reach_the_map(string engineName)
     {
@@ -125,7 +145,7 @@ public class FusedEngineTests(ITestOutputHelper output)
         // it discards. Poison the whole workspace with NaN (except what must stay zero: each
         // input row's left padding and the zero row) before every run: any leak shows as NaN or
         // as a difference from the reference.
-        var engine = TinyLaDeDaEngines.ByName(engineName)!;
+        var engine = Implementations.TinyEngine(engineName);
         var model = TinyLaDeDaModel.FromStateDict(RandomTiny.StateDict(25));
         var networks = new[] { PreprocessKind.RightDiag, PreprocessKind.Npr, PreprocessKind.Raw }
             .Select(kind => (kind, fused: engine.Prepare(model, kind), reference: TinyLaDeDaEngines.Reference.Prepare(model, kind))).ToArray();
@@ -166,7 +186,7 @@ public class FusedEngineTests(ITestOutputHelper output)
     [MemberData(nameof(Engines))]
     public void Matches_the_official_golden_maps(string engineName)
     {
-        var engine = TinyLaDeDaEngines.ByName(engineName)!;
+        var engine = Implementations.TinyEngine(engineName);
         foreach (var (key, file, preprocess) in OfficialModels.All)
         {
             var model = TinyLaDeDaModel.FromStateDict(PthCheckpoint.Read(Goldens.OfficialCheckpoint(file)));

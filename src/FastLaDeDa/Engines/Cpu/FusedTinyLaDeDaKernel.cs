@@ -7,7 +7,7 @@ namespace FastLaDeDa.Engines.Cpu;
 
 /// <summary>
 /// Tiny-LaDeDa in one pass over the image, written once for every register width
-/// (<typeparamref name="TOps"/>: scalar, Vector256, Vector512).
+/// (<typeparamref name="TOps"/>: scalar, Vector128, Vector256, Vector512).
 /// </summary>
 /// <remarks>
 /// Rows flow through four stages, each keeping a rolling window of three rows in the per-thread
@@ -282,7 +282,8 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
                     // A 512-bit FMA takes a whole cycle on this core, leaving load slots for a
                     // broadcast per FMA, and AVX-512's 32 registers hold all 16 products of 4
                     // channels: no round trip through memory. Narrower vectors run two FMAs a
-                    // cycle and would be load-bound that way (AVX2 also lacks the registers).
+                    // cycle and would be load-bound that way (AVX2 also lacks the registers;
+                    // Vector128 with 32 registers measured 1.6 ms that way against 1.17 ms).
                     if (TOps.Count == 16)
                     {
                         StemInRegisters(ref Unsafe.Add(ref transformed, p), ref rows, ref w, ref scale, ref shift, ref s, step, halfStride);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using FastLaDeDa.Simd;
 
@@ -12,7 +13,7 @@ namespace FastLaDeDa.Engines.Cpu;
 /// </summary>
 internal interface ILaDeDaConvKernels
 {
-    /// <summary>Scalar, Vector256 or Vector512.</summary>
+    /// <summary>Scalar, Vector128, Vector256 or Vector512.</summary>
     string Isa { get; }
 
     /// <summary>Whether this process runs the width accelerated.</summary>
@@ -39,8 +40,9 @@ internal static class LaDeDaConvKernels
     /// <summary>Every width, widest first (supported or not).</summary>
     public static IReadOnlyList<ILaDeDaConvKernels> All { get; } =
     [
-        new LaDeDaConvKernels<Vector512Ops, Vector512<float>>(wide: true),
-        new LaDeDaConvKernels<Vector256Ops, Vector256<float>>(wide: Avx512F.VL.IsSupported && Vector512.IsHardwareAccelerated),
+        new LaDeDaConvKernels<Avx512Ops, Vector512<float>>(wide: true),
+        new LaDeDaConvKernels<Avx2Ops, Vector256<float>>(wide: Avx512F.VL.IsSupported && Vector512.IsHardwareAccelerated),
+        new LaDeDaConvKernels<Vector128Ops, Vector128<float>>(wide: Avx512F.VL.IsSupported || AdvSimd.Arm64.IsSupported),
         new LaDeDaConvKernels<ScalarOps, float>(wide: false),
     ];
 
@@ -49,25 +51,30 @@ internal static class LaDeDaConvKernels
     {
         LaDeDaCpuIsa.Vector512 => 0,
         LaDeDaCpuIsa.Vector256 => 1,
-        _ => 2,
+        LaDeDaCpuIsa.Vector128 => 2,
+        _ => 3,
     }];
 
     /// <summary>Panels whose packed weights fit in <see cref="LaDeDaCpuTuning.PanelGroupBytes"/> (at least 1).</summary>
     public static int PanelGroup(LaDeDaPackedConv conv) => (int)Math.Clamp(LaDeDaCpuTuning.Default.PanelGroupBytes / (conv.PanelFloats * sizeof(float)), 1, conv.Panels);
 
     /// <summary>A Vector256 kernel with the given tile (tests pin both shapes).</summary>
-    internal static ILaDeDaConvKernels Vector256(bool wide) => new LaDeDaConvKernels<Vector256Ops, Vector256<float>>(wide);
+    internal static ILaDeDaConvKernels Vector256(bool wide) => new LaDeDaConvKernels<Avx2Ops, Vector256<float>>(wide);
+
+    /// <summary>A Vector128 kernel with the given tile (tests pin both shapes).</summary>
+    internal static ILaDeDaConvKernels Vector128(bool wide) => new LaDeDaConvKernels<Vector128Ops, Vector128<float>>(wide);
 }
 
 /// <summary>
-/// The tile loop around <see cref="LaDeDaMicroKernel{TOps, TVec}"/>: for each group of panels of
+/// The tile loop around <see cref="GemmMicroKernel{TOps, TVec}"/>: for each group of panels of
 /// output channels (as many as fit in <see cref="LaDeDaCpuTuning.PanelGroupBytes"/>), for each
 /// tile of 6 pixels, gather the 6 window pointers and call the micro-kernel once per panel.
 /// </summary>
 /// <remarks>
 /// The wide tile (6 × 4 registers) needs 30 vector registers: AVX-512 machines have 32 (for
-/// Vector256 too, through the EVEX encoding). AVX2 machines have 16, so their Vector256 kernel
-/// uses the narrow tile (6 × 2), as does the scalar one.
+/// Vector256 and Vector128 too, through the EVEX encoding), and so has ARM64's AdvSimd. AVX2
+/// machines have 16, so their Vector256 and Vector128 kernels use the narrow tile (6 × 2), as does
+/// the scalar one.
 /// </remarks>
 internal sealed unsafe class LaDeDaConvKernels<TOps, TVec>(bool wide) : ILaDeDaConvKernels
     where TOps : struct, ISimdOps<TVec>
@@ -77,7 +84,7 @@ internal sealed unsafe class LaDeDaConvKernels<TOps, TVec>(bool wide) : ILaDeDaC
 
     public bool IsSupported => TOps.IsSupported;
 
-    public int PanelWidth => wide ? LaDeDaMicroKernel<TOps, TVec>.WideWidth : LaDeDaMicroKernel<TOps, TVec>.NarrowWidth;
+    public int PanelWidth => wide ? GemmMicroKernel<TOps, TVec>.WideWidth : GemmMicroKernel<TOps, TVec>.NarrowWidth;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(LaDeDaConvStep step, float* input, float* output, float* residual, float* scratch, int tileStart, int tileEnd, int panelStart, int panelEnd)
@@ -85,14 +92,14 @@ internal sealed unsafe class LaDeDaConvKernels<TOps, TVec>(bool wide) : ILaDeDaC
         LaDeDaPackedConv conv = step.Conv;
         if (conv.PanelWidth != PanelWidth) throw new InvalidOperationException($"weights packed for {conv.PanelWidth}-channel panels, kernel tiles are {PanelWidth}");
         int rows = LaDeDaConvKernels.TileRows, pixels = step.Pixels, pitch = step.OutPitch, width = PanelWidth;
-        int flags = (step.ResidualOffsets is null ? 0 : LaDeDaMicroKernel<TOps, TVec>.AddResidual) | (step.Relu ? LaDeDaMicroKernel<TOps, TVec>.Relu : 0)
-                    | (LaDeDaCpuTuning.Default.PrefetchOutputs ? LaDeDaMicroKernel<TOps, TVec>.PrefetchOutput : 0);
+        int flags = (step.ResidualOffsets is null ? 0 : GemmMicroKernel<TOps, TVec>.AddResidual) | (step.Relu ? GemmMicroKernel<TOps, TVec>.Relu : 0)
+                    | (LaDeDaCpuTuning.Default.PrefetchOutputs ? GemmMicroKernel<TOps, TVec>.PrefetchOutput : 0);
         // Panels are processed in groups whose packed weights fit in L2 together: for each tile the
         // group's panels run back to back, so the tile's activations (in L1) serve the whole group
         // and its output rows are written in one contiguous sweep; the group's weights stay in L2
         // while the tiles stream past.
         int group = LaDeDaConvKernels.PanelGroup(conv);
-        LaDeDaTile tile;
+        GemmTile tile;
         float** slots = (float**)&tile;
         float** outputs = stackalloc float*[rows];
         float** residuals = stackalloc float*[rows];
@@ -130,8 +137,8 @@ internal sealed unsafe class LaDeDaConvKernels<TOps, TVec>(bool wide) : ILaDeDaC
                         }
                         float* weights = conv.Weights + panel * conv.PanelFloats;
                         float* scale = conv.Scale + column, shift = conv.Shift + column;
-                        if (wide) LaDeDaMicroKernel<TOps, TVec>.Wide(&tile, weights, taps, conv.Taps, conv.Run, scale, shift, flags);
-                        else LaDeDaMicroKernel<TOps, TVec>.Narrow(&tile, weights, taps, conv.Taps, conv.Run, scale, shift, flags);
+                        if (wide) GemmMicroKernel<TOps, TVec>.Wide(&tile, weights, taps, conv.Taps, conv.Run, scale, shift, flags);
+                        else GemmMicroKernel<TOps, TVec>.Narrow(&tile, weights, taps, conv.Taps, conv.Run, scale, shift, flags);
                     }
                 }
             }

@@ -5,7 +5,7 @@ namespace FastLaDeDa.Engines.Cpu;
 
 /// <summary>
 /// LaDeDa on the CPU: channels-last activations, every convolution a GEMM on a register-blocked
-/// SIMD micro-kernel (<see cref="Isa"/>: Vector512, Vector256 or scalar) with packed weights, fused
+/// SIMD micro-kernel (<see cref="Isa"/>: Vector512, Vector256, Vector128 or scalar) with packed weights, fused
 /// BatchNorm/residual/ReLU, only the positions some patch logit depends on, and up to
 /// <see cref="MaxThreads"/> threads per image. See <see cref="LaDeDaCpuNetwork"/>.
 /// </summary>
@@ -39,6 +39,7 @@ internal sealed class LaDeDaCpuEngine : ILaDeDaEngine
     {
         LaDeDaCpuIsa.Vector512 => "ladeda-avx512",
         LaDeDaCpuIsa.Vector256 => "ladeda-avx2",
+        LaDeDaCpuIsa.Vector128 => "ladeda-vector128",
         _ => "ladeda-scalar",
     };
 
@@ -62,5 +63,6 @@ internal sealed class LaDeDaCpuEngine : ILaDeDaEngine
     private static LaDeDaCpuIsa WidestSupported() =>
         LaDeDaConvKernels.For(LaDeDaCpuIsa.Vector512).IsSupported ? LaDeDaCpuIsa.Vector512
         : LaDeDaConvKernels.For(LaDeDaCpuIsa.Vector256).IsSupported ? LaDeDaCpuIsa.Vector256
+        : LaDeDaConvKernels.For(LaDeDaCpuIsa.Vector128).IsSupported ? LaDeDaCpuIsa.Vector128
         : LaDeDaCpuIsa.Scalar;
 }

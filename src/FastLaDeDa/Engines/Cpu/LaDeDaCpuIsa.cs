@@ -5,6 +5,8 @@ internal enum LaDeDaCpuIsa
 {
     /// <summary>One float at a time: the portable fallback.</summary>
     Scalar,
+    /// <summary>4 floats per register (ARM64 AdvSimd, or x86 SSE4 + FMA).</summary>
+    Vector128,
     /// <summary>8 floats per register (AVX2 + FMA).</summary>
     Vector256,
     /// <summary>16 floats per register (AVX-512F).</summary>

@@ -3,7 +3,7 @@ using FastLaDeDa.Models;
 namespace FastLaDeDa.Engines.Cpu;
 
 /// <summary>
-/// One convolution's weights rearranged once for <see cref="LaDeDaMicroKernel{TOps, TVec}"/>:
+/// One convolution's weights rearranged once for <see cref="GemmMicroKernel{TOps, TVec}"/>:
 /// output channels in panels of <see cref="PanelWidth"/>, each panel [tap][run][PanelWidth] in the
 /// order the micro-kernel reads it, channels past <see cref="OutChannels"/> zero; BatchNorm scale and
 /// shift as float32 per channel (zero past the end). The weights stay the checkpoint's float32

@@ -62,6 +62,19 @@ internal sealed class TinyLaDeDaFusedScalar : TinyLaDeDaFusedEngine
         FusedTinyLaDeDaKernel<ScalarOps, float>.Run(weights, rgb, width, height, map);
 }
 
+/// <summary>The fused kernel on 4 floats per register (ARM64 AdvSimd, or x86 SSE4 + FMA).</summary>
+internal sealed class TinyLaDeDaFusedVector128 : TinyLaDeDaFusedEngine
+{
+    /// <inheritdoc />
+    public override string Name => "tiny-vector128";
+
+    /// <inheritdoc />
+    public override bool IsSupported => Vector128Ops.IsSupported;
+
+    private protected override PatchPooling RunKernel(FusedTinyLaDeDaWeights weights, ReadOnlySpan<byte> rgb, int width, int height, Span<float> map) =>
+        FusedTinyLaDeDaKernel<Vector128Ops, System.Runtime.Intrinsics.Vector128<float>>.Run(weights, rgb, width, height, map);
+}
+
 /// <summary>The fused kernel on 8 floats per register (AVX2 + FMA).</summary>
 internal sealed class TinyLaDeDaFusedVector256 : TinyLaDeDaFusedEngine
 {
@@ -69,10 +82,10 @@ internal sealed class TinyLaDeDaFusedVector256 : TinyLaDeDaFusedEngine
     public override string Name => "tiny-avx2";
 
     /// <inheritdoc />
-    public override bool IsSupported => Vector256Ops.IsSupported;
+    public override bool IsSupported => Avx2Ops.IsSupported;
 
     private protected override PatchPooling RunKernel(FusedTinyLaDeDaWeights weights, ReadOnlySpan<byte> rgb, int width, int height, Span<float> map) =>
-        FusedTinyLaDeDaKernel<Vector256Ops, System.Runtime.Intrinsics.Vector256<float>>.Run(weights, rgb, width, height, map);
+        FusedTinyLaDeDaKernel<Avx2Ops, System.Runtime.Intrinsics.Vector256<float>>.Run(weights, rgb, width, height, map);
 }
 
 /// <summary>The fused kernel on 16 floats per register (AVX-512F).</summary>
@@ -82,8 +95,8 @@ internal sealed class TinyLaDeDaFusedVector512 : TinyLaDeDaFusedEngine
     public override string Name => "tiny-avx512";
 
     /// <inheritdoc />
-    public override bool IsSupported => Vector512Ops.IsSupported;
+    public override bool IsSupported => Avx512Ops.IsSupported;
 
     private protected override PatchPooling RunKernel(FusedTinyLaDeDaWeights weights, ReadOnlySpan<byte> rgb, int width, int height, Span<float> map) =>
-        FusedTinyLaDeDaKernel<Vector512Ops, System.Runtime.Intrinsics.Vector512<float>>.Run(weights, rgb, width, height, map);
+        FusedTinyLaDeDaKernel<Avx512Ops, System.Runtime.Intrinsics.Vector512<float>>.Run(weights, rgb, width, height, map);
 }

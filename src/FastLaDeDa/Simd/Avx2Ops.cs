@@ -4,8 +4,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace FastLaDeDa.Simd;
 
-/// <summary>8 floats per register (AVX2 + FMA).</summary>
-internal readonly struct Vector256Ops : ISimdOps<Vector256<float>>
+/// <summary>8 floats per register: x86 AVX2 + FMA (the 256-bit permutes below are AVX2-only).</summary>
+internal readonly struct Avx2Ops : ISimdOps<Vector256<float>>
 {
     public static int Count => Vector256<float>.Count;
     public static string Isa => "Vector256";

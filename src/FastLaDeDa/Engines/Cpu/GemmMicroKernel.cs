@@ -6,7 +6,7 @@ namespace FastLaDeDa.Engines.Cpu;
 
 /// <summary>
 /// The register-blocked GEMM micro-kernel of the LaDeDa CPU engine, written once for every register
-/// width (<typeparamref name="TOps"/>: scalar, Vector256, Vector512): a tile of
+/// width (<typeparamref name="TOps"/>: scalar, Vector128, Vector256, Vector512): a tile of
 /// <see cref="Rows"/> = 6 output pixels × (4 or 2) registers of output channels, accumulated in
 /// registers over the whole reduction and finished in place (BatchNorm scale and shift, optional
 /// residual add, optional ReLU) before it is stored.
@@ -23,7 +23,7 @@ namespace FastLaDeDa.Engines.Cpu;
 /// tile (16-register machines) 2 weight registers and 12 FMAs. Both keep the FMA units busy: the
 /// loads per FMA are well under the load ports' rate and 24 (12) chains hide the FMA latency.</para>
 /// </remarks>
-internal static unsafe class LaDeDaMicroKernel<TOps, TVec>
+internal static unsafe class GemmMicroKernel<TOps, TVec>
     where TOps : struct, ISimdOps<TVec>
     where TVec : struct
 {
@@ -51,7 +51,7 @@ internal static unsafe class LaDeDaMicroKernel<TOps, TVec>
     /// cache since they were written (megabytes per layer), stalling the FMA pipes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Prefetch(LaDeDaTile* t, int flags, int width)
+    private static void Prefetch(GemmTile* t, int flags, int width)
     {
         if (!Sse.IsSupported || (flags & PrefetchOutput) == 0) return;
         float** rows = (float**)t;
@@ -65,7 +65,7 @@ internal static unsafe class LaDeDaMicroKernel<TOps, TVec>
 
     /// <summary>The 6 × 4-register tile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Wide(LaDeDaTile* t, float* b, nint* tapOffsets, int taps, nint run, float* scale, float* shift, int flags)
+    public static void Wide(GemmTile* t, float* b, nint* tapOffsets, int taps, nint run, float* scale, float* shift, int flags)
     {
         int n = TOps.Count;
         TVec c00 = TOps.Zero, c01 = TOps.Zero, c02 = TOps.Zero, c03 = TOps.Zero;
@@ -111,7 +111,7 @@ internal static unsafe class LaDeDaMicroKernel<TOps, TVec>
 
     /// <summary>The 6 × 2-register tile (for 16-register machines).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Narrow(LaDeDaTile* t, float* b, nint* tapOffsets, int taps, nint run, float* scale, float* shift, int flags)
+    public static void Narrow(GemmTile* t, float* b, nint* tapOffsets, int taps, nint run, float* scale, float* shift, int flags)
     {
         int n = TOps.Count;
         TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero, c20 = TOps.Zero, c21 = TOps.Zero;

@@ -4,8 +4,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace FastLaDeDa.Simd;
 
-/// <summary>16 floats per register (AVX-512F).</summary>
-internal readonly struct Vector512Ops : ISimdOps<Vector512<float>>
+/// <summary>16 floats per register: x86 AVX-512F.</summary>
+internal readonly struct Avx512Ops : ISimdOps<Vector512<float>>
 {
 
     public static int Count => Vector512<float>.Count;
