@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using FastLaDeDa.Detection;
+using FastLaDeDa.Imaging.Resize;
 using FastLaDeDa.Imaging;
 
 namespace FastLaDeDa.Bench;

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using FastLaDeDa.Engines.Cpu.LaDeDa;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Engines.Cpu;
 using FastLaDeDa.Preprocessing;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using FastLaDeDa.Engines.Cpu.LaDeDa;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Engines.Cpu;
 using FastLaDeDa.Models;

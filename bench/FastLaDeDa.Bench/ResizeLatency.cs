@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using FastLaDeDa.Imaging.Resize;
 using FastLaDeDa.Imaging;
 
 namespace FastLaDeDa.Bench;

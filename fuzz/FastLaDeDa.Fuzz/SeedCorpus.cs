@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using FastLaDeDa.Imaging.Formats;
 using FastLaDeDa.Tests.Support;
 using FastLaDeDa.Weights;
 
@@ -140,7 +141,7 @@ public static class SeedCorpus
         System.Text.Encoding.ASCII.GetBytes(type, header[4..]);
         png.Write(header);
         png.Write(data);
-        uint crc = FastLaDeDa.Imaging.Crc32.Compute([.. header[4..].ToArray(), .. data]);
+        uint crc = FastLaDeDa.Imaging.Formats.Crc32.Compute([.. header[4..].ToArray(), .. data]);
         Span<byte> trailer = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(trailer, crc);
         png.Write(trailer);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using FastLaDeDa.Imaging.Resize;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Tests.Support;
 using FastLaDeDa.Training.Data;

@@ -1,5 +1,7 @@
+using FastLaDeDa.Engines.Cpu.LaDeDa;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Engines.Cpu;
+using FastLaDeDa.Imaging.Resize;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Models;
 using FastLaDeDa.Preprocessing;

@@ -1,4 +1,5 @@
 using FastLaDeDa.Evaluation;
+using FastLaDeDa.Imaging.Resize;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Training.Data;
 using FastLaDeDa.Training.Training;

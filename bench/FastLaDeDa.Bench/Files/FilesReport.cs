@@ -4,6 +4,7 @@ using FastLaDeDa.Bench.Report;
 using FastLaDeDa.Detection;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Errors;
+using FastLaDeDa.Imaging.Resize;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Interop.Onnx;
 using FastLaDeDa.Models;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using FastLaDeDa.Cli.Rendering;
 using FastLaDeDa.Detection;
+using FastLaDeDa.Imaging.Resize;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Models;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
+using FastLaDeDa.Engines.Cpu.LaDeDa;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Imaging;
 
@@ -26,7 +27,7 @@ internal static class InfoCommand
             Console.WriteLine($"jpeg decoder   {ImageDecoder.JpegDecoderDescription}");
             foreach (var engine in LaDeDaEngines.Cpu)
                 Console.WriteLine($"ladeda engine  {engine.Name,-20} {(engine.IsSupported ? "supported" : "not supported")}");
-            Console.WriteLine($"ladeda picked  {LaDeDaEngines.Best.Name} ({Engines.Cpu.LaDeDaCpuEngine.Best.MaxThreads} threads per image; auto prefers CUDA: {CudaStatus()})");
+            Console.WriteLine($"ladeda picked  {LaDeDaEngines.Best.Name} ({Engines.Cpu.LaDeDa.LaDeDaCpuEngine.Best.MaxThreads} threads per image; auto prefers CUDA: {CudaStatus()})");
             Console.WriteLine($"engine names   {string.Join(", ", Detection.Detector.EngineNames)}");
             return ExitCodes.Success;
         });

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using FastLaDeDa.Imaging.Resize;
 using FastLaDeDa.Imaging;
 using SkiaSharp;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using FastLaDeDa.Errors;
+using FastLaDeDa.Imaging.Resize;
 using FastLaDeDa.Imaging;
 
 namespace FastLaDeDa.Detection;

@@ -1,3 +1,4 @@
+using FastLaDeDa.Engines.Cpu.LaDeDa;
 using FastLaDeDa.Engines.Cpu;
 using FastLaDeDa.Errors;
 using FastLaDeDa.Models;

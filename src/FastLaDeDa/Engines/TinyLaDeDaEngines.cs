@@ -1,3 +1,4 @@
+using FastLaDeDa.Engines.Cpu.Tiny;
 using FastLaDeDa.Engines.Cpu;
 using FastLaDeDa.Engines.Reference;
 

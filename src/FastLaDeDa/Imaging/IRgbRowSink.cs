@@ -1,3 +1,5 @@
+using FastLaDeDa.Imaging.Resize;
+
 namespace FastLaDeDa.Imaging;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using FastLaDeDa.Errors;
-using FastLaDeDa.Imaging.Bmp;
-using FastLaDeDa.Imaging.Gif;
+using FastLaDeDa.Imaging.Formats.Bmp;
+using FastLaDeDa.Imaging.Formats.Gif;
+using FastLaDeDa.Imaging.Formats;
+using FastLaDeDa.Imaging.Resize;
 
 namespace FastLaDeDa.Imaging;
 
@@ -32,7 +34,7 @@ internal static class ImageDecoder
     /// decoder, and the instruction-set width of its SIMD kernels.
     /// </summary>
     public static string JpegDecoderDescription =>
-        $"FastLaDeDa C# decoder (libjpeg-turbo 2.1 / Pillow 9.4 results), {Jpeg.JpegKernels.Best.Isa} kernels";
+        $"FastLaDeDa C# decoder (libjpeg-turbo 2.1 / Pillow 9.4 results), {Formats.Jpeg.JpegKernels.Best.Isa} kernels";
 
     /// <summary>Reads and decodes the image file at <paramref name="path"/>.</summary>
     /// <param name="path">The image file; its name is used in error messages.</param>
@@ -68,7 +70,7 @@ internal static class ImageDecoder
             ImageFormat.Bmp => DecodeBmp(data, sourceName, limits),
             ImageFormat.Tga => DecodeTga(data, sourceName, limits),
             ImageFormat.Pnm => PnmDecoder.Decode(data, limits, sourceName),
-            ImageFormat.Webp => Webp.WebpDecoder.Decode(data, limits, sourceName),
+            ImageFormat.Webp => Formats.Webp.WebpDecoder.Decode(data, limits, sourceName),
             _ => throw new UnsupportedImageFormatException(sourceName, "not a recognised image format"),
         };
     }
@@ -90,21 +92,21 @@ internal static class ImageDecoder
             case ImageFormat.Jpeg:
             {
                 using var sink = new ResizingRowSink(width, height, output);
-                Jpeg.JpegDecoder.Decode(data, limits, sourceName, sink, reducedToAtLeast: reduced ? Math.Max(width, height) : 0);
+                Formats.Jpeg.JpegDecoder.Decode(data, limits, sourceName, sink, reducedToAtLeast: reduced ? Math.Max(width, height) : 0);
                 sink.Finish();
                 return;
             }
             case ImageFormat.Png:
             {
                 using var sink = new ResizingRowSink(width, height, output);
-                Png.PngDecoder.Decode(data, PngStructure.Read(data, limits, sourceName), sourceName, sink);
+                Formats.Png.PngDecoder.Decode(data, PngStructure.Read(data, limits, sourceName), sourceName, sink);
                 sink.Finish();
                 return;
             }
             case ImageFormat.Webp:
             {
                 using var sink = new ResizingRowSink(width, height, output);
-                Webp.WebpDecoder.Decode(data, limits, sourceName, sink);
+                Formats.Webp.WebpDecoder.Decode(data, limits, sourceName, sink);
                 sink.Finish();
                 return;
             }
@@ -115,10 +117,10 @@ internal static class ImageDecoder
     }
 
     private static Rgb24Image DecodeJpeg(ReadOnlySpan<byte> data, string? source, ImageLimits limits) =>
-        Jpeg.JpegDecoder.Decode(data, limits, source);
+        Formats.Jpeg.JpegDecoder.Decode(data, limits, source);
 
     private static Rgb24Image DecodePng(ReadOnlySpan<byte> data, string? source, ImageLimits limits) =>
-        Png.PngDecoder.Decode(data, PngStructure.Read(data, limits, source), source);
+        Formats.Png.PngDecoder.Decode(data, PngStructure.Read(data, limits, source), source);
 
     private static Rgb24Image DecodeGif(ReadOnlySpan<byte> data, string? source, ImageLimits limits) =>
         GifDecoder.Decode(data, limits, source);

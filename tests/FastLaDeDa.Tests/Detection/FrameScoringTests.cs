@@ -1,5 +1,6 @@
 using FastLaDeDa.Detection;
 using FastLaDeDa.Errors;
+using FastLaDeDa.Imaging.Resize;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Tests.Support;
 

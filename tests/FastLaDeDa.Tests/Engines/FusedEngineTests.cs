@@ -1,3 +1,4 @@
+using FastLaDeDa.Engines.Cpu.Tiny;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Engines.Cpu;
 using FastLaDeDa.Imaging;

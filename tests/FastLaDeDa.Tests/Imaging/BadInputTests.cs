@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using FastLaDeDa.Errors;
+using FastLaDeDa.Imaging.Formats;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Tests.Support;
 

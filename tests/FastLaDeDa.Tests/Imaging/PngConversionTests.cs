@@ -1,4 +1,5 @@
 using FastLaDeDa.Imaging;
+using FastLaDeDa.Imaging.Formats;
 using FastLaDeDa.Tests.Support;
 
 namespace FastLaDeDa.Tests.Imaging;

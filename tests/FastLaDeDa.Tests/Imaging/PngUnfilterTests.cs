@@ -1,4 +1,4 @@
-using FastLaDeDa.Imaging.Png;
+using FastLaDeDa.Imaging.Formats.Png;
 using FastLaDeDa.Tests.Support;
 
 namespace FastLaDeDa.Tests.Imaging;

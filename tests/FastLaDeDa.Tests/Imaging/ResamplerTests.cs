@@ -1,3 +1,4 @@
+using FastLaDeDa.Imaging.Resize;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Simd;
 using FastLaDeDa.Tests.Support;

@@ -1,4 +1,5 @@
 using FastLaDeDa.Bench.Cost;
+using FastLaDeDa.Engines.Cpu.LaDeDa;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Engines.Cpu;
 using FastLaDeDa.Imaging;

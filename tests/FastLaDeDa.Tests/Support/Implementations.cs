@@ -1,5 +1,8 @@
+using FastLaDeDa.Engines.Cpu.LaDeDa;
+using FastLaDeDa.Engines.Cpu.Tiny;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Engines.Cpu;
+using FastLaDeDa.Imaging.Resize;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Preprocessing;
 using FastLaDeDa.Simd;
@@ -40,7 +43,7 @@ internal static class Implementations
 
     public static GradientFilter Gradient(string name) => ByName(GradientFilter.All, name);
 
-    public static Resampler Resampler(string name) => ByName(FastLaDeDa.Imaging.Resampler.All, name);
+    public static Resampler Resampler(string name) => ByName(FastLaDeDa.Imaging.Resize.Resampler.All, name);
 
     /// <summary>Every fused Tiny-LaDeDa engine, supported or not.</summary>
     public static TheoryData<string> TinyEngineNames() => [.. TinyLaDeDaEngines.Fused.Select(e => e.Name)];

@@ -1,4 +1,5 @@
 using FastLaDeDa.Evaluation;
+using FastLaDeDa.Imaging.Resize;
 using FastLaDeDa.Imaging;
 
 namespace FastLaDeDa.Training.Data;

@@ -1,7 +1,8 @@
 using System.Runtime.Intrinsics.X86;
 using FastLaDeDa.Errors;
+using FastLaDeDa.Imaging.Resize;
 using FastLaDeDa.Imaging;
-using FastLaDeDa.Imaging.Jpeg;
+using FastLaDeDa.Imaging.Formats.Jpeg;
 using FastLaDeDa.Tests.Support;
 
 namespace FastLaDeDa.Tests.Imaging.Jpeg;

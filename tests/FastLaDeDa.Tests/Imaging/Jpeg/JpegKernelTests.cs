@@ -1,4 +1,4 @@
-using FastLaDeDa.Imaging.Jpeg;
+using FastLaDeDa.Imaging.Formats.Jpeg;
 using FastLaDeDa.Tests.Support;
 
 namespace FastLaDeDa.Tests.Imaging.Jpeg;

@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics.X86;
 using FastLaDeDa.Errors;
-using FastLaDeDa.Imaging.Webp;
+using FastLaDeDa.Imaging.Formats.Webp;
 using FastLaDeDa.Tests.Support;
 
 namespace FastLaDeDa.Tests.Imaging.Webp;

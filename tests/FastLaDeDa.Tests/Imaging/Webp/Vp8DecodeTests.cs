@@ -1,4 +1,4 @@
-using FastLaDeDa.Imaging.Webp;
+using FastLaDeDa.Imaging.Formats.Webp;
 using FastLaDeDa.Tests.Support;
 
 namespace FastLaDeDa.Tests.Imaging.Webp;

@@ -1,5 +1,5 @@
 using System.Runtime.Intrinsics;
-using FastLaDeDa.Imaging.Webp;
+using FastLaDeDa.Imaging.Formats.Webp;
 
 namespace FastLaDeDa.Tests.Imaging.Webp;
 

@@ -1,4 +1,4 @@
-using FastLaDeDa.Imaging.Webp;
+using FastLaDeDa.Imaging.Formats.Webp;
 
 namespace FastLaDeDa.Tests.Imaging.Webp;
 

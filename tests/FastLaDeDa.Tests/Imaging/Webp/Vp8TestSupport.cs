@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
-using FastLaDeDa.Imaging.Webp;
+using FastLaDeDa.Imaging.Formats.Webp;
 using FastLaDeDa.Tests.Support;
 
 namespace FastLaDeDa.Tests.Imaging.Webp;

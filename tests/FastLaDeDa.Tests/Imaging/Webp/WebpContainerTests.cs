@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using FastLaDeDa.Errors;
+using FastLaDeDa.Imaging.Resize;
 using FastLaDeDa.Imaging;
-using FastLaDeDa.Imaging.Webp;
+using FastLaDeDa.Imaging.Formats.Webp;
 using FastLaDeDa.Tests.Support;
 
 namespace FastLaDeDa.Tests.Imaging.Webp;

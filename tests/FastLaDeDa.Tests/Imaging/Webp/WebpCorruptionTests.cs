@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
-using FastLaDeDa.Imaging.Webp;
+using FastLaDeDa.Imaging.Formats.Webp;
 using FastLaDeDa.Tests.Support;
 
 namespace FastLaDeDa.Tests.Imaging.Webp;
