@@ -84,21 +84,12 @@ internal sealed class TinyLaDeDaReferenceEngine : ITinyLaDeDaEngine
         return output;
     }
 
-    private sealed class Network(TinyLaDeDaModel model, PreprocessKind preprocess) : IPatchNetwork
+    private sealed class Network(TinyLaDeDaModel model, PreprocessKind preprocess) : TinyLaDeDaNetwork
     {
-        public string EngineName => Instance.Name;
+        public override string EngineName => Instance.Name;
 
-        public int MinimumInputSize => 5;
-
-        public int Stride => TinyLaDeDaModel.Stride;
-
-        public int ReceptiveField => TinyLaDeDaModel.ReceptiveField;
-
-        public int MapSize(int inputSize) => TinyLaDeDaModel.MapSize(inputSize);
-
-        public PatchPooling Run(ReadOnlySpan<byte> rgb, int width, int height, Span<float> map)
+        protected override PatchPooling RunValidated(ReadOnlySpan<byte> rgb, int width, int height, Span<float> map)
         {
-            this.Validate(rgb, width, height, map);
             var image = new Rgb24Image(width, height, rgb.ToArray());
             PatchMap result = ComputeMap(model, preprocess, ImageNetNormalization.Normalize(image));
             if (!map.IsEmpty) result.Logits.CopyTo(map);

@@ -29,23 +29,12 @@ internal abstract class TinyLaDeDaFusedEngine : ITinyLaDeDaEngine
 
     private protected abstract PatchPooling RunKernel(FusedTinyLaDeDaWeights weights, ReadOnlySpan<byte> rgb, int width, int height, Span<float> map);
 
-    private sealed class Network(TinyLaDeDaFusedEngine engine, FusedTinyLaDeDaWeights weights) : IPatchNetwork
+    private sealed class Network(TinyLaDeDaFusedEngine engine, FusedTinyLaDeDaWeights weights) : TinyLaDeDaNetwork
     {
-        public string EngineName => engine.Name;
+        public override string EngineName => engine.Name;
 
-        public int MinimumInputSize => 5;
-
-        public int Stride => TinyLaDeDaModel.Stride;
-
-        public int ReceptiveField => TinyLaDeDaModel.ReceptiveField;
-
-        public int MapSize(int inputSize) => TinyLaDeDaModel.MapSize(inputSize);
-
-        public PatchPooling Run(ReadOnlySpan<byte> rgb, int width, int height, Span<float> map)
-        {
-            this.Validate(rgb, width, height, map);
-            return engine.RunKernel(weights, rgb, width, height, map);
-        }
+        protected override PatchPooling RunValidated(ReadOnlySpan<byte> rgb, int width, int height, Span<float> map) =>
+            engine.RunKernel(weights, rgb, width, height, map);
     }
 }
 
