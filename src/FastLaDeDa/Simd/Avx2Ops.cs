@@ -50,7 +50,7 @@ internal readonly struct Avx2Ops : ISimdOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DeinterleaveRgb(ref byte rgb, ref float r, ref float g, ref float b)
     {
-        Preprocessing.RgbDeinterleave.Split(ref rgb, out var rb, out var gb, out var bb);
+        RgbDeinterleave.Split(ref rgb, out var rb, out var gb, out var bb);
         Widen(rb, ref r);
         Widen(gb, ref g);
         Widen(bb, ref b);

@@ -49,8 +49,8 @@ internal readonly struct Avx512Ops : ISimdOps<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DeinterleaveRgb(ref byte rgb, ref float r, ref float g, ref float b)
     {
-        Preprocessing.RgbDeinterleave.Split(ref rgb, out var r0, out var g0, out var b0);
-        Preprocessing.RgbDeinterleave.Split(ref Unsafe.Add(ref rgb, 48), out var r1, out var g1, out var b1);
+        RgbDeinterleave.Split(ref rgb, out var r0, out var g0, out var b0);
+        RgbDeinterleave.Split(ref Unsafe.Add(ref rgb, 48), out var r1, out var g1, out var b1);
         Widen(r0, ref r); Widen(r1, ref Unsafe.Add(ref r, 16));
         Widen(g0, ref g); Widen(g1, ref Unsafe.Add(ref g, 16));
         Widen(b0, ref b); Widen(b1, ref Unsafe.Add(ref b, 16));

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace FastLaDeDa.Preprocessing;
+namespace FastLaDeDa.Simd;
 
 /// <summary>Splits 16 interleaved RGB pixels (48 bytes) into 16 R, 16 G and 16 B bytes with byte shuffles.</summary>
 internal static class RgbDeinterleave
