@@ -22,12 +22,19 @@ internal readonly unsafe struct Avx2ResampleOps : IResampleOps<Vector256Pair, Ve
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Pair LoadWeights(int* weights) => new(Vector256.Load(weights), Vector256.Load(weights + 8));
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256Pair MultiplyAddTap(Vector256Pair acc, Vector256Pair windows, int tap, Vector256Pair weights)
+    public static Vector256Pair TapMask(int tap)
     {
-        Vector256<byte> mask = Vector256.Create(ResampleTapMasks.Tap(tap));
-        return new(acc.Low + Avx2.Shuffle(windows.Low.AsByte(), mask).AsInt32() * weights.Low,
-                   acc.High + Avx2.Shuffle(windows.High.AsByte(), mask).AsInt32() * weights.High);
+        Vector256<int> mask = Vector256.Create(ResampleTapMasks.Tap(tap)).AsInt32();
+        return new(mask, mask);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256Pair MultiplyAddTap(Vector256Pair acc, Vector256Pair windows, Vector256Pair mask, Vector256Pair weights)
+    {
+        // Both halves of the mask are the same: one register serves both shuffles.
+        Vector256<byte> shuffle = mask.Low.AsByte();
+        return new(acc.Low + Avx2.Shuffle(windows.Low.AsByte(), shuffle).AsInt32() * weights.Low,
+                   acc.High + Avx2.Shuffle(windows.High.AsByte(), shuffle).AsInt32() * weights.High);
     }
 
     /// <summary>Signed saturation to int16, then unsigned saturation to 0..255, which is exactly the clamp.</summary>

@@ -19,9 +19,11 @@ internal readonly unsafe struct Avx512ResampleOps : IResampleOps<Vector512<int>,
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<int> LoadWeights(int* weights) => Vector512.Load(weights);
 
+    public static Vector512<int> TapMask(int tap) => Vector512.Create(ResampleTapMasks.Tap(tap)).AsInt32();
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<int> MultiplyAddTap(Vector512<int> acc, Vector512<int> windows, int tap, Vector512<int> weights) =>
-        acc + Avx512BW.Shuffle(windows.AsByte(), Vector512.Create(ResampleTapMasks.Tap(tap))).AsInt32() * weights;
+    public static Vector512<int> MultiplyAddTap(Vector512<int> acc, Vector512<int> windows, Vector512<int> mask, Vector512<int> weights) =>
+        acc + Avx512BW.Shuffle(windows.AsByte(), mask.AsByte()).AsInt32() * weights;
 
     /// <summary>Negatives to 0 first, then unsigned saturation to 255 (vpmovusdb).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -35,10 +35,17 @@ internal unsafe interface IResampleOps<TQuad, TInt>
     static abstract TQuad LoadWeights(int* weights);
 
     /// <summary>
-    /// <paramref name="acc"/> + tap <paramref name="tap"/> (0..4) of each window — its R, G, B
-    /// bytes widened to int32, the fourth lane 0 — times <paramref name="weights"/>.
+    /// The byte shuffle of tap <paramref name="tap"/> (0..4) in the shape <see cref="MultiplyAddTap"/>
+    /// takes (<see cref="ResampleTapMasks.Tap"/> in each lane). The passes build the five masks once per
+    /// call, outside their loops, so they stay in registers.
     /// </summary>
-    static abstract TQuad MultiplyAddTap(TQuad acc, TQuad windows, int tap, TQuad weights);
+    static abstract TQuad TapMask(int tap);
+
+    /// <summary>
+    /// <paramref name="acc"/> + the tap that <paramref name="mask"/> (from <see cref="TapMask"/>) selects
+    /// of each window — its R, G, B bytes widened to int32, the fourth lane 0 — times <paramref name="weights"/>.
+    /// </summary>
+    static abstract TQuad MultiplyAddTap(TQuad acc, TQuad windows, TQuad mask, TQuad weights);
 
     /// <summary>clip8(acc &gt;&gt; PrecisionBits) of the four outputs as 12 bytes R, G, B × 4 (the last 4 bytes undefined).</summary>
     static abstract Vector128<byte> Clip(TQuad acc);

@@ -81,6 +81,7 @@ internal abstract class ResamplerSimd<TOps, TQuad, TInt> : Resampler
     private static unsafe void HorizontalRow(byte* row, byte* outRow, int outStride, in HorizontalTapTable table, int* weights, int* offsets)
     {
         TQuad half = TOps.Fill(Half);
+        TQuad m0 = TOps.TapMask(0), m1 = TOps.TapMask(1), m2 = TOps.TapMask(2), m3 = TOps.TapMask(3), m4 = TOps.TapMask(4);
         int taps = table.MaxCount;
         for (int g = 0; g < table.Groups; g++)
         {
@@ -93,15 +94,15 @@ internal abstract class ResamplerSimd<TOps, TQuad, TInt> : Resampler
                 TQuad window = TOps.Windows(p0, p1, p2, p3);
                 int rest = taps - t;
                 // acc += pixel[start + t] * weight[t], for R, G, B of four outputs
-                acc = TOps.MultiplyAddTap(acc, window, 0, TOps.LoadWeights(w)); w += 16;
+                acc = TOps.MultiplyAddTap(acc, window, m0, TOps.LoadWeights(w)); w += 16;
                 if (rest == 1) break;
-                acc = TOps.MultiplyAddTap(acc, window, 1, TOps.LoadWeights(w)); w += 16;
+                acc = TOps.MultiplyAddTap(acc, window, m1, TOps.LoadWeights(w)); w += 16;
                 if (rest == 2) break;
-                acc = TOps.MultiplyAddTap(acc, window, 2, TOps.LoadWeights(w)); w += 16;
+                acc = TOps.MultiplyAddTap(acc, window, m2, TOps.LoadWeights(w)); w += 16;
                 if (rest == 3) break;
-                acc = TOps.MultiplyAddTap(acc, window, 3, TOps.LoadWeights(w)); w += 16;
+                acc = TOps.MultiplyAddTap(acc, window, m3, TOps.LoadWeights(w)); w += 16;
                 if (rest == 4) break;
-                acc = TOps.MultiplyAddTap(acc, window, 4, TOps.LoadWeights(w)); w += 16;
+                acc = TOps.MultiplyAddTap(acc, window, m4, TOps.LoadWeights(w)); w += 16;
             }
             StoreTwelve(TOps.Clip(acc), outRow + x * 3, outRow + outStride);
         }
@@ -116,6 +117,7 @@ internal abstract class ResamplerSimd<TOps, TQuad, TInt> : Resampler
     {
         bool four = TOps.RowsTogether == 4;
         TQuad half = TOps.Fill(Half);
+        TQuad m0 = TOps.TapMask(0), m1 = TOps.TapMask(1), m2 = TOps.TapMask(2), m3 = TOps.TapMask(3), m4 = TOps.TapMask(4);
         int taps = table.MaxCount;
         for (int g = 0; g < table.Groups; g++)
         {
@@ -130,16 +132,28 @@ internal abstract class ResamplerSimd<TOps, TQuad, TInt> : Resampler
                 TQuad a2 = four ? TOps.Windows(p0 + 2 * inStride, p1 + 2 * inStride, p2 + 2 * inStride, p3 + 2 * inStride) : default;
                 TQuad a3 = four ? TOps.Windows(p0 + 3 * inStride, p1 + 3 * inStride, p2 + 3 * inStride, p3 + 3 * inStride) : default;
                 int rest = taps - t;
-                // acc_r += pixel_r[start + t] * weight[t], for R, G, B of four outputs in each row
-                Taps(ref acc0, ref acc1, ref acc2, ref acc3, a0, a1, a2, a3, 0, w); w += 16;
+                // acc_r += pixel_r[start + t] * weight[t], for R, G, B of four outputs in each row; one
+                // weight load per tap serves every row. Written out (no helper taking the accumulators
+                // by ref): by-ref accumulators made the JIT spill 12 registers per 5 taps.
+                TQuad k = TOps.LoadWeights(w); w += 16;
+                acc0 = TOps.MultiplyAddTap(acc0, a0, m0, k); acc1 = TOps.MultiplyAddTap(acc1, a1, m0, k);
+                if (four) { acc2 = TOps.MultiplyAddTap(acc2, a2, m0, k); acc3 = TOps.MultiplyAddTap(acc3, a3, m0, k); }
                 if (rest == 1) break;
-                Taps(ref acc0, ref acc1, ref acc2, ref acc3, a0, a1, a2, a3, 1, w); w += 16;
+                k = TOps.LoadWeights(w); w += 16;
+                acc0 = TOps.MultiplyAddTap(acc0, a0, m1, k); acc1 = TOps.MultiplyAddTap(acc1, a1, m1, k);
+                if (four) { acc2 = TOps.MultiplyAddTap(acc2, a2, m1, k); acc3 = TOps.MultiplyAddTap(acc3, a3, m1, k); }
                 if (rest == 2) break;
-                Taps(ref acc0, ref acc1, ref acc2, ref acc3, a0, a1, a2, a3, 2, w); w += 16;
+                k = TOps.LoadWeights(w); w += 16;
+                acc0 = TOps.MultiplyAddTap(acc0, a0, m2, k); acc1 = TOps.MultiplyAddTap(acc1, a1, m2, k);
+                if (four) { acc2 = TOps.MultiplyAddTap(acc2, a2, m2, k); acc3 = TOps.MultiplyAddTap(acc3, a3, m2, k); }
                 if (rest == 3) break;
-                Taps(ref acc0, ref acc1, ref acc2, ref acc3, a0, a1, a2, a3, 3, w); w += 16;
+                k = TOps.LoadWeights(w); w += 16;
+                acc0 = TOps.MultiplyAddTap(acc0, a0, m3, k); acc1 = TOps.MultiplyAddTap(acc1, a1, m3, k);
+                if (four) { acc2 = TOps.MultiplyAddTap(acc2, a2, m3, k); acc3 = TOps.MultiplyAddTap(acc3, a3, m3, k); }
                 if (rest == 4) break;
-                Taps(ref acc0, ref acc1, ref acc2, ref acc3, a0, a1, a2, a3, 4, w); w += 16;
+                k = TOps.LoadWeights(w); w += 16;
+                acc0 = TOps.MultiplyAddTap(acc0, a0, m4, k); acc1 = TOps.MultiplyAddTap(acc1, a1, m4, k);
+                if (four) { acc2 = TOps.MultiplyAddTap(acc2, a2, m4, k); acc3 = TOps.MultiplyAddTap(acc3, a3, m4, k); }
             }
             byte* out0 = outRow + x * 3;
             StoreTwelve(TOps.Clip(acc0), out0, outRow + outStride);
@@ -149,20 +163,6 @@ internal abstract class ResamplerSimd<TOps, TQuad, TInt> : Resampler
                 StoreTwelve(TOps.Clip(acc2), out0 + 2 * outStride, outRow + 3 * outStride);
                 StoreTwelve(TOps.Clip(acc3), out0 + 3 * outStride, outRow + 4 * outStride);
             }
-        }
-    }
-
-    /// <summary>One tap (a constant, so its shuffle mask is too) of the rows done together, one weight load for all.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Taps(ref TQuad acc0, ref TQuad acc1, ref TQuad acc2, ref TQuad acc3, TQuad a0, TQuad a1, TQuad a2, TQuad a3, int tap, int* w)
-    {
-        TQuad k = TOps.LoadWeights(w);
-        acc0 = TOps.MultiplyAddTap(acc0, a0, tap, k);
-        acc1 = TOps.MultiplyAddTap(acc1, a1, tap, k);
-        if (TOps.RowsTogether == 4)
-        {
-            acc2 = TOps.MultiplyAddTap(acc2, a2, tap, k);
-            acc3 = TOps.MultiplyAddTap(acc3, a3, tap, k);
         }
     }
 

@@ -33,12 +33,19 @@ internal readonly unsafe struct Vector128ResampleOps : IResampleOps<Vector128Qua
     public static Vector128Quad LoadWeights(int* weights) =>
         new(Vector128.Load(weights), Vector128.Load(weights + 4), Vector128.Load(weights + 8), Vector128.Load(weights + 12));
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128Quad MultiplyAddTap(Vector128Quad acc, Vector128Quad windows, int tap, Vector128Quad weights)
+    public static Vector128Quad TapMask(int tap)
     {
-        Vector128<byte> mask = ResampleTapMasks.Tap(tap);
-        return new(acc.A + Shuffle(windows.A, mask) * weights.A, acc.B + Shuffle(windows.B, mask) * weights.B,
-                   acc.C + Shuffle(windows.C, mask) * weights.C, acc.D + Shuffle(windows.D, mask) * weights.D);
+        Vector128<int> mask = ResampleTapMasks.Tap(tap).AsInt32();
+        return new(mask, mask, mask, mask);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128Quad MultiplyAddTap(Vector128Quad acc, Vector128Quad windows, Vector128Quad mask, Vector128Quad weights)
+    {
+        // All four lanes of the mask are the same: one register serves the four shuffles.
+        Vector128<byte> shuffle = mask.A.AsByte();
+        return new(acc.A + Shuffle(windows.A, shuffle) * weights.A, acc.B + Shuffle(windows.B, shuffle) * weights.B,
+                   acc.C + Shuffle(windows.C, shuffle) * weights.C, acc.D + Shuffle(windows.D, shuffle) * weights.D);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
