@@ -10,6 +10,7 @@ internal readonly struct Avx2Ops : ISimdOps<Vector256<float>>
     public static int Count => Vector256<float>.Count;
     public static string Isa => "Vector256";
     public static bool IsSupported => Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported;
+    public static bool StemInRegisters => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(ref float source) => Vector256.LoadUnsafe(ref source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(ref float destination, Vector256<float> value) => value.StoreUnsafe(ref destination);

@@ -11,6 +11,7 @@ internal readonly struct Avx512Ops : ISimdOps<Vector512<float>>
     public static int Count => Vector512<float>.Count;
     public static string Isa => "Vector512";
     public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+    public static bool StemInRegisters => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(ref float source) => Vector512.LoadUnsafe(ref source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(ref float destination, Vector512<float> value) => value.StoreUnsafe(ref destination);

@@ -17,6 +17,13 @@ internal interface ISimdOps<TVec> where TVec : struct
     /// <summary>Whether this width runs accelerated on this machine (and process settings).</summary>
     static abstract bool IsSupported { get; }
 
+    /// <summary>
+    /// Whether the fused Tiny-LaDeDa stem keeps its 16 Winograd products of four channels in registers
+    /// (needs 32 registers and a cycle per FMA to spare load slots: AVX-512 on this class of core) rather
+    /// than staging them through memory (measured faster for the narrower widths).
+    /// </summary>
+    static abstract bool StemInRegisters { get; }
+
     static abstract TVec Load(ref float source);
     static abstract void Store(ref float destination, TVec value);
     static abstract TVec Broadcast(float value);

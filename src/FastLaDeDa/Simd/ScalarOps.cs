@@ -8,6 +8,7 @@ internal readonly struct ScalarOps : ISimdOps<float>
     public static int Count => 1;
     public static string Isa => "Scalar";
     public static bool IsSupported => true;
+    public static bool StemInRegisters => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Load(ref float source) => source;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(ref float destination, float value) => destination = value;

@@ -23,6 +23,7 @@ internal readonly struct Vector128Ops : ISimdOps<Vector128<float>>
     public static int Count => Vector128<float>.Count;
     public static string Isa => "Vector128";
     public static bool IsSupported => Vector128.IsHardwareAccelerated && (AdvSimd.Arm64.IsSupported || (Sse41.IsSupported && Fma.IsSupported));
+    public static bool StemInRegisters => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Load(ref float source) => Vector128.LoadUnsafe(ref source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(ref float destination, Vector128<float> value) => value.StoreUnsafe(ref destination);

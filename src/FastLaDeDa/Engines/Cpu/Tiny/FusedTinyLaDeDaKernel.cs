@@ -284,7 +284,7 @@ internal static class FusedTinyLaDeDaKernel<TOps, TVec>
                     // channels: no round trip through memory. Narrower vectors run two FMAs a
                     // cycle and would be load-bound that way (AVX2 also lacks the registers;
                     // Vector128 with 32 registers measured 1.6 ms that way against 1.17 ms).
-                    if (TOps.Count == 16)
+                    if (TOps.StemInRegisters)
                     {
                         StemInRegisters(ref Unsafe.Add(ref transformed, p), ref rows, ref w, ref scale, ref shift, ref s, step, halfStride);
                         StemInRegisters(ref Unsafe.Add(ref transformed, p + n), ref rows, ref w, ref scale, ref shift, ref Unsafe.Add(ref s, n), step, halfStride);
