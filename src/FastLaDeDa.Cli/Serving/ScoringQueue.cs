@@ -14,7 +14,7 @@ namespace FastLaDeDa.Cli.Serving;
 /// </summary>
 internal sealed class ScoringQueue
 {
-    private readonly StagedScorer _scorer;
+    private readonly Detector _detector;
     private readonly ServeSettings _settings;
     private readonly ILogger _log;
     private readonly Channel<ScoringJob> _channel;
@@ -23,7 +23,7 @@ internal sealed class ScoringQueue
 
     public ScoringQueue(Detector detector, ServeSettings settings, ILogger log)
     {
-        (_scorer, _settings, _log) = (new StagedScorer(detector), settings, log);
+        (_detector, _settings, _log) = (detector, settings, log);
         // Never full in practice: admission caps what is written at the same bound.
         _channel = Channel.CreateBounded<ScoringJob>(new BoundedChannelOptions(settings.MaxQueue) { SingleWriter = false, SingleReader = false });
         _workers = [.. Enumerable.Range(0, settings.Workers).Select(i => new Thread(Work) { Name = $"fastladeda-scorer-{i}", IsBackground = true })];
@@ -103,7 +103,7 @@ internal sealed class ScoringQueue
             }
             try
             {
-                DetectionResult result = _scorer.Score(job.Bytes, job.Name, job.IncludePatchMap, out TimeSpan decode, out TimeSpan score);
+                DetectionResult result = _detector.ScoreEncoded(job.Bytes, job.Name, job.IncludePatchMap, out TimeSpan decode, out TimeSpan score);
                 ServiceMetrics.Stage("decode", decode);
                 ServiceMetrics.Stage("score", score);
                 ServiceMetrics.Scored(true);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using FastLaDeDa.Engines;
 using FastLaDeDa.Errors;
 using FastLaDeDa.Imaging;
@@ -168,16 +169,36 @@ public sealed partial class Detector : IDisposable
     /// into a pooled model-sized buffer — a JPEG streams through the resize — so a large photo costs
     /// no full-resolution copy and no per-image allocation beyond the result.
     /// </summary>
-    private DetectionResult ScoreEncoded(ReadOnlySpan<byte> encodedImage, string? sourceName, bool includePatchMap)
+    private DetectionResult ScoreEncoded(ReadOnlySpan<byte> encodedImage, string? sourceName, bool includePatchMap) =>
+        ScoreEncoded(encodedImage, sourceName, includePatchMap, out _, out _);
+
+    /// <summary>
+    /// <see cref="Score(ReadOnlySpan{byte}, bool, string?)"/> with the time of each stage: decoding
+    /// (with the resize) and the network (the service reports them apart).
+    /// </summary>
+    internal DetectionResult ScoreEncoded(ReadOnlySpan<byte> encodedImage, string? sourceName, bool includePatchMap, out TimeSpan decode, out TimeSpan network)
     {
+        ThrowIfDisposed();
+        long start = Stopwatch.GetTimestamp();
         if (!_options.Resize)
-            return Score(ImageDecoder.Decode(encodedImage, sourceName, _options.ImageLimits), sourceName, includePatchMap);
+        {
+            Rgb24Image image = ImageDecoder.Decode(encodedImage, sourceName, _options.ImageLimits);
+            decode = Stopwatch.GetElapsedTime(start);
+            start = Stopwatch.GetTimestamp();
+            DetectionResult native = Score(image, sourceName, includePatchMap);
+            network = Stopwatch.GetElapsedTime(start);
+            return native;
+        }
         int size = _options.InputSize;
         byte[] pixels = ArrayPool<byte>.Shared.Rent(size * size * 3);
         try
         {
             ImageDecoder.DecodeResized(encodedImage, sourceName, _options.ImageLimits, size, size, pixels, _options.FastDecode);
-            return Run(pixels.AsSpan(0, size * size * 3), size, size, includePatchMap);
+            decode = Stopwatch.GetElapsedTime(start);
+            start = Stopwatch.GetTimestamp();
+            DetectionResult resized = Run(pixels.AsSpan(0, size * size * 3), size, size, includePatchMap);
+            network = Stopwatch.GetElapsedTime(start);
+            return resized;
         }
         finally
         {
