@@ -28,6 +28,7 @@ internal static class CliApp
             ImportCommand.Create(),
             ExportCommand.Create(),
             EvalCommand.Create(),
+            CalibrateCommand.Create(),
             JpegSweepCommand.Create(),
             InfoCommand.Create(),
             SelfTestCommand.Create(),

@@ -65,7 +65,7 @@ public class CliContractTests
     [Fact]
     public void An_unknown_command_is_one_line_listing_the_commands()
     {
-        OneParseError(CliRunner.Run("frobnicate"), "error: unknown command 'frobnicate'; the commands are detect, heatmap, import, export, eval, jpeg-sweep, info, selftest, serve");
+        OneParseError(CliRunner.Run("frobnicate"), "error: unknown command 'frobnicate'; the commands are detect, heatmap, import, export, eval, calibrate, jpeg-sweep, info, selftest, serve");
     }
 
     [Fact]

@@ -1,6 +1,4 @@
-using FastLaDeDa.Evaluation;
-
-namespace FastLaDeDa.Training.Training;
+namespace FastLaDeDa.Evaluation;
 
 /// <summary>The operating threshold chosen on validation scores, stored in the exported weights' metadata.</summary>
 /// <param name="Logit">The threshold on the pooled logit: fake when the logit is above it.</param>

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using FastLaDeDa.Cli.Reporting;
+using FastLaDeDa.Detection;
+using FastLaDeDa.Evaluation;
+using FastLaDeDa.Models;
+using FastLaDeDa.Weights;
+
+namespace FastLaDeDa.Cli.Commands;
+
+/// <summary>
+/// <c>fastladeda calibrate VALDIR -o OUT.safetensors</c>: scores a validation folder (WildRF layout,
+/// every set pooled) with the weights, picks the operating threshold with the best balanced accuracy
+/// and writes the same weights — tensors byte for byte — with that <c>threshold</c> and how it was
+/// chosen in their metadata, so <c>detect</c> and <see cref="Detector"/> label at it by default.
+/// For weights trained before the trainer calibrated, or for a user's own domain.
+/// </summary>
+internal static class CalibrateCommand
+{
+    /// <summary>The metadata key of the calibration files' digest (relative paths and contents).</summary>
+    internal const string FilesDigestKey = "threshold_calibration_files_sha256";
+
+    public static Command Create()
+    {
+        var root = new Argument<string>("root") { Description = "Validation images in the WildRF layout (0_real/ and 1_fake/, at any depth; all sets pooled). Never the data you report results on." };
+        var output = new Option<string>("--output", "-o") { Description = "The .safetensors file to write: the weights with the calibrated threshold in their metadata.", Required = true, HelpName = "file" };
+        var threads = new Option<int>("--threads") { Description = "Worker threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "n" };
+        var model = new ModelOptions();
+
+        var command = new Command("calibrate", "Choose the decision threshold on validation images (best balanced accuracy) and store it in the weights.") { root, output, threads };
+        model.AddTo(command);
+        command.SetAction(parse => Run(parse, model, parse.GetValue(root)!, parse.GetValue(output)!, Math.Max(1, parse.GetValue(threads))));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, ModelOptions model, string root, string outputPath, int threads)
+    {
+        if (!ReportWriter.CanWrite(outputPath)) return ExitCodes.Fatal;
+        if (!EvalCommand.TryFindSets(root, out var sets)) return ExitCodes.Fatal;
+        using Detector? detector = model.Load(parse, out int exitCode);
+        if (detector is null) return exitCode;
+
+        EvaluationRun run;
+        try
+        {
+            run = new Evaluator(detector) { MaxDegreeOfParallelism = threads }
+                .Run(sets, DecisionThreshold.DefaultProbability, new ProgressBar("calibrate", sets.Sum(s => s.Images.Count)));
+        }
+        catch (Exception ex) when (ErrorReporter.IsExpected(ex))
+        {
+            ErrorReporter.Print(ex, null);
+            return ExitCodes.Fatal;
+        }
+        double[] logits = run.Scores.Select(s => s.Logit!.Value).ToArray();
+        bool[] isFake = run.Scores.Select(s => s.Image.IsFake).ToArray();
+        int fakes = isFake.Count(f => f), reals = isFake.Length - fakes;
+        if (fakes == 0 || reals == 0)
+        {
+            Console.Error.WriteLine($"error: {root}: a threshold needs images of both classes; found {reals} real and {fakes} fake");
+            return ExitCodes.Fatal;
+        }
+
+        var threshold = ThresholdCalibration.BestBalancedAccuracy(logits, isFake);
+        var at = SetMetrics.Compute("calibration", logits, isFake, threshold.Probability);
+        var before = SetMetrics.Compute("calibration", logits, isFake, detector.Threshold);
+
+        string? weightsPath = model.WeightsPath(parse);
+        string? current = weightsPath;
+        try
+        {
+            StateDict weights = weightsPath is null ? DefaultWeights.Read() : WeightsFile.Load(weightsPath);
+            var metadata = new Dictionary<string, string>(weights.Metadata);
+            // What the detector resolved (an official .pth names none of these; overrides are what was calibrated).
+            foreach (var (key, value) in detector.Metadata.ToDictionary()) metadata[key] = value;
+            metadata[ModelMetadata.ThresholdKey] = ModelMetadata.FormatThreshold(threshold.Probability);
+            metadata["threshold_rule"] = string.Create(CultureInfo.InvariantCulture,
+                $"best balanced accuracy on the validation set (fastladeda calibrate on {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)))}: {reals} real, {fakes} fake)");
+            metadata["val_balanced_acc"] = threshold.BalancedAccuracy.ToString("F4", CultureInfo.InvariantCulture);
+            metadata["val_acc_at_threshold"] = (at.Accuracy ?? double.NaN).ToString("F4", CultureInfo.InvariantCulture);
+            metadata[FilesDigestKey] = FilesDigest(root, run.Scores.Select(s => s.Image.Path));
+            current = outputPath;
+            string temporary = outputPath + ".tmp";
+            SafeTensors.Write(temporary, new StateDict(weights.Tensors, metadata));
+            File.Move(temporary, outputPath, overwrite: true);
+        }
+        catch (Exception ex)
+        {
+            ErrorReporter.Print(ex, current);
+            return ErrorReporter.FatalExitCode(ex);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {outputPath}: threshold P(fake) > {threshold.Probability:G6} (logit {threshold.Logit:F4}), chosen on {reals} real and {fakes} fake images"));
+        Console.WriteLine("| threshold | balanced ACC | ACC | real ACC | fake ACC |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine(Row($"{detector.Threshold:G6} (before)", before));
+        Console.WriteLine(Row($"{threshold.Probability:G6} (calibrated)", at));
+        return ExitCodes.Success;
+
+        static string Row(string name, SetMetrics m) =>
+            $"| {name} | {MetricsTable.Percent(0.5 * (m.RealAccuracy!.Value + m.FakeAccuracy!.Value))} | {MetricsTable.Percent(m.Accuracy)} | {MetricsTable.Percent(m.RealAccuracy)} | {MetricsTable.Percent(m.FakeAccuracy)} |";
+    }
+
+    /// <summary>SHA-256 over the sorted "relative path, SHA-256 of the file" lines: which images chose the threshold.</summary>
+    internal static string FilesDigest(string root, IEnumerable<string> paths)
+    {
+        var lines = paths
+            .Select(p => Path.GetRelativePath(root, p).Replace('\\', '/') + "\t" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(p))))
+            .Order(StringComparer.Ordinal);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', lines))));
+    }
+}
