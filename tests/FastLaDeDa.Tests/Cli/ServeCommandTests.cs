@@ -121,7 +121,7 @@ public sealed class ServeCommandTests(ServeFixture fixture) : IClassFixture<Serv
             Assert.True(expectedStatus == status, $"{name}: {status} {body}");
             string error = body.GetProperty("error").GetString()!;
             Assert.StartsWith(name + ": ", error);
-            Assert.Equal(Cause(cli.ErrorLines.Single(), path), Cause(error, name));
+            Assert.Equal(Cause(cli.ErrorLines.Single(l => !l.StartsWith("note: ", StringComparison.Ordinal)), path), Cause(error, name));
         }
     }
 
