@@ -74,11 +74,11 @@ internal static class CalibrateCommand
             var metadata = new Dictionary<string, string>(weights.Metadata);
             // What the detector resolved (an official .pth names none of these; overrides are what was calibrated).
             foreach (var (key, value) in detector.Metadata.ToDictionary()) metadata[key] = value;
-            metadata[ModelMetadata.ThresholdKey] = ModelMetadata.FormatThreshold(threshold.Probability);
-            metadata["threshold_rule"] = string.Create(CultureInfo.InvariantCulture,
-                $"best balanced accuracy on the validation set (fastladeda calibrate on {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)))}: {reals} real, {fakes} fake)");
-            metadata["val_balanced_acc"] = threshold.BalancedAccuracy.ToString("F4", CultureInfo.InvariantCulture);
-            metadata["val_acc_at_threshold"] = (at.Accuracy ?? double.NaN).ToString("F4", CultureInfo.InvariantCulture);
+            // A threshold holds for the pipeline that scored it: say so when that is not detect's default one.
+            string pipeline = (parse.GetValue(model.NoResize) ? ", native resolution (--no-resize)" : "")
+                            + (parse.GetValue(model.FastDecode) ? ", --fast-decode" : "");
+            threshold.WriteTo(metadata, at.Accuracy ?? double.NaN, string.Create(CultureInfo.InvariantCulture,
+                $" (fastladeda calibrate on {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)))}: {reals} real, {fakes} fake{pipeline})"));
             metadata[FilesDigestKey] = FilesDigest(root, run.Scores.Select(s => s.Image.Path));
             current = outputPath;
             string temporary = outputPath + ".tmp";

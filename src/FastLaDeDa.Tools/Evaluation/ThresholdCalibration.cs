@@ -1,3 +1,6 @@
+using System.Globalization;
+using FastLaDeDa.Models;
+
 namespace FastLaDeDa.Evaluation;
 
 /// <summary>The operating threshold chosen on validation scores, stored in the exported weights' metadata.</summary>
@@ -10,6 +13,23 @@ internal sealed record ThresholdCalibration(double Logit, double BalancedAccurac
     /// inside (0, 1) as the library requires even when the scores are extreme.
     /// </summary>
     public double Probability => Math.Clamp(BinaryMetrics.Sigmoid(Logit), 1e-9, 1 - 1e-9);
+
+    /// <summary>
+    /// Writes the threshold and how it was chosen into a weights file's metadata — the keys the trainer
+    /// and <c>fastladeda calibrate</c> both record: <c>threshold</c>, <c>threshold_rule</c>,
+    /// <c>val_balanced_acc</c>, <c>val_acc_at_threshold</c>.
+    /// </summary>
+    /// <param name="metadata">The weights' metadata, changed in place.</param>
+    /// <param name="accuracyAtThreshold">The validation accuracy at this threshold.</param>
+    /// <param name="rule">How the validation set was made, after "best balanced accuracy on the validation set".</param>
+    public void WriteTo(IDictionary<string, string> metadata, double accuracyAtThreshold, string rule = "")
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        metadata[ModelMetadata.ThresholdKey] = ModelMetadata.FormatThreshold(Probability);
+        metadata["threshold_rule"] = "best balanced accuracy on the validation set" + rule;
+        metadata["val_balanced_acc"] = BalancedAccuracy.ToString("F4", CultureInfo.InvariantCulture);
+        metadata["val_acc_at_threshold"] = accuracyAtThreshold.ToString("F4", CultureInfo.InvariantCulture);
+    }
 
     /// <summary>
     /// The threshold with the best balanced accuracy — the class sizes of a validation set say nothing

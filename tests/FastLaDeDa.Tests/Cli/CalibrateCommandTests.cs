@@ -73,7 +73,7 @@ public class CalibrateCommandTests
         double stored = double.Parse(written.Metadata["threshold"], CultureInfo.InvariantCulture);
         Assert.Equal(1 / (1 + Math.Exp(-expected.Logit)), stored, 12);
         Assert.Equal(expected.Balanced, double.Parse(written.Metadata["val_balanced_acc"], CultureInfo.InvariantCulture), 4);
-        Assert.Contains("4 real, 3 fake", written.Metadata["threshold_rule"]);
+        Assert.Equal($"best balanced accuracy on the validation set (fastladeda calibrate on {Path.GetFileName(dir.Path)}: 4 real, 3 fake)", written.Metadata["threshold_rule"]);
         Assert.Equal(CalibrateCommand.FilesDigest(dir.Path, files), written.Metadata[CalibrateCommand.FilesDigestKey]);
 
         // The weights themselves are untouched: same names, dtypes, shapes and bytes; other metadata kept.
@@ -101,9 +101,10 @@ public class CalibrateCommandTests
     {
         using var dir = BuildTree();
         string output = dir.File("wildrf.safetensors");
-        var r = CliRunner.Run("calibrate", dir.Path, "--weights", Goldens.OfficialCheckpoint("WildRF_Tiny_LaDeDa.pth"), "--preprocess", "right_diag", "-o", output);
+        var r = CliRunner.Run("calibrate", dir.Path, "--weights", Goldens.OfficialCheckpoint("WildRF_Tiny_LaDeDa.pth"), "--preprocess", "right_diag", "--fast-decode", "-o", output);
         Assert.True(r.ExitCode == 0, r.StdErr);
         var written = SafeTensors.Read(output);
+        Assert.EndsWith("4 real, 3 fake, --fast-decode)", written.Metadata["threshold_rule"]); // the pipeline it holds for
         Assert.Equal("tiny_ladeda", written.Metadata["model"]);
         Assert.Equal("right_diag", written.Metadata["preprocess"]);
         using var detector = Detector.Load(output);

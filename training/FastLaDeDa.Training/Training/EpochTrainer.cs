@@ -214,11 +214,8 @@ internal abstract class EpochTrainer : IDisposable
             ["train_items_per_second"] = history.Average(h => h.TrainItemsPerSecond).ToString("F2", CultureInfo.InvariantCulture),
             ["git_commit"] = gitCommit,
             ["selection"] = Options.Selection.ToName(),
-            [ModelMetadata.ThresholdKey] = ModelMetadata.FormatThreshold(threshold.Probability),
-            ["threshold_rule"] = "best balanced accuracy on the validation set",
-            ["val_balanced_acc"] = threshold.BalancedAccuracy.ToString("F4", CultureInfo.InvariantCulture),
-            ["val_acc_at_threshold"] = accuracyAtThreshold.ToString("F4", CultureInfo.InvariantCulture),
         };
+        threshold.WriteTo(all, accuracyAtThreshold);
         string modelPath = Path.Combine(folder, ModelFile);
         TorchStateDict.Save(Net, modelPath, PoolingKind.Mean, Options.ExportFloat16, all);
         Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
