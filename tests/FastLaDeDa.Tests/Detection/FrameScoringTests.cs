@@ -180,7 +180,7 @@ public class FrameScoringTests
     /// Six warm rounds; each call may allocate in at most half of them: ArrayPool.Shared empties its
     /// per-thread caches on a gen-2 GC under memory pressure (seen in CI with every test class
     /// running in parallel: a call re-rented a 248-byte scratch array, once in two consecutive
-    /// rounds while training ran beside CI), which a steady state with no allocation of its own
+    /// rounds in a full CI run), which a steady state with no allocation of its own
     /// survives but a per-call allocation — non-zero in every round — does not.
     /// </summary>
     [Theory]
