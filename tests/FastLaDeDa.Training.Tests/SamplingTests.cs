@@ -37,6 +37,48 @@ public class SamplingTests
     }
 
     [Fact]
+    public void Source_power_shares_each_class_among_its_sources()
+    {
+        // Real: source "a" has 90 images, "b" 10; fake: one source of 20.
+        int[] real = Enumerable.Range(0, 100).ToArray();
+        int[] fake = Enumerable.Range(100, 20).ToArray();
+        string SourceOf(int i) => i < 90 ? "a" : i < 100 ? "b" : "f";
+        double ShareOfB(double power)
+        {
+            int b = 0, all = 0;
+            for (int epoch = 1; epoch <= 20; epoch++)
+                foreach (int i in BalancedBatchSampler.Plan(real, fake, 8, 5, epoch, SourceOf, power).SelectMany(x => x).Where(i => i < 100))
+                {
+                    all++;
+                    if (i >= 90) b++;
+                }
+            return (double)b / all;
+        }
+        // Expected shares 10/100, 10^0.5/(90^0.5+10^0.5) = 0.25, 1/2; 20 epochs × 60 draws: a few points of noise.
+        Assert.InRange(ShareOfB(1), 0.07, 0.13);
+        Assert.InRange(ShareOfB(0.5), 0.21, 0.29);
+        Assert.InRange(ShareOfB(0), 0.45, 0.55);
+        var plan = BalancedBatchSampler.Plan(real, fake, 8, 5, 1, SourceOf, 0);
+        Assert.All(plan, batch => Assert.Equal(4, batch.Count(i => i >= 100)));
+        // Within a source the images come in cycles: 10 images of "b" drawn ~30 times are all drawn, none 5 times.
+        var ofB = plan.SelectMany(x => x).Where(i => i is >= 90 and < 100).GroupBy(i => i).ToList();
+        Assert.Equal(10, ofB.Count);
+        Assert.All(ofB, g => Assert.InRange(g.Count(), 1, 4));
+        Assert.Equal(plan, BalancedBatchSampler.Plan(real, fake, 8, 5, 1, SourceOf, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BalancedBatchSampler.Plan(real, fake, 8, 5, 1, SourceOf, 1.5));
+    }
+
+    [Fact]
+    public void Source_power_one_is_the_image_plan_exactly()
+    {
+        var images = Enumerable.Range(0, 10).Select(i => new DatasetImage($"x{i}.png", $"x{i}.png", i % 3 == 0 ? "s1" : "s2", i < 4, SyntheticDataset.Image(8, i, i < 4))).ToList();
+        var data = ImageDataset.FromImages("sources", images);
+        Assert.Equal(BalancedBatchSampler.Plan(data.IndicesOf(false), data.IndicesOf(true), 4, 3, 2),
+                     BalancedBatchSampler.Plan(data, 4, 3, 2, sourcePower: 1));
+        Assert.NotEqual(BalancedBatchSampler.Plan(data, 4, 3, 2, sourcePower: 1), BalancedBatchSampler.Plan(data, 4, 3, 2, sourcePower: 0.5));
+    }
+
+    [Fact]
     public void Crops_stay_inside_and_center_crop_matches_torchvision()
     {
         Assert.Equal(new CropWindow(16, 16, 224, false), CropWindow.Center(256, 256, 224));

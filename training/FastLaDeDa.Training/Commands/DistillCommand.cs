@@ -36,6 +36,8 @@ internal static class DistillCommand
             };
             if (parse.GetValue(passes) < 1) throw new ArgumentException("--teacher-passes: expected at least 1");
             var options = common.Read(parse, defaultBatchSize: 729, float16: false);
+            // Distillation draws patches from the teacher's maps, not balanced image batches.
+            if (options.SourcePower != 1) throw new ArgumentException("--source-power applies to train-tiny and train-ladeda, not distill");
             string path = parse.GetValue(teacherPath)!;
             using var teacher = TorchStateDict.LoadLaDeDa(WeightsFile.Load(path));
             string teacherSha = Sha256Hex(path);

@@ -32,13 +32,14 @@ internal sealed class TrainingCommandOptions
     public Option<double> RescaleMin { get; } = new("--rescale-min") { Description = "Smallest side of a rescale, as a fraction.", DefaultValueFactory = _ => 0.5 };
     public Option<string[]> Extra { get; } = new("--extra") { Description = "More training folders in the WildRF layout (e.g. the output of stage-extra); repeatable. Sources are the file-name prefixes before '__'.", HelpName = "dir", AllowMultipleArgumentsPerToken = false };
     public Option<string?> Holdout { get; } = new("--holdout") { Description = "Comma-separated sources held out of training as the validation set (whole sources; replaces val/, which then trains).", HelpName = "sources" };
+    public Option<double> SourcePower { get; } = new("--source-power") { Description = "Share of each class's draws per source, proportional to (its images)^POWER: 1 = every image alike (default), 0 = every source alike, 0.5 = between.", DefaultValueFactory = _ => 1, HelpName = "power" };
     public Option<string> Select { get; } = new("--select") { Description = "Validation metric that picks the best epoch and drives the plateau schedule: acc (then AP) or auc.", DefaultValueFactory = _ => "acc", HelpName = "acc|auc" };
 
     public void AddTo(Command command)
     {
         foreach (Option option in new Option[] { Data, Output, Crop, ValidationCrop, BatchSize, LearningRate, Patience, LearningRateFactor, MinLearningRate,
                                                  MaxEpochs, Seed, Resume, Limit, Threads, Jpeg, JpegQuality, Blur, BlurSigma, ResizedCrop, ResizedCropScale,
-                                                 Rescale, RescaleMin, Extra, Holdout, Select })
+                                                 Rescale, RescaleMin, Extra, Holdout, Select, SourcePower })
             command.Options.Add(option);
     }
 
@@ -69,6 +70,7 @@ internal sealed class TrainingCommandOptions
                 parse.GetValue(ResizedCrop), parse.GetValue(ResizedCropScale),
                 parse.GetValue(Rescale), parse.GetValue(RescaleMin)),
             Selection = SelectionMetrics.Parse(parse.GetValue(Select)!),
+            SourcePower = parse.GetValue(SourcePower),
         }.Validated();
     }
 

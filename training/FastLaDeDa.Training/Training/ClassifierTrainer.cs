@@ -23,7 +23,7 @@ internal sealed class ClassifierTrainer(string task, PatchLogitNet net, ImageLos
     /// <inheritdoc/>
     protected override (double MeanLoss, long Items, double Seconds) TrainEpoch(int epoch)
     {
-        var plan = BalancedBatchSampler.Plan(Train, Options.BatchSize, Options.Seed, epoch);
+        var plan = BalancedBatchSampler.Plan(Train, Options.BatchSize, Options.Seed, epoch, Options.SourcePower);
         var bar = new ProgressBar($"epoch {epoch}", (long)plan.Count * Options.BatchSize);
         var clock = Stopwatch.StartNew();
         ImageBatch Build(int b) => BatchBuilder.Training(Train, plan[b], Options.Crop, Options.Augmentation, Options.Seed, epoch, b);

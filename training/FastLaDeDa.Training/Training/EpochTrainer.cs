@@ -214,6 +214,7 @@ internal abstract class EpochTrainer : IDisposable
             ["train_items_per_second"] = history.Average(h => h.TrainItemsPerSecond).ToString("F2", CultureInfo.InvariantCulture),
             ["git_commit"] = gitCommit,
             ["selection"] = Options.Selection.ToName(),
+            ["source_power"] = Options.SourcePower.ToString("G", CultureInfo.InvariantCulture),
         };
         threshold.WriteTo(all, accuracyAtThreshold);
         string modelPath = Path.Combine(folder, ModelFile);

@@ -52,6 +52,12 @@ internal sealed record TrainingOptions
     /// <summary>Optional augmentations (off by default).</summary>
     public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.None;
 
+    /// <summary>
+    /// How a class's draws are shared among its sources: ∝ (images of the source)^power. 1 draws
+    /// images alike (big sources dominate), 0 sources alike, 0.5 between (<see cref="Data.BalancedBatchSampler"/>).
+    /// </summary>
+    public double SourcePower { get; init; } = 1;
+
     /// <summary>The validation metric that picks the best epoch and drives the plateau schedule.</summary>
     public SelectionMetric Selection { get; init; } = SelectionMetric.Accuracy;
 
@@ -71,6 +77,7 @@ internal sealed record TrainingOptions
         if (LearningRateFactor is <= 0 or >= 1) throw new ArgumentException($"--lr-factor {LearningRateFactor}: expected a factor in (0, 1)");
         if (Patience < 1) throw new ArgumentException($"--patience {Patience}: expected at least 1");
         if (MaxEpochs < 1) throw new ArgumentException($"--max-epochs {MaxEpochs}: expected at least 1");
+        if (!(SourcePower >= 0 && SourcePower <= 1)) throw new ArgumentException($"--source-power {SourcePower}: expected a power in [0, 1]");
         Augmentation.Validated();
         return this;
     }
