@@ -50,6 +50,11 @@ public class TrainingOutputTests
 
         using var detector = Detector.Load(outcome.ModelPath);
         Assert.Equal(new ModelMetadata(ModelKind.TinyLaDeDa, FastLaDeDa.Preprocessing.PreprocessKind.RightDiag, PoolingKind.Mean), detector.Metadata);
+        // The threshold and temperature fitted on the validation logits, read back by the library.
+        Assert.Equal(double.Parse(m["temperature"], System.Globalization.CultureInfo.InvariantCulture), detector.Temperature);
+        Assert.InRange(detector.Temperature, 0.01, 100);
+        Assert.Equal(double.Parse(m["threshold"], System.Globalization.CultureInfo.InvariantCulture), detector.Threshold);
+        Assert.Equal("1", m["source_power"]);
 
         string[] csv = File.ReadAllLines(Path.Combine(temp.Path, EpochTrainer.MetricsFile));
         Assert.Equal(MetricsCsv.Header, csv[0]);

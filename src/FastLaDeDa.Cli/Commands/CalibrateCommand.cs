@@ -13,8 +13,9 @@ namespace FastLaDeDa.Cli.Commands;
 /// <summary>
 /// <c>fastladeda calibrate VALDIR -o OUT.safetensors</c>: scores a validation folder (WildRF layout,
 /// every set pooled) with the weights, picks the operating threshold with the best balanced accuracy
-/// and writes the same weights — tensors byte for byte — with that <c>threshold</c> and how it was
-/// chosen in their metadata, so <c>detect</c> and <see cref="Detector"/> label at it by default.
+/// and the temperature that makes P(fake) = sigmoid(logit / T) match the validation frequencies, and
+/// writes the same weights — tensors byte for byte — with that <c>threshold</c>, <c>temperature</c>
+/// and how they were chosen in their metadata, so <c>detect</c> and <see cref="Detector"/> use them by default.
 /// For weights trained before the trainer calibrated, or for a user's own domain.
 /// </summary>
 internal static class CalibrateCommand
@@ -62,9 +63,9 @@ internal static class CalibrateCommand
             return ExitCodes.Fatal;
         }
 
-        var threshold = ThresholdCalibration.BestBalancedAccuracy(logits, isFake);
-        var at = SetMetrics.Compute("calibration", logits, isFake, threshold.Probability);
-        var before = SetMetrics.Compute("calibration", logits, isFake, detector.Threshold);
+        var threshold = ThresholdCalibration.Fit(logits, isFake);
+        var at = EvaluationRun.Metrics("calibration", run.Scores, threshold.Probability, threshold.Temperature);
+        var before = EvaluationRun.Metrics("calibration", run.Scores, detector.Threshold, detector.Temperature);
 
         string? weightsPath = model.WeightsPath(parse);
         string? current = weightsPath;
@@ -92,15 +93,17 @@ internal static class CalibrateCommand
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {outputPath}: threshold P(fake) > {threshold.Probability:G6} (logit {threshold.Logit:F4}), chosen on {reals} real and {fakes} fake images"));
-        Console.WriteLine("| threshold | balanced ACC | ACC | real ACC | fake ACC |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
-        Console.WriteLine(Row($"{detector.Threshold:G6} (before)", before));
-        Console.WriteLine(Row($"{threshold.Probability:G6} (calibrated)", at));
+            $"wrote {outputPath}: threshold P(fake) > {threshold.Probability:G6} (logit {threshold.Logit:F4}), temperature {threshold.Temperature:G6}, chosen on {reals} real and {fakes} fake images"));
+        Console.WriteLine("| | threshold | temperature | balanced ACC | ACC | real ACC | fake ACC | NLL | ECE |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine(Row("before", detector.Threshold, detector.Temperature, before));
+        Console.WriteLine(Row("calibrated", threshold.Probability, threshold.Temperature, at));
         return ExitCodes.Success;
 
-        static string Row(string name, SetMetrics m) =>
-            $"| {name} | {MetricsTable.Percent(0.5 * (m.RealAccuracy!.Value + m.FakeAccuracy!.Value))} | {MetricsTable.Percent(m.Accuracy)} | {MetricsTable.Percent(m.RealAccuracy)} | {MetricsTable.Percent(m.FakeAccuracy)} |";
+        // NLL (nats per image) and ECE (10 bins, %) weigh each class half, as the fit does.
+        string Row(string name, double p, double t, SetMetrics m) => string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {p:G6} | {t:G4} | {MetricsTable.Percent(0.5 * (m.RealAccuracy!.Value + m.FakeAccuracy!.Value))} | {MetricsTable.Percent(m.Accuracy)} | {MetricsTable.Percent(m.RealAccuracy)} | {MetricsTable.Percent(m.FakeAccuracy)} | " +
+            $"{TemperatureScaling.NegativeLogLikelihood(logits, isFake, t):F4} | {100 * TemperatureScaling.ExpectedCalibrationError(logits, isFake, t):F1} |");
     }
 
     /// <summary>SHA-256 over the sorted "relative path, SHA-256 of the file" lines: which images chose the threshold.</summary>

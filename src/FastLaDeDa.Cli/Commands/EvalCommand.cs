@@ -121,11 +121,7 @@ internal static class EvalCommand
     private static void NoteModelThreshold(Detector detector, EvaluationRun run)
     {
         if (detector.ThresholdSource != ThresholdSource.Weights || detector.Threshold == run.Threshold) return;
-        var sets = run.Sets.Select(set =>
-        {
-            var scored = run.Scores.Where(s => s.Set == set.Name && s.Logit is not null).ToList();
-            return SetMetrics.Compute(set.Name, scored.Select(s => s.Logit!.Value).ToArray(), scored.Select(s => s.Image.IsFake).ToArray(), detector.Threshold);
-        }).ToList();
+        var sets = run.Sets.Select(set => EvaluationRun.Metrics(set.Name, run.Scores.Where(s => s.Set == set.Name), detector.Threshold, run.Temperature)).ToList();
         var mean = SetMetrics.Mean(sets);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"note: at the weights' calibrated threshold P(fake) > {detector.Threshold:G6}: mean ACC {MetricsTable.Percent(mean.Accuracy)} (real {MetricsTable.Percent(mean.RealAccuracy)}, fake {MetricsTable.Percent(mean.FakeAccuracy)}); the report's ACC is at {run.Threshold:G6}"));
@@ -139,22 +135,25 @@ internal static class EvalCommand
             Console.Error.WriteLine($"error: --best-threshold-on: no scored images in set '{setName}' (sets: {string.Join(", ", run.Sets.Select(s => s.Name))}, or all)");
             return false;
         }
-        var best = BinaryMetrics.BestThreshold(scored.Select(s => s.Logit!.Value).ToArray(), scored.Select(s => s.Image.IsFake).ToArray())!.Value;
+        // Logits over the temperature: the thresholds are on the probability the run reports.
+        double[] logits = scored.Select(s => s.Logit!.Value / run.Temperature).ToArray();
+        bool[] isFake = scored.Select(s => s.Image.IsFake).ToArray();
+        var best = BinaryMetrics.BestThreshold(logits, isFake)!.Value;
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"best threshold on {setName}: P(fake) > {best.Threshold:G6} gives ACC {MetricsTable.Percent(best.Accuracy)} (at {run.Threshold:G6}: {MetricsTable.Percent(BinaryMetrics.Accuracy(scored.Select(s => s.Logit!.Value).ToArray(), scored.Select(s => s.Image.IsFake).ToArray(), run.Threshold))})");
+            $"best threshold on {setName}: P(fake) > {best.Threshold:G6} gives ACC {MetricsTable.Percent(best.Accuracy)} (at {run.Threshold:G6}: {MetricsTable.Percent(BinaryMetrics.Accuracy(logits, isFake, run.Threshold))})");
         return true;
     }
 
     private static string ScoresCsv(EvaluationRun run)
     {
         // truth: the image's folder (0_real / 1_fake); predicted: the label at the run's threshold, as
-        // detect's "label" column would print it (fake when logit > log(t / (1 - t))).
-        double thresholdLogit = Math.Log(run.Threshold / (1 - run.Threshold));
+        // detect's "label" column would print it (fake when logit > T·log(t / (1 - t))).
+        double thresholdLogit = run.Temperature * Math.Log(run.Threshold / (1 - run.Threshold));
         var sb = new StringBuilder("set,path,truth,logit,probability,predicted,error\n");
         foreach (var s in run.Scores)
         {
             string logit = s.Logit?.ToString("R", CultureInfo.InvariantCulture) ?? "";
-            string probability = s.Logit is null ? "" : BinaryMetrics.Sigmoid(s.Logit.Value).ToString("R", CultureInfo.InvariantCulture);
+            string probability = s.Logit is null ? "" : run.Probability(s.Logit.Value).ToString("R", CultureInfo.InvariantCulture);
             string predicted = s.Logit is null ? "" : s.Logit.Value > thresholdLogit ? "fake" : "real";
             sb.AppendLine($"{MetricsTable.CsvField(s.Set)},{MetricsTable.CsvField(s.Image.Path)},{(s.Image.IsFake ? "fake" : "real")},{logit},{probability},{predicted},{MetricsTable.CsvField(s.Error ?? "")}");
         }

@@ -31,7 +31,7 @@ internal sealed class Evaluator
     /// </summary>
     public Func<LabeledImage, byte[], byte[]>? Transform { get; init; }
 
-    /// <summary>Scores the sets and computes their metrics at <paramref name="threshold"/> (a probability).</summary>
+    /// <summary>Scores the sets and computes their metrics at <paramref name="threshold"/> (a probability of P(fake) at the detector's temperature).</summary>
     /// <exception cref="FastLaDeDaException">An image failed and <see cref="SkipBadImages"/> is off.</exception>
     /// <exception cref="IOException">An image could not be read and <see cref="SkipBadImages"/> is off.</exception>
     public EvaluationRun Run(IReadOnlyList<EvaluationSet> sets, double threshold = 0.5, IProgress<int>? progress = null, CancellationToken cancellation = default)
@@ -76,12 +76,9 @@ internal sealed class Evaluator
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(firstFailure).Throw();
 
         var all = scores.Select(s => s!).ToList();
-        var perSet = sets.Select(s =>
-        {
-            var scored = all.Where(x => x.Set == s.Name && x.Logit is not null).ToList();
-            return SetMetrics.Compute(s.Name, scored.Select(x => x.Logit!.Value).ToArray(), scored.Select(x => x.Image.IsFake).ToArray(), threshold);
-        }).ToList();
-        return new EvaluationRun(all, perSet, SetMetrics.Mean(perSet), threshold);
+        double temperature = _detector.Temperature;
+        var perSet = sets.Select(s => EvaluationRun.Metrics(s.Name, all.Where(x => x.Set == s.Name), threshold, temperature)).ToList();
+        return new EvaluationRun(all, perSet, SetMetrics.Mean(perSet), threshold, temperature);
     }
 
     private static string Describe(Exception ex, string path) => ex switch

@@ -3,21 +3,39 @@ using FastLaDeDa.Models;
 
 namespace FastLaDeDa.Evaluation;
 
-/// <summary>The operating threshold chosen on validation scores, stored in the exported weights' metadata.</summary>
+/// <summary>
+/// The operating threshold and the probability's temperature chosen on validation scores, stored in
+/// the exported weights' metadata.
+/// </summary>
 /// <param name="Logit">The threshold on the pooled logit: fake when the logit is above it.</param>
 /// <param name="BalancedAccuracy">(real ACC + fake ACC) / 2 of the validation scores at that threshold.</param>
-internal sealed record ThresholdCalibration(double Logit, double BalancedAccuracy)
+/// <param name="Temperature">T of P(fake) = sigmoid(logit / T) (<see cref="TemperatureScaling"/>); 1 for the plain sigmoid.</param>
+internal sealed record ThresholdCalibration(double Logit, double BalancedAccuracy, double Temperature = 1)
 {
     /// <summary>
-    /// The threshold as a probability (what the weights' <c>threshold</c> key holds), kept strictly
-    /// inside (0, 1) as the library requires even when the scores are extreme.
+    /// The threshold as a probability of sigmoid(logit / T) (what the weights' <c>threshold</c> key
+    /// holds), kept strictly inside (0, 1) as the library requires even when the scores are extreme.
     /// </summary>
-    public double Probability => Math.Clamp(BinaryMetrics.Sigmoid(Logit), 1e-9, 1 - 1e-9);
+    public double Probability => Clamp(BinaryMetrics.Sigmoid(Logit / Temperature));
+
+    /// <summary>The threshold as a probability of the plain sigmoid(logit): for metrics computed on unscaled logits.</summary>
+    public double UnscaledProbability => Clamp(BinaryMetrics.Sigmoid(Logit));
+
+    private static double Clamp(double probability) => Math.Clamp(probability, 1e-9, 1 - 1e-9);
+
+    /// <summary>
+    /// What the trainer and <c>fastladeda calibrate</c> fit on validation scores: the threshold with
+    /// the best balanced accuracy (<see cref="BestBalancedAccuracy"/>) and the temperature with the
+    /// smallest class-balanced NLL (<see cref="TemperatureScaling"/>). The threshold stays on the same
+    /// logit, so the labels are those of the threshold alone.
+    /// </summary>
+    public static ThresholdCalibration Fit(IReadOnlyList<double> logits, IReadOnlyList<bool> isFake) =>
+        BestBalancedAccuracy(logits, isFake) with { Temperature = TemperatureScaling.Fit(logits, isFake) };
 
     /// <summary>
     /// Writes the threshold and how it was chosen into a weights file's metadata — the keys the trainer
     /// and <c>fastladeda calibrate</c> both record: <c>threshold</c>, <c>threshold_rule</c>,
-    /// <c>val_balanced_acc</c>, <c>val_acc_at_threshold</c>.
+    /// <c>val_balanced_acc</c>, <c>val_acc_at_threshold</c>, <c>temperature</c>.
     /// </summary>
     /// <param name="metadata">The weights' metadata, changed in place.</param>
     /// <param name="accuracyAtThreshold">The validation accuracy at this threshold.</param>
@@ -29,6 +47,7 @@ internal sealed record ThresholdCalibration(double Logit, double BalancedAccurac
         metadata["threshold_rule"] = "best balanced accuracy on the validation set" + rule;
         metadata["val_balanced_acc"] = BalancedAccuracy.ToString("F4", CultureInfo.InvariantCulture);
         metadata["val_acc_at_threshold"] = accuracyAtThreshold.ToString("F4", CultureInfo.InvariantCulture);
+        metadata[ModelMetadata.TemperatureKey] = ModelMetadata.FormatThreshold(Temperature);
     }
 
     /// <summary>

@@ -2,8 +2,9 @@ namespace FastLaDeDa.Detection;
 
 /// <summary>
 /// The one rule that turns a logit into a label: fake when the logit is strictly above the
-/// threshold's logit, log(t / (1 − t)) — computed once per threshold. At t = 0.5 that logit is
-/// exactly 0, so the rule is exactly <c>logit &gt; 0</c> (P(fake) &gt; 0.5) for every logit.
+/// threshold's logit, T·log(t / (1 − t)) — computed once per threshold, T the weights' temperature
+/// (P(fake) = sigmoid(logit / T), 1 unless calibrated). At t = 0.5 that logit is exactly 0, so the
+/// rule is exactly <c>logit &gt; 0</c> (P(fake) &gt; 0.5) for every logit and every temperature.
 /// </summary>
 internal readonly struct DecisionThreshold
 {
@@ -11,22 +12,25 @@ internal readonly struct DecisionThreshold
     public const double DefaultProbability = 0.5;
 
     /// <summary>The default threshold (logit 0).</summary>
-    public static DecisionThreshold Default => new(DefaultProbability, 0.0);
+    public static DecisionThreshold Default => new(DefaultProbability, 0.0, 1.0);
 
-    private DecisionThreshold(double probability, double logit) => (Probability, Logit) = (probability, logit);
+    private DecisionThreshold(double probability, double logit, double temperature) => (Probability, Logit, Temperature) = (probability, logit, temperature);
 
     /// <summary>The probability threshold, in (0, 1).</summary>
     public double Probability { get; }
 
-    /// <summary>log(t / (1 − t)): a logit strictly above it is fake.</summary>
+    /// <summary>T·log(t / (1 − t)): a logit strictly above it is fake.</summary>
     public double Logit { get; }
 
-    /// <summary>The threshold at probability <paramref name="probability"/>.</summary>
+    /// <summary>The temperature T the probabilities are read at: P(fake) = sigmoid(logit / T).</summary>
+    public double Temperature { get; }
+
+    /// <summary>The threshold at probability <paramref name="probability"/> of P(fake) = sigmoid(logit / <paramref name="temperature"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Not strictly between 0 and 1 (NaN included).</exception>
-    public static DecisionThreshold From(double probability, string paramName)
+    public static DecisionThreshold From(double probability, string paramName, double temperature = 1)
     {
         Validate(probability, paramName);
-        return new DecisionThreshold(probability, ToLogit(probability));
+        return new DecisionThreshold(probability, temperature * ToLogit(probability), temperature);
     }
 
     /// <summary>Throws unless 0 &lt; <paramref name="probability"/> &lt; 1.</summary>

@@ -10,6 +10,7 @@ public readonly record struct DetectionResult(double Logit, PatchMap? PatchMap =
     // The two-argument constructor judges at 0.5 (logit 0); default(DetectionResult) has 0 here, read as 0.5.
     private readonly double _threshold = DecisionThreshold.DefaultProbability;
     private readonly double _thresholdLogit = 0.0;
+    private readonly double _temperature = 1.0;
 
     /// <summary>A result judged at probability threshold <paramref name="threshold"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is not strictly between 0 and 1.</exception>
@@ -20,10 +21,20 @@ public readonly record struct DetectionResult(double Logit, PatchMap? PatchMap =
     {
         _threshold = threshold.Probability;
         _thresholdLogit = threshold.Logit;
+        _temperature = threshold.Temperature;
     }
 
-    /// <summary>P(fake) = sigmoid(logit).</summary>
-    public double Probability => 1.0 / (1.0 + Math.Exp(-Logit));
+    /// <summary>
+    /// P(fake) = sigmoid(logit / <see cref="Temperature"/>): the plain sigmoid of the logit unless the
+    /// weights carry a temperature fitted on validation images.
+    /// </summary>
+    public double Probability => 1.0 / (1.0 + Math.Exp(-Logit / Temperature));
+
+    /// <summary>
+    /// The temperature T of <see cref="Probability"/> (the detector's <see cref="Detector.Temperature"/>;
+    /// 1 unless the weights were calibrated). It rescales the probability, never the ranking.
+    /// </summary>
+    public double Temperature => _temperature == 0 ? 1.0 : _temperature;
 
     /// <summary>
     /// The probability threshold <see cref="Label"/> is judged at: the detector's

@@ -59,6 +59,13 @@ public sealed partial class Detector : IDisposable
     /// </summary>
     public double Threshold => _threshold.Probability;
 
+    /// <summary>
+    /// The temperature T of every result's probability, P(fake) = sigmoid(logit / T): the weights'
+    /// <c>temperature</c> metadata (fitted on validation images by <c>fastladeda calibrate</c> or the
+    /// trainer), else 1. <see cref="Threshold"/> is a threshold on that probability.
+    /// </summary>
+    public double Temperature => _threshold.Temperature;
+
     /// <summary>Where <see cref="Threshold"/> came from.</summary>
     public ThresholdSource ThresholdSource { get; }
 
@@ -118,9 +125,10 @@ public sealed partial class Detector : IDisposable
         options ??= DetectorOptions.Default;
         var (model, preprocess, pooling) = ModelMetadata.Parse(dict.Metadata, dict.SourcePath);
         double? calibrated = ModelMetadata.ParseThreshold(dict.Metadata, dict.SourcePath);
-        var (threshold, thresholdSource) = options.Threshold is { } t ? (DecisionThreshold.From(t, nameof(options.Threshold)), ThresholdSource.Options)
-            : calibrated is { } w ? (DecisionThreshold.From(w, ModelMetadata.ThresholdKey), ThresholdSource.Weights)
-            : (DecisionThreshold.Default, ThresholdSource.Default);
+        double temperature = ModelMetadata.ParseTemperature(dict.Metadata, dict.SourcePath);
+        var (threshold, thresholdSource) = options.Threshold is { } t ? (DecisionThreshold.From(t, nameof(options.Threshold), temperature), ThresholdSource.Options)
+            : calibrated is { } w ? (DecisionThreshold.From(w, ModelMetadata.ThresholdKey, temperature), ThresholdSource.Weights)
+            : (DecisionThreshold.From(DecisionThreshold.DefaultProbability, nameof(options.Threshold), temperature), ThresholdSource.Default);
         ModelKind kind = ModelMetadata.KindOf(dict, model);
         if (options.Model is { } expected && expected != kind)
             throw new ModelMismatchException(dict.SourcePath,

@@ -29,6 +29,13 @@ public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, P
     internal const string ThresholdKey = "threshold";
 
     /// <summary>
+    /// Metadata key of the fitted temperature T &gt; 0: P(fake) = sigmoid(logit / T), so probabilities
+    /// match the frequencies seen on validation (<see cref="ThresholdKey"/> is a threshold on that
+    /// probability). Absent: 1, the plain sigmoid. Labels and AUC are unchanged by it.
+    /// </summary>
+    internal const string TemperatureKey = "temperature";
+
+    /// <summary>
     /// The architecture of <paramref name="dict"/>: what its metadata declares (<paramref name="declared"/>,
     /// from <see cref="Parse"/>), else recognised from the tensor names (Tiny-LaDeDa stops at <c>layer1</c>).
     /// </summary>
@@ -86,6 +93,19 @@ public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, P
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0 && value < 1)
             return value;
         throw new WeightsFormatException(sourcePath, $"metadata '{ThresholdKey}' is '{text}', expected a probability strictly between 0 and 1 (e.g. 0.5)");
+    }
+
+    /// <summary>
+    /// Reads <see cref="TemperatureKey"/>: 1 when absent; a value that is not a finite invariant-culture
+    /// number in [0.01, 100] throws <see cref="WeightsFormatException"/> naming the file, the key and the value.
+    /// </summary>
+    internal static double ParseTemperature(IReadOnlyDictionary<string, string> metadata, string? sourcePath)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (!metadata.TryGetValue(TemperatureKey, out var text)) return 1;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= 0.01 && value <= 100)
+            return value;
+        throw new WeightsFormatException(sourcePath, $"metadata '{TemperatureKey}' is '{text}', expected a temperature between 0.01 and 100 (e.g. 1.5)");
     }
 
     /// <summary>A threshold as the metadata stores it: the shortest invariant-culture decimal that round-trips.</summary>

@@ -50,6 +50,28 @@ public class CalibrateCommandTests
         return best;
     }
 
+    /// <summary>
+    /// An independent reference for the temperature: the class-balanced NLL of sigmoid(logit / T)
+    /// evaluated on a fine logarithmic grid of T over [0.01, 100]; the grid point with the smallest NLL.
+    /// </summary>
+    internal static (double Temperature, double Nll) GridTemperature(double[] logits, bool[] isFake)
+    {
+        int reals = isFake.Count(f => !f), fakes = isFake.Length - reals;
+        (double Temperature, double Nll) best = (double.NaN, double.PositiveInfinity);
+        for (int k = 0; k <= 40_000; k++)
+        {
+            double t = Math.Pow(10, -2 + 4.0 * k / 40_000);
+            double nll = 0;
+            for (int i = 0; i < logits.Length; i++)
+            {
+                double p = 1 / (1 + Math.Exp(-logits[i] / t));
+                nll -= isFake[i] ? 0.5 / fakes * Math.Log(p) : 0.5 / reals * Math.Log(1 - p);
+            }
+            if (nll < best.Nll) best = (t, nll);
+        }
+        return best;
+    }
+
     [SkippableFact]
     public void Stores_the_best_balanced_threshold_of_the_pooled_sets_and_keeps_the_tensors()
     {
@@ -70,8 +92,11 @@ public class CalibrateCommandTests
         var expected = BruteForce(logits, isFake);
 
         var written = SafeTensors.Read(output);
+        double temperature = double.Parse(written.Metadata["temperature"], CultureInfo.InvariantCulture);
+        var grid = GridTemperature(logits, isFake);
+        Assert.InRange(temperature / grid.Temperature, 0.9995, 1.0005); // the grid's step is 0.023 %
         double stored = double.Parse(written.Metadata["threshold"], CultureInfo.InvariantCulture);
-        Assert.Equal(1 / (1 + Math.Exp(-expected.Logit)), stored, 12);
+        Assert.Equal(1 / (1 + Math.Exp(-expected.Logit / temperature)), stored, 12); // the same logit, read at T
         Assert.Equal(expected.Balanced, double.Parse(written.Metadata["val_balanced_acc"], CultureInfo.InvariantCulture), 4);
         Assert.Equal($"best balanced accuracy on the validation set (fastladeda calibrate on {Path.GetFileName(dir.Path)}: 4 real, 3 fake)", written.Metadata["threshold_rule"]);
         Assert.Equal(CalibrateCommand.FilesDigest(dir.Path, files), written.Metadata[CalibrateCommand.FilesDigestKey]);
@@ -85,15 +110,27 @@ public class CalibrateCommandTests
             Assert.Equal(tensor.Shape.ToArray(), written.Tensors[name].Shape.ToArray());
             Assert.True(tensor.Bytes.SequenceEqual(written.Tensors[name].Bytes), name);
         }
-        foreach (var (key, value) in original.Metadata.Where(m => m.Key is not ("threshold" or "threshold_rule" or "val_balanced_acc" or "val_acc_at_threshold" or CalibrateCommand.FilesDigestKey)))
+        foreach (var (key, value) in original.Metadata.Where(m => m.Key is not ("threshold" or "threshold_rule" or "val_balanced_acc" or "val_acc_at_threshold" or "temperature" or CalibrateCommand.FilesDigestKey)))
             Assert.Equal(value, written.Metadata[key]);
 
         // The library labels at it by default, and detect says so.
         using var detector = Detector.Load(output);
         Assert.Equal(ThresholdSource.Weights, detector.ThresholdSource);
         Assert.Equal(stored, detector.Threshold);
+        Assert.Equal(temperature, detector.Temperature);
         var labelled = CliRunner.Run("detect", "--weights", output, files[0]);
         Assert.Contains("labels at the weights' calibrated threshold", labelled.StdErr);
+
+        // detect reports P(fake) = sigmoid(logit / T) and labels exactly as the threshold logit says.
+        var calibrated = CliRunner.Run(["detect", "--json", "--weights", output, .. files]);
+        Assert.True(calibrated.ExitCode == 0, calibrated.StdErr);
+        using var after = JsonDocument.Parse(calibrated.StdOut);
+        foreach (var e in after.RootElement.EnumerateArray())
+        {
+            double logit = e.GetProperty("logit").GetDouble(), probability = e.GetProperty("probability").GetDouble();
+            Assert.Equal(1 / (1 + Math.Exp(-logit / temperature)), probability, 12);
+            Assert.Equal(logit > expected.Logit ? "fake" : "real", e.GetProperty("label").GetString());
+        }
     }
 
     [SkippableFact]

@@ -136,6 +136,55 @@ public class DetectionThresholdTests
     }
 
     [Fact]
+    public void A_temperature_rescales_the_probability_and_the_threshold_stays_a_threshold_on_it()
+    {
+        double logit;
+        using (var plain = Detector.FromStateDict(RandomTiny.StateDict(26))) logit = plain.Score(Image).Logit;
+        var meta = Meta("0.6");
+        meta[ModelMetadata.TemperatureKey] = "2.5";
+        using var detector = Detector.FromStateDict(RandomTiny.StateDict(26, meta));
+        Assert.Equal(2.5, detector.Temperature);
+        DetectionResult result = detector.Score(Image);
+        Assert.Equal(logit, result.Logit); // the logit is the network's, untouched
+        Assert.Equal(2.5, result.Temperature);
+        Assert.Equal(Sigmoid(logit / 2.5), result.Probability, 15);
+        Assert.Equal(result.Probability > 0.6 ? DetectionLabel.Fake : DetectionLabel.Real, result.Label);
+        Assert.Equal(result.Logit > 2.5 * Math.Log(0.6 / 0.4) ? DetectionLabel.Fake : DetectionLabel.Real, result.Label);
+
+        // Thresholds a hair either side of the image's own probability at T flip its label; options read at T too.
+        double p = Sigmoid(logit / 2.5);
+        using var below = Detector.FromStateDict(RandomTiny.StateDict(26, meta), new DetectorOptions { Threshold = p - 1e-7 });
+        using var above = Detector.FromStateDict(RandomTiny.StateDict(26, meta), new DetectorOptions { Threshold = p + 1e-7 });
+        Assert.Equal(DetectionLabel.Fake, below.Score(Image).Label);
+        Assert.Equal(DetectionLabel.Real, above.Score(Image).Label);
+
+        // Without the key: T = 1, the plain sigmoid; at 0.5 the rule is logit > 0 whatever T is.
+        using var untempered = Detector.FromStateDict(RandomTiny.StateDict(26));
+        Assert.Equal(1.0, untempered.Temperature);
+        Assert.Equal(1.0, default(DetectionResult).Temperature);
+        Assert.Equal(Sigmoid(logit), untempered.Score(Image).Probability);
+        var half = Meta("0.5");
+        half[ModelMetadata.TemperatureKey] = "0.37";
+        using var halfDetector = Detector.FromStateDict(RandomTiny.StateDict(26, half));
+        Assert.Equal(logit > 0 ? DetectionLabel.Fake : DetectionLabel.Real, halfDetector.Score(Image).Label);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("0.001")]
+    [InlineData("1000")]
+    [InlineData("NaN")]
+    [InlineData("warm")]
+    public void A_malformed_or_out_of_range_temperature_is_a_weights_error_naming_file_key_and_value(string value)
+    {
+        var meta = Meta("0.5");
+        meta[ModelMetadata.TemperatureKey] = value;
+        var ex = Assert.Throws<WeightsFormatException>(() => Detector.FromStateDict(RandomTiny.StateDict(27, meta)));
+        Assert.StartsWith($"random.safetensors: metadata 'temperature' is '{value}'", ex.Message);
+    }
+
+    [Fact]
     public void The_metadata_threshold_is_invariant_culture_and_round_trips_through_a_file()
     {
         var culture = CultureInfo.CurrentCulture;

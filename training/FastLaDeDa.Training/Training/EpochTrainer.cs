@@ -186,10 +186,10 @@ internal abstract class EpochTrainer : IDisposable
         TorchStateDict.Load(Net, SafeTensors.Read(bestPath));
         EpochMetrics best = history.First(h => h.Epoch == bestEpoch);
         bestValidation ??= Validate().Result;
-        var threshold = ThresholdCalibration.BestBalancedAccuracy(bestValidation.Logits, bestValidation.IsFake);
-        var perSource = SourceValidation.PerSource(Validation, bestValidation.Logits, threshold.Probability);
+        var threshold = ThresholdCalibration.Fit(bestValidation.Logits, bestValidation.IsFake);
+        var perSource = SourceValidation.PerSource(Validation, bestValidation.Logits, threshold.UnscaledProbability);
         File.WriteAllText(Path.Combine(folder, SourcesFile), SourceValidation.ToCsv(perSource));
-        double accuracyAtThreshold = SetMetrics.Compute("validation", bestValidation.Logits, bestValidation.IsFake, threshold.Probability).Accuracy ?? double.NaN;
+        double accuracyAtThreshold = SetMetrics.Compute("validation", bestValidation.Logits, bestValidation.IsFake, threshold.UnscaledProbability).Accuracy ?? double.NaN;
         double totalSeconds = priorSeconds + clock.Elapsed.TotalSeconds;
         var all = new Dictionary<string, string>(metadata)
         {
@@ -222,7 +222,7 @@ internal abstract class EpochTrainer : IDisposable
         Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"done ({stopReason}): {history.Count} epochs in {ProgressBar.FormatDuration(totalSeconds)}; best epoch {bestEpoch} " +
             $"(val ACC {100 * best.ValidationAccuracy:F1}%, AP {100 * best.ValidationAp:F1}%, AUC {100 * best.ValidationAuc:F1}%) exported to {modelPath}; " +
-            $"threshold {threshold.Probability:G4} (logit {threshold.Logit:F3}): balanced ACC {100 * threshold.BalancedAccuracy:F1}%, ACC {100 * accuracyAtThreshold:F1}%"));
+            $"threshold {threshold.Probability:G4} (logit {threshold.Logit:F3}, temperature {threshold.Temperature:F3}): balanced ACC {100 * threshold.BalancedAccuracy:F1}%, ACC {100 * accuracyAtThreshold:F1}%"));
         foreach (var row in perSource)
             Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {row.Name,-40} {row.RealCount,4} real {row.FakeCount,4} fake  ACC {100 * row.Accuracy,5:F1}  AP {100 * row.AveragePrecision,5:F1}  AUC {100 * row.Auc,5:F1}"));
