@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using FastLaDeDa.Detection;
 using FastLaDeDa.Imaging;
 using FastLaDeDa.Tests.Support;
 
@@ -66,6 +67,38 @@ public class EvalCommandTests
         // The PNG goldens' logits are the official ones.
         var progan = rows.Single(row => row[1].EndsWith("fake_progan_png256.png"));
         Assert.Equal(Goldens.Scalar("fake_progan_png256.wildrf_tiny.logit"), double.Parse(progan[3], CultureInfo.InvariantCulture), 1e-3);
+    }
+
+    [SkippableFact]
+    public void With_a_temperature_in_the_weights_probabilities_predictions_and_accuracy_agree_with_detect()
+    {
+        using var dir = BuildTree();
+        string scores = dir.File("scores.csv");
+        // The embedded weights carry a fitted temperature; --threshold 0.6 is read on P(fake) = sigmoid(logit / T).
+        var r = CliRunner.Run("eval", dir.Path, "--json", "--scores", scores, "--threshold", "0.6");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        double temperature;
+        using (var detector = Detector.LoadDefault()) temperature = detector.Temperature;
+        Assert.NotEqual(1.0, temperature); // else this test checks nothing the plain-sigmoid tests do not
+        var rows = File.ReadAllLines(scores).Skip(1).Select(l => l.Split(',')).ToArray();
+        var detect = CliRunner.Run(["detect", "--json", "--threshold", "0.6", .. rows.Select(row => row[1])]);
+        using var detected = JsonDocument.Parse(detect.StdOut);
+        var byPath = detected.RootElement.EnumerateArray().ToDictionary(e => e.GetProperty("path").GetString()!);
+        int correct = 0;
+        foreach (var row in rows)
+        {
+            double logit = double.Parse(row[3], CultureInfo.InvariantCulture), probability = double.Parse(row[4], CultureInfo.InvariantCulture);
+            Assert.Equal(1 / (1 + Math.Exp(-logit / temperature)), probability, 12);
+            Assert.Equal(byPath[row[1]].GetProperty("probability").GetDouble(), probability, 12);
+            Assert.Equal(byPath[row[1]].GetProperty("label").GetString(), row[5]);
+            Assert.Equal(probability > 0.6 ? "fake" : "real", row[5]);
+            if (row[5] == row[2]) correct++;
+        }
+        // The report's per-set accuracies, pooled by their counts, are the CSV's.
+        using var doc = JsonDocument.Parse(r.StdOut);
+        double pooled = doc.RootElement.GetProperty("sets").EnumerateArray()
+            .Sum(s => s.GetProperty("acc").GetDouble() * (s.GetProperty("n_real").GetInt32() + s.GetProperty("n_fake").GetInt32()));
+        Assert.Equal(correct, pooled, 6);
     }
 
     [SkippableFact]
