@@ -24,7 +24,9 @@ public sealed record DetectorOptions
 
     /// <summary>
     /// The probability threshold above which an image is labelled fake (null: the weights' calibrated
-    /// <c>threshold</c> metadata, else 0.5). Must lie strictly between 0 and 1.
+    /// <c>threshold</c> metadata, else 0.5), on the probability results report:
+    /// <see cref="DetectionResult.Probability"/>, at the weights' <see cref="Detector.Temperature"/>.
+    /// Must lie strictly between 0 and 1.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a value not strictly between 0 and 1.</exception>
     public double? Threshold
