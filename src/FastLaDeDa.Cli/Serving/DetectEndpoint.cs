@@ -93,6 +93,13 @@ internal sealed class DetectEndpoint(Detector detector, ScoringQueue queue, Serv
             ServiceMetrics.Rejected(RejectionReason.ClientGone);
             return 499; // nginx's "client closed request": nothing is sent, the number is for the log
         }
+        catch (BadHttpRequestException ex) when (ex.Message.StartsWith("Unexpected end of request content", StringComparison.Ordinal))
+        {
+            // Kestrel reports a client that hung up mid-body this way, sometimes before RequestAborted is
+            // signalled (CI saw the race): nobody is left to read a 400, so it counts as a client gone.
+            ServiceMetrics.Rejected(RejectionReason.ClientGone);
+            return 499;
+        }
         catch (ImageLimitExceededException ex)
         {
             return await Refuse(context, StatusCodes.Status413PayloadTooLarge, RejectionReason.TooLarge, ErrorReporter.Describe(ex, null));
