@@ -30,9 +30,10 @@ internal static class TrainLaDeDaCommand
             var (train, validation) = common.LoadData(parse, Console.Out);
             TrainingSeeds.SeedInitialWeights(options.Seed);
             using var net = ResNetInitialization.Apply(new LaDeDaNet(parse.GetValue(rf), kind));
+            var init = common.ApplyInit(parse, net);
             Console.WriteLine($"{net.DisplayName} ({net.Preprocess.ToName()}), {net.ParameterCount():N0} parameters; crop {options.Crop}, batch {options.BatchSize}, augmentation {options.Augmentation}");
             using var trainer = new ClassifierTrainer(Name, net, ImageLossKind.PooledBce, options, train, validation, Console.Out);
-            trainer.Run(CommandLine.Metadata(parse));
+            trainer.Run(CommandLine.Metadata(parse, init));
             return 0;
         }));
         return command;

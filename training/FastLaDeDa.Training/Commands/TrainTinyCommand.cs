@@ -28,10 +28,11 @@ internal static class TrainTinyCommand
             var (train, validation) = common.LoadData(parse, Console.Out);
             TrainingSeeds.SeedInitialWeights(options.Seed);
             using var net = ResNetInitialization.Apply(new TinyLaDeDaNet(kind));
+            var init = common.ApplyInit(parse, net);
             var loss = parse.GetValue(patchLabels) ? ImageLossKind.PatchBce : ImageLossKind.PooledBce;
             Console.WriteLine($"{net.DisplayName} ({net.Preprocess.ToName()}), loss {loss}; crop {options.Crop}, batch {options.BatchSize}, augmentation {options.Augmentation}");
             using var trainer = new ClassifierTrainer(Name, net, loss, options, train, validation, Console.Out);
-            trainer.Run(CommandLine.Metadata(parse));
+            trainer.Run(CommandLine.Metadata(parse, init));
             return 0;
         }));
         return command;

@@ -19,6 +19,7 @@ internal sealed class TrainingCommandOptions
     public Option<double> MinLearningRate { get; } = new("--min-lr") { Description = "Stop when the learning rate would fall below this.", DefaultValueFactory = _ => 1e-6 };
     public Option<int> MaxEpochs { get; } = new("--max-epochs") { Description = "At most this many epochs.", DefaultValueFactory = _ => 100 };
     public Option<long> Seed { get; } = new("--seed") { Description = "Seed of every random decision and of the initial weights.", DefaultValueFactory = _ => 42 };
+    public Option<string?> Init { get; } = new("--init") { Description = "Start from these weights (.safetensors or an official .pth of the same model and preprocessing) instead of a random initialisation: fine-tuning. The optimizer and schedule start afresh.", HelpName = "file" };
     public Option<string?> Resume { get; } = new("--resume") { Description = "Continue from a checkpoint (last.ckpt of an earlier run).", HelpName = "file" };
     public Option<int?> Limit { get; } = new("--limit") { Description = "Use at most N images per class of each split (quick trials).", HelpName = "N" };
     public Option<int?> Threads { get; } = new("--threads") { Description = "libtorch threads (default: one per core).", HelpName = "N" };
@@ -38,9 +39,21 @@ internal sealed class TrainingCommandOptions
     public void AddTo(Command command)
     {
         foreach (Option option in new Option[] { Data, Output, Crop, ValidationCrop, BatchSize, LearningRate, Patience, LearningRateFactor, MinLearningRate,
-                                                 MaxEpochs, Seed, Resume, Limit, Threads, Jpeg, JpegQuality, Blur, BlurSigma, ResizedCrop, ResizedCropScale,
+                                                 MaxEpochs, Seed, Resume, Init, Limit, Threads, Jpeg, JpegQuality, Blur, BlurSigma, ResizedCrop, ResizedCropScale,
                                                  Rescale, RescaleMin, Extra, Holdout, Select, SourcePower })
             command.Options.Add(option);
+    }
+
+    /// <summary>
+    /// Applies --init to a freshly initialised <paramref name="net"/> and returns the metadata to
+    /// record (the file's SHA-256), or nothing without --init. --init with --resume is an error.
+    /// </summary>
+    public (string Key, string Value)[] ApplyInit(ParseResult parse, Models.PatchLogitNet net)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        if (parse.GetValue(Init) is not { } path) return [];
+        if (parse.GetValue(Resume) is not null) throw new ArgumentException("--init and --resume: a resumed run already has its weights; pass one of them");
+        return [(InitialWeights.Sha256Key, InitialWeights.Apply(net, path))];
     }
 
     /// <summary>The settings from the command line; <paramref name="defaultBatchSize"/> when --batch-size is absent.</summary>
