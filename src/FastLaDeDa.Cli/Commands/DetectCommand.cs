@@ -122,6 +122,7 @@ internal static class DetectCommand
         writer.WriteString("label", Label(result.Label));
         writer.WriteNumber("threshold", result.Threshold);
         writer.WriteString("threshold_source", CommonOptions.SourceName(detector.ThresholdSource));
+        writer.WriteNumber("temperature", result.Temperature);
         writer.WriteString("pooling", ModelMetadata.PoolingName(detector.Metadata.Pooling));
         writer.WriteString("preprocess", Preprocessing.PreprocessKindNames.ToName(detector.Metadata.Preprocess));
         writer.WriteString("engine", detector.EngineName);

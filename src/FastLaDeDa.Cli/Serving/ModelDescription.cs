@@ -9,7 +9,7 @@ namespace FastLaDeDa.Cli.Serving;
 /// The weights are named by file name only: the server's paths are nobody's business.
 /// </summary>
 internal sealed record ModelDescription(string Name, string Engine, string Preprocess, string Pooling, double Threshold,
-                                        string ThresholdSource, string? Weights, int InputSize, bool Resize)
+                                        string ThresholdSource, double Temperature, string? Weights, int InputSize, bool Resize)
 {
     /// <summary>The description of <paramref name="detector"/>.</summary>
     public static ModelDescription Of(Detector detector) => new(
@@ -19,6 +19,7 @@ internal sealed record ModelDescription(string Name, string Engine, string Prepr
         ModelMetadata.PoolingName(detector.Metadata.Pooling),
         detector.Threshold,
         Commands.CommonOptions.SourceName(detector.ThresholdSource),
+        detector.Temperature,
         detector.WeightsSource is null ? null : Path.GetFileName(detector.WeightsSource),
         detector.Options.InputSize,
         detector.Options.Resize);

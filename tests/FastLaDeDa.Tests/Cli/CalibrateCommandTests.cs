@@ -129,6 +129,7 @@ public class CalibrateCommandTests
         {
             double logit = e.GetProperty("logit").GetDouble(), probability = e.GetProperty("probability").GetDouble();
             Assert.Equal(1 / (1 + Math.Exp(-logit / temperature)), probability, 12);
+            Assert.Equal(temperature, e.GetProperty("temperature").GetDouble());
             Assert.Equal(logit > expected.Logit ? "fake" : "real", e.GetProperty("label").GetString());
         }
     }

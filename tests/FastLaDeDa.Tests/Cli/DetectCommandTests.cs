@@ -162,6 +162,7 @@ public class DetectCommandTests
         var scored = first.RootElement[0];
         Assert.Equal(0.5, scored.GetProperty("threshold").GetDouble());
         Assert.Equal("default", scored.GetProperty("threshold_source").GetString());
+        Assert.Equal(1.0, scored.GetProperty("temperature").GetDouble()); // no temperature in the file: the plain sigmoid
         double p = scored.GetProperty("probability").GetDouble();
         Assert.InRange(p, 1e-3, 1 - 1e-3);
 

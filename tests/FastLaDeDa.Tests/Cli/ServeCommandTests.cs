@@ -230,6 +230,11 @@ public sealed class ServeCommandTests(ServeFixture fixture) : IClassFixture<Serv
     {
         using var models = JsonDocument.Parse(await Server.Client.GetStringAsync("/v1/models"));
         Assert.Equal("tiny_ladeda", models.RootElement.GetProperty("models")[0].GetProperty("name").GetString());
+        using (var embedded = FastLaDeDa.Detection.Detector.LoadDefault())
+        {
+            Assert.Equal(embedded.Threshold, models.RootElement.GetProperty("models")[0].GetProperty("threshold").GetDouble());
+            Assert.Equal(embedded.Temperature, models.RootElement.GetProperty("models")[0].GetProperty("temperature").GetDouble());
+        }
         Assert.Equal("ok\n", await Server.Client.GetStringAsync("/healthz"));
         Assert.Equal("ready\n", await Server.Client.GetStringAsync("/readyz"));
         string metrics = await Server.Client.GetStringAsync("/metrics");
