@@ -14,14 +14,21 @@ namespace FastLaDeDa.Training.Tests;
 /// <summary><c>--init</c>: a run starts from exported weights, and only from weights of its own model and preprocessing.</summary>
 public class InitialWeightsTests
 {
+    /// <summary>A random Tiny-LaDeDa with <paramref name="preprocess"/>, exported to TEMP/NAME.</summary>
+    private static string SavedRandomTiny(TempDirectory temp, string name, PreprocessKind preprocess, int seed)
+    {
+        torch.manual_seed(seed);
+        using var net = TorchTestNets.Randomize(new TinyLaDeDaNet(preprocess), seed: seed + 1);
+        string path = temp.File(name);
+        TorchStateDict.Save(net, path, PoolingKind.Mean);
+        return path;
+    }
+
     [Fact]
     public void The_network_holds_exactly_the_files_tensors_after_init()
     {
         using var temp = new TempDirectory();
-        torch.manual_seed(3);
-        using var source = TorchTestNets.Randomize(new TinyLaDeDaNet(PreprocessKind.RightDiag), seed: 4);
-        string path = temp.File("source.safetensors");
-        TorchStateDict.Save(source, path, PoolingKind.Mean);
+        string path = SavedRandomTiny(temp, "source.safetensors", PreprocessKind.RightDiag, 3);
 
         using var fresh = ResNetInitialization.Apply(new TinyLaDeDaNet(PreprocessKind.RightDiag));
         string sha = InitialWeights.Apply(fresh, path);
@@ -39,10 +46,7 @@ public class InitialWeightsTests
     public void Another_preprocessing_or_model_is_an_error_naming_the_file()
     {
         using var temp = new TempDirectory();
-        torch.manual_seed(5);
-        using var npr = TorchTestNets.Randomize(new TinyLaDeDaNet(PreprocessKind.Npr), seed: 6);
-        string path = temp.File("npr.safetensors");
-        TorchStateDict.Save(npr, path, PoolingKind.Mean);
+        string path = SavedRandomTiny(temp, "npr.safetensors", PreprocessKind.Npr, 5);
 
         using var rightDiag = new TinyLaDeDaNet(PreprocessKind.RightDiag);
         var wrongPreprocess = Assert.Throws<WeightsFormatException>(() => InitialWeights.Apply(rightDiag, path));
