@@ -147,14 +147,14 @@ internal static class EvalCommand
     private static string ScoresCsv(EvaluationRun run)
     {
         // truth: the image's folder (0_real / 1_fake); predicted: the label at the run's threshold, as
-        // detect's "label" column would print it (fake when logit > T·log(t / (1 - t))).
-        double thresholdLogit = run.Temperature * Math.Log(run.Threshold / (1 - run.Threshold));
+        // detect's "label" column would print it (DecisionThreshold: fake when logit > T·log(t / (1 - t))).
+        double thresholdLogit = run.Decision.Logit;
         var sb = new StringBuilder("set,path,truth,logit,probability,predicted,error\n");
         foreach (var s in run.Scores)
         {
             string logit = s.Logit?.ToString("R", CultureInfo.InvariantCulture) ?? "";
             string probability = s.Logit is null ? "" : run.Probability(s.Logit.Value).ToString("R", CultureInfo.InvariantCulture);
-            string predicted = s.Logit is null ? "" : s.Logit.Value > thresholdLogit ? "fake" : "real";
+            string predicted = s.Logit is null ? "" : DetectCommand.Label(DecisionThreshold.Decide(s.Logit.Value, thresholdLogit));
             sb.AppendLine($"{MetricsTable.CsvField(s.Set)},{MetricsTable.CsvField(s.Image.Path)},{(s.Image.IsFake ? "fake" : "real")},{logit},{probability},{predicted},{MetricsTable.CsvField(s.Error ?? "")}");
         }
         return sb.ToString();

@@ -1,3 +1,5 @@
+using FastLaDeDa.Detection;
+
 namespace FastLaDeDa.Evaluation;
 
 /// <summary>Everything an evaluation produced.</summary>
@@ -18,6 +20,9 @@ internal sealed record EvaluationRun(IReadOnlyList<ImageScore> Scores, IReadOnly
         var list = scored.Where(s => s.Logit is not null).ToList();
         return SetMetrics.Compute(name, list.Select(s => s.Logit!.Value / temperature).ToArray(), list.Select(s => s.Image.IsFake).ToArray(), threshold);
     }
+
+    /// <summary>The run's threshold at its temperature: the rule detect labels by.</summary>
+    public DecisionThreshold Decision => DecisionThreshold.From(Threshold, nameof(Threshold), Temperature);
 
     /// <summary>P(fake) of a logit in this run: sigmoid(logit / <see cref="Temperature"/>).</summary>
     public double Probability(double logit) => BinaryMetrics.Sigmoid(logit / Temperature);

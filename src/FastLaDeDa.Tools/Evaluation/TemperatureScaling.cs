@@ -1,3 +1,5 @@
+using FastLaDeDa.Models;
+
 namespace FastLaDeDa.Evaluation;
 
 /// <summary>
@@ -10,10 +12,10 @@ namespace FastLaDeDa.Evaluation;
 internal static class TemperatureScaling
 {
     /// <summary>The smallest temperature the weights' metadata accepts.</summary>
-    public const double Min = 0.01;
+    public const double Min = ModelMetadata.MinTemperature;
 
     /// <summary>The largest temperature the weights' metadata accepts.</summary>
-    public const double Max = 100;
+    public const double Max = ModelMetadata.MaxTemperature;
 
     /// <summary>
     /// The temperature in [<see cref="Min"/>, <see cref="Max"/>] with the smallest class-balanced NLL.

@@ -11,9 +11,6 @@ internal readonly struct DecisionThreshold
     /// <summary>The default probability threshold.</summary>
     public const double DefaultProbability = 0.5;
 
-    /// <summary>The default threshold (logit 0).</summary>
-    public static DecisionThreshold Default => new(DefaultProbability, 0.0, 1.0);
-
     private DecisionThreshold(double probability, double logit, double temperature) => (Probability, Logit, Temperature) = (probability, logit, temperature);
 
     /// <summary>The probability threshold, in (0, 1).</summary>

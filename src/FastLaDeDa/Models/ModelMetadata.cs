@@ -35,6 +35,12 @@ public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, P
     /// </summary>
     internal const string TemperatureKey = "temperature";
 
+    /// <summary>The smallest <see cref="TemperatureKey"/> the metadata accepts (and a fit may give).</summary>
+    internal const double MinTemperature = 0.01;
+
+    /// <summary>The largest <see cref="TemperatureKey"/> the metadata accepts (and a fit may give).</summary>
+    internal const double MaxTemperature = 100;
+
     /// <summary>
     /// The architecture of <paramref name="dict"/>: what its metadata declares (<paramref name="declared"/>,
     /// from <see cref="Parse"/>), else recognised from the tensor names (Tiny-LaDeDa stops at <c>layer1</c>).
@@ -97,15 +103,15 @@ public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, P
 
     /// <summary>
     /// Reads <see cref="TemperatureKey"/>: 1 when absent; a value that is not a finite invariant-culture
-    /// number in [0.01, 100] throws <see cref="WeightsFormatException"/> naming the file, the key and the value.
+    /// number in [<see cref="MinTemperature"/>, <see cref="MaxTemperature"/>] throws <see cref="WeightsFormatException"/> naming the file, the key and the value.
     /// </summary>
     internal static double ParseTemperature(IReadOnlyDictionary<string, string> metadata, string? sourcePath)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         if (!metadata.TryGetValue(TemperatureKey, out var text)) return 1;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= 0.01 && value <= 100)
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= MinTemperature && value <= MaxTemperature)
             return value;
-        throw new WeightsFormatException(sourcePath, $"metadata '{TemperatureKey}' is '{text}', expected a temperature between 0.01 and 100 (e.g. 1.5)");
+        throw new WeightsFormatException(sourcePath, $"metadata '{TemperatureKey}' is '{text}', expected a temperature between {MinTemperature.ToString(CultureInfo.InvariantCulture)} and {MaxTemperature.ToString(CultureInfo.InvariantCulture)} (e.g. 1.5)");
     }
 
     /// <summary>A threshold as the metadata stores it: the shortest invariant-culture decimal that round-trips.</summary>
