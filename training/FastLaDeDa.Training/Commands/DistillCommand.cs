@@ -38,6 +38,7 @@ internal static class DistillCommand
             var options = common.Read(parse, defaultBatchSize: 729, float16: false);
             // Distillation draws patches from the teacher's maps, not balanced image batches.
             if (options.SourcePower != 1) throw new ArgumentException("--source-power applies to train-tiny and train-ladeda, not distill");
+            if (options.Augmentation.SyntheticFakeProbability > 0) throw new ArgumentException("--synthetic-fakes applies to train-tiny and train-ladeda, not distill (the teacher's patch logits, not labels, are its targets)");
             if (parse.GetValue(common.Init) is not null) throw new ArgumentException("--init applies to train-tiny and train-ladeda, not distill");
             string path = parse.GetValue(teacherPath)!;
             using var teacher = TorchStateDict.LoadLaDeDa(WeightsFile.Load(path));

@@ -31,6 +31,7 @@ internal sealed class TrainingCommandOptions
     public Option<double> ResizedCropScale { get; } = new("--resized-crop-scale") { Description = "Smallest area fraction of a resized crop.", DefaultValueFactory = _ => 0.5 };
     public Option<double> Rescale { get; } = new("--rescale") { Description = "Probability of shrinking an image to a random side (JPEG there when --jpeg applies) and enlarging it back.", DefaultValueFactory = _ => 0 };
     public Option<double> RescaleMin { get; } = new("--rescale-min") { Description = "Smallest side of a rescale, as a fraction.", DefaultValueFactory = _ => 0.5 };
+    public Option<double> SyntheticFakes { get; } = new("--synthetic-fakes") { Description = "Probability that a fake in a batch is replaced by a training real given a generator's up-sampling trace (halved, nearest-neighbour 2x, random 3x3 smoothing), still labelled fake.", DefaultValueFactory = _ => 0 };
     public Option<string[]> Extra { get; } = new("--extra") { Description = "More training folders in the WildRF layout (e.g. the output of stage-extra); repeatable. Sources are the file-name prefixes before '__'.", HelpName = "dir", AllowMultipleArgumentsPerToken = false };
     public Option<string?> Holdout { get; } = new("--holdout") { Description = "Comma-separated sources held out of training as the validation set (whole sources; replaces val/, which then trains).", HelpName = "sources" };
     public Option<double> SourcePower { get; } = new("--source-power") { Description = "Share of each class's draws per source, proportional to (its images)^POWER: 1 = every image alike (default), 0 = every source alike, 0.5 = between.", DefaultValueFactory = _ => 1, HelpName = "power" };
@@ -40,7 +41,7 @@ internal sealed class TrainingCommandOptions
     {
         foreach (Option option in new Option[] { Data, Output, Crop, ValidationCrop, BatchSize, LearningRate, Patience, LearningRateFactor, MinLearningRate,
                                                  MaxEpochs, Seed, Resume, Init, Limit, Threads, Jpeg, JpegQuality, Blur, BlurSigma, ResizedCrop, ResizedCropScale,
-                                                 Rescale, RescaleMin, Extra, Holdout, Select, SourcePower })
+                                                 Rescale, RescaleMin, SyntheticFakes, Extra, Holdout, Select, SourcePower })
             command.Options.Add(option);
     }
 
@@ -81,7 +82,8 @@ internal sealed class TrainingCommandOptions
                 parse.GetValue(Jpeg), (int)jpegMin, (int)jpegMax,
                 parse.GetValue(Blur), blurMin, blurMax,
                 parse.GetValue(ResizedCrop), parse.GetValue(ResizedCropScale),
-                parse.GetValue(Rescale), parse.GetValue(RescaleMin)),
+                parse.GetValue(Rescale), parse.GetValue(RescaleMin),
+                parse.GetValue(SyntheticFakes)),
             Selection = SelectionMetrics.Parse(parse.GetValue(Select)!),
             SourcePower = parse.GetValue(SourcePower),
         }.Validated();

@@ -20,16 +20,19 @@ namespace FastLaDeDa.Training.Data;
 /// side, JPEG-compressed there when the JPEG step also applies, and enlarged back to 256×256 — a small (and perhaps compressed)
 /// original as inference sees it after its resize.</param>
 /// <param name="RescaleMin">Smallest side of a rescale as a fraction of the image's (uniform in [min, 1)).</param>
+/// <param name="SyntheticFakeProbability">Probability that a fake drawn for a batch is replaced by an <see cref="UpsamplingFake"/>
+/// of a random training real (still labelled fake), which then goes through the chain like any image.</param>
 internal sealed record AugmentationOptions(
     double JpegProbability = 0, int JpegQualityMin = 60, int JpegQualityMax = 100,
     double BlurProbability = 0, double BlurSigmaMin = 0.1, double BlurSigmaMax = 2.0,
     double ResizedCropProbability = 0, double ResizedCropScaleMin = 0.5,
-    double RescaleProbability = 0, double RescaleMin = 0.5)
+    double RescaleProbability = 0, double RescaleMin = 0.5,
+    double SyntheticFakeProbability = 0)
 {
     /// <summary>No augmentation.</summary>
     public static AugmentationOptions None { get; } = new();
 
-    /// <summary>True when some augmentation can happen.</summary>
+    /// <summary>True when some augmentation of the pixels can happen (synthetic fakes are chosen before it, by <see cref="BatchBuilder"/>).</summary>
     public bool Any => JpegProbability > 0 || BlurProbability > 0 || ResizedCropProbability > 0 || RescaleProbability > 0;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
@@ -39,6 +42,7 @@ internal sealed record AugmentationOptions(
         CheckProbability(BlurProbability, "--blur");
         CheckProbability(ResizedCropProbability, "--resized-crop");
         CheckProbability(RescaleProbability, "--rescale");
+        CheckProbability(SyntheticFakeProbability, "--synthetic-fakes");
         if (RescaleMin is < 0.0625 or >= 1 || double.IsNaN(RescaleMin))
             throw new ArgumentException($"--rescale-min {RescaleMin}: expected a fraction in [0.0625, 1)");
         if (JpegQualityMin < 1 || JpegQualityMax > 100 || JpegQualityMin > JpegQualityMax)
@@ -58,6 +62,7 @@ internal sealed record AugmentationOptions(
         if (BlurProbability > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"blur p={BlurProbability} sigma={BlurSigmaMin}-{BlurSigmaMax}"));
         if (RescaleProbability > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"rescale p={RescaleProbability} side={RescaleMin}-1"));
         if (JpegProbability > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"jpeg p={JpegProbability} q={JpegQualityMin}-{JpegQualityMax}"));
+        if (SyntheticFakeProbability > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"synthetic-fakes p={SyntheticFakeProbability}"));
         return parts.Count == 0 ? "none" : string.Join(", ", parts);
     }
 

@@ -1,3 +1,4 @@
+using FastLaDeDa.Imaging;
 using static TorchSharp.torch;
 
 namespace FastLaDeDa.Training.Data;
@@ -24,12 +25,24 @@ internal static class BatchBuilder
         {
             DatasetImage item = dataset.Images[indices[k]];
             var random = SeededRandom.For(seed, RandomStreams.Sample, epoch, batchIndex, k);
-            var image = Augmenter.Apply(item.Image, augmentation, random);
+            var image = Augmenter.Apply(SyntheticOrOwn(dataset, item, augmentation, seed, epoch, batchIndex, k), augmentation, random);
             var window = CropWindow.Random(random, image.Width, image.Height, crop, allowFlip: true);
             ImageCropper.Copy(image, window, pixels.AsSpan(k * sampleBytes, sampleBytes));
             labels[k] = item.IsFake ? 1f : 0f;
         });
         return new ImageBatch(tensor(pixels, [indices.Count, crop, crop, 3]), tensor(labels));
+    }
+
+    // A fake sample is, with the synthetic-fake probability, an UpsamplingFake of a random training real
+    // instead; its own stream keeps every other draw of the sample as it was without the option.
+    private static Rgb24Image SyntheticOrOwn(ImageDataset dataset, DatasetImage item, AugmentationOptions augmentation,
+                                             long seed, int epoch, int batchIndex, int position)
+    {
+        if (!item.IsFake || augmentation.SyntheticFakeProbability <= 0 || dataset.RealIndices.Count == 0) return item.Image;
+        var random = SeededRandom.For(seed, RandomStreams.SyntheticFake, epoch, batchIndex, position);
+        if (!random.Chance(augmentation.SyntheticFakeProbability)) return item.Image;
+        var real = dataset.Images[dataset.RealIndices[random.Next(dataset.RealIndices.Count)]];
+        return UpsamplingFake.Make(real.Image, random);
     }
 
     /// <summary>Images <paramref name="start"/> … start + count − 1 of the dataset, centre-cropped to <paramref name="crop"/>.</summary>

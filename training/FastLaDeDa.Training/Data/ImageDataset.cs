@@ -16,6 +16,7 @@ internal sealed class ImageDataset
     {
         Folder = folder;
         Images = images;
+        RealIndices = Enumerable.Range(0, images.Count).Where(i => !images[i].IsFake).ToArray();
         Summary = DatasetSummary.Of(images);
     }
 
@@ -24,6 +25,9 @@ internal sealed class ImageDataset
 
     /// <summary>The images: reals then fakes, each in ordinal file-name order.</summary>
     public IReadOnlyList<DatasetImage> Images { get; }
+
+    /// <summary>The indices of the real images in <see cref="Images"/>.</summary>
+    public IReadOnlyList<int> RealIndices { get; }
 
     /// <summary>Counts per class and source, and the file-list hash.</summary>
     public DatasetSummary Summary { get; }

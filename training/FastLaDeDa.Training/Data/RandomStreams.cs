@@ -17,4 +17,7 @@ internal static class RandomStreams
 
     /// <summary>The network's initial weights (torch's generator is seeded from this stream).</summary>
     public const long Initialization = 5;
+
+    /// <summary>Whether a training sample's fake is replaced by a synthetic one, which real, and its taps (keys: epoch, batch, position).</summary>
+    public const long SyntheticFake = 6;
 }
