@@ -73,7 +73,7 @@ public class SamplingTests
     {
         var images = Enumerable.Range(0, 10).Select(i => new DatasetImage($"x{i}.png", $"x{i}.png", i % 3 == 0 ? "s1" : "s2", i < 4, SyntheticDataset.Image(8, i, i < 4))).ToList();
         var data = ImageDataset.FromImages("sources", images);
-        Assert.Equal(BalancedBatchSampler.Plan(data.IndicesOf(false), data.IndicesOf(true), 4, 3, 2),
+        Assert.Equal(BalancedBatchSampler.Plan([.. data.IndicesOf(false)], [.. data.IndicesOf(true)], 4, 3, 2),
                      BalancedBatchSampler.Plan(data, 4, 3, 2, sourcePower: 1));
         Assert.NotEqual(BalancedBatchSampler.Plan(data, 4, 3, 2, sourcePower: 1), BalancedBatchSampler.Plan(data, 4, 3, 2, sourcePower: 0.5));
     }

@@ -88,7 +88,8 @@ public class SyntheticFakeTests
             var window = CropWindow.Random(SeededRandom.For(7, RandomStreams.Sample, 1, 0, k), 48, 48, 32, allowFlip: true);
             var kernel = SeededRandom.For(7, RandomStreams.SyntheticFake, 1, 0, k);
             Assert.True(kernel.Chance(1));
-            int real = data.RealIndices[kernel.Next(data.RealIndices.Count)];
+            var reals = data.IndicesOf(isFake: false);
+            int real = reals[kernel.Next(reals.Count)];
             Assert.False(data.Images[real].IsFake);
             var expected = ImageCropper.Crop(UpsamplingFake.Make(data.Images[real].Image, kernel), window);
             Assert.True(mine.SequenceEqual(expected.Pixels), $"fake sample {k} is not the synthetic fake of real {real}");

@@ -146,15 +146,16 @@ internal static class EvalCommand
 
     private static string ScoresCsv(EvaluationRun run)
     {
-        // truth: the image's folder (0_real / 1_fake); predicted: the label at the run's threshold, as
-        // detect's "label" column would print it (DecisionThreshold: fake when logit > T·log(t / (1 - t))).
-        double thresholdLogit = run.Decision.Logit;
+        // truth: the image's folder (0_real / 1_fake); probability and predicted: what detect prints for
+        // the logit, read from the same DetectionResult at the run's threshold and temperature.
+        var decision = run.Decision;
         var sb = new StringBuilder("set,path,truth,logit,probability,predicted,error\n");
         foreach (var s in run.Scores)
         {
             string logit = s.Logit?.ToString("R", CultureInfo.InvariantCulture) ?? "";
-            string probability = s.Logit is null ? "" : run.Probability(s.Logit.Value).ToString("R", CultureInfo.InvariantCulture);
-            string predicted = s.Logit is null ? "" : DetectCommand.Label(DecisionThreshold.Decide(s.Logit.Value, thresholdLogit));
+            var result = s.Logit is { } value ? new DetectionResult(value, null, decision) : (DetectionResult?)null;
+            string probability = result?.Probability.ToString("R", CultureInfo.InvariantCulture) ?? "";
+            string predicted = result is { } r ? DetectCommand.Label(r.Label) : "";
             sb.AppendLine($"{MetricsTable.CsvField(s.Set)},{MetricsTable.CsvField(s.Image.Path)},{(s.Image.IsFake ? "fake" : "real")},{logit},{probability},{predicted},{MetricsTable.CsvField(s.Error ?? "")}");
         }
         return sb.ToString();

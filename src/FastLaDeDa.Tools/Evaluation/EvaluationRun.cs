@@ -24,9 +24,6 @@ internal sealed record EvaluationRun(IReadOnlyList<ImageScore> Scores, IReadOnly
     /// <summary>The run's threshold at its temperature: the rule detect labels by.</summary>
     public DecisionThreshold Decision => DecisionThreshold.From(Threshold, nameof(Threshold), Temperature);
 
-    /// <summary>P(fake) of a logit in this run: sigmoid(logit / <see cref="Temperature"/>).</summary>
-    public double Probability(double logit) => BinaryMetrics.Sigmoid(logit / Temperature);
-
     /// <summary>The images that could not be scored (only non-empty with skip-bad).</summary>
     public IReadOnlyList<ImageScore> Failures => Scores.Where(s => s.Logit is null).ToList();
 }

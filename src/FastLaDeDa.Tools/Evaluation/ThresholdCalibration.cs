@@ -43,11 +43,11 @@ internal sealed record ThresholdCalibration(double Logit, double BalancedAccurac
     public void WriteTo(IDictionary<string, string> metadata, double accuracyAtThreshold, string rule = "")
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        metadata[ModelMetadata.ThresholdKey] = ModelMetadata.FormatThreshold(Probability);
+        metadata[ModelMetadata.ThresholdKey] = ModelMetadata.FormatNumber(Probability);
         metadata["threshold_rule"] = "best balanced accuracy on the validation set" + rule;
         metadata["val_balanced_acc"] = BalancedAccuracy.ToString("F4", CultureInfo.InvariantCulture);
         metadata["val_acc_at_threshold"] = accuracyAtThreshold.ToString("F4", CultureInfo.InvariantCulture);
-        metadata[ModelMetadata.TemperatureKey] = ModelMetadata.FormatThreshold(Temperature);
+        metadata[ModelMetadata.TemperatureKey] = ModelMetadata.FormatNumber(Temperature);
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, P
 
     /// <summary>
     /// Metadata key of the calibrated decision threshold: a probability strictly between 0 and 1 as
-    /// an invariant-culture decimal string (e.g. <c>0.37</c>, see <see cref="FormatThreshold"/>);
+    /// an invariant-culture decimal string (e.g. <c>0.37</c>, see <see cref="FormatNumber"/>);
     /// an image is fake when P(fake) is above it. Absent: 0.5.
     /// </summary>
     internal const string ThresholdKey = "threshold";
@@ -114,8 +114,8 @@ public sealed record ModelMetadata(ModelKind Model, PreprocessKind Preprocess, P
         throw new WeightsFormatException(sourcePath, $"metadata '{TemperatureKey}' is '{text}', expected a temperature between {MinTemperature.ToString(CultureInfo.InvariantCulture)} and {MaxTemperature.ToString(CultureInfo.InvariantCulture)} (e.g. 1.5)");
     }
 
-    /// <summary>A threshold as the metadata stores it: the shortest invariant-culture decimal that round-trips.</summary>
-    internal static string FormatThreshold(double threshold) => threshold.ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>A number (threshold, temperature) as the metadata stores it: the shortest invariant-culture decimal that round-trips.</summary>
+    internal static string FormatNumber(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>The metadata name of a model kind.</summary>
     internal static string ModelName(ModelKind kind) => kind == ModelKind.TinyLaDeDa ? "tiny_ladeda" : "ladeda";

@@ -170,7 +170,7 @@ public class DetectCommandTests
         double threshold = Math.Min(1 - 1e-4, p + 1e-4);
         string calibrated = dir.File("calibrated.safetensors");
         FastLaDeDa.Weights.SafeTensors.Write(calibrated, new FastLaDeDa.Weights.StateDict(RandomTiny.Tensors(32),
-            new Dictionary<string, string> { [FastLaDeDa.Models.ModelMetadata.ThresholdKey] = FastLaDeDa.Models.ModelMetadata.FormatThreshold(threshold) }));
+            new Dictionary<string, string> { [FastLaDeDa.Models.ModelMetadata.ThresholdKey] = FastLaDeDa.Models.ModelMetadata.FormatNumber(threshold) }));
         using var second = JsonDocument.Parse(CliRunner.Run("detect", "--json", "--weights", calibrated, image).StdOut);
         Assert.Equal(threshold, second.RootElement[0].GetProperty("threshold").GetDouble());
         Assert.Equal("weights", second.RootElement[0].GetProperty("threshold_source").GetString());

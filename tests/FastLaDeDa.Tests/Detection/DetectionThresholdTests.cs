@@ -46,7 +46,7 @@ public class DetectionThresholdTests
         Assert.InRange(p, 1e-6, 1 - 1e-6); // the test needs an image that is not saturated
 
         // The threshold just below the image's probability: fake; just above: real.
-        string below = ModelMetadata.FormatThreshold(Sigmoid(logit - 1e-6)), above = ModelMetadata.FormatThreshold(Sigmoid(logit + 1e-6));
+        string below = ModelMetadata.FormatNumber(Sigmoid(logit - 1e-6)), above = ModelMetadata.FormatNumber(Sigmoid(logit + 1e-6));
         using var lower = Detector.FromStateDict(RandomTiny.StateDict(22, Meta(below)));
         using var upper = Detector.FromStateDict(RandomTiny.StateDict(22, Meta(above)));
         Assert.Equal(logit, lower.Score(Image).Logit);
@@ -195,7 +195,7 @@ public class DetectionThresholdTests
             comma.NumberFormat.NumberGroupSeparator = ".";
             CultureInfo.CurrentCulture = comma;
             double threshold = 0.1 + 0.2; // 0.30000000000000004: needs every digit
-            string text = ModelMetadata.FormatThreshold(threshold);
+            string text = ModelMetadata.FormatNumber(threshold);
             Assert.Equal("0.30000000000000004", text);
             Assert.Equal(0.25, ModelMetadata.ParseThreshold(new Dictionary<string, string> { ["threshold"] = "0.25" }, null));
             Assert.Equal(0.25, ModelMetadata.ParseThreshold(new Dictionary<string, string> { ["threshold"] = "2.5e-1" }, null));

@@ -19,7 +19,7 @@ internal static class BalancedBatchSampler
     public static IReadOnlyList<int[]> Plan(ImageDataset dataset, int batchSize, long seed, int epoch, double sourcePower = 1)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        int[] real = dataset.IndicesOf(isFake: false), fake = dataset.IndicesOf(isFake: true);
+        int[] real = [.. dataset.IndicesOf(isFake: false)], fake = [.. dataset.IndicesOf(isFake: true)];
         if (sourcePower == 1) return Plan(real, fake, batchSize, seed, epoch);
         string[] sources = dataset.Images.Select(i => i.Source).ToArray();
         return Plan(real, fake, batchSize, seed, epoch, i => sources[i], sourcePower);

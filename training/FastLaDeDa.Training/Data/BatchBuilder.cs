@@ -38,10 +38,11 @@ internal static class BatchBuilder
     private static Rgb24Image SyntheticOrOwn(ImageDataset dataset, DatasetImage item, AugmentationOptions augmentation,
                                              long seed, int epoch, int batchIndex, int position)
     {
-        if (!item.IsFake || augmentation.SyntheticFakeProbability <= 0 || dataset.RealIndices.Count == 0) return item.Image;
+        var reals = dataset.IndicesOf(isFake: false);
+        if (!item.IsFake || augmentation.SyntheticFakeProbability <= 0 || reals.Count == 0) return item.Image;
         var random = SeededRandom.For(seed, RandomStreams.SyntheticFake, epoch, batchIndex, position);
         if (!random.Chance(augmentation.SyntheticFakeProbability)) return item.Image;
-        var real = dataset.Images[dataset.RealIndices[random.Next(dataset.RealIndices.Count)]];
+        var real = dataset.Images[reals[random.Next(reals.Count)]];
         return UpsamplingFake.Make(real.Image, random);
     }
 

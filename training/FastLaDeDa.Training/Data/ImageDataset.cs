@@ -12,11 +12,13 @@ namespace FastLaDeDa.Training.Data;
 /// </summary>
 internal sealed class ImageDataset
 {
+    private readonly IReadOnlyList<int>[] _indicesByClass; // [0]: reals, [1]: fakes
+
     private ImageDataset(string folder, IReadOnlyList<DatasetImage> images)
     {
         Folder = folder;
         Images = images;
-        RealIndices = Enumerable.Range(0, images.Count).Where(i => !images[i].IsFake).ToArray();
+        _indicesByClass = [Indices(images, isFake: false), Indices(images, isFake: true)];
         Summary = DatasetSummary.Of(images);
     }
 
@@ -25,9 +27,6 @@ internal sealed class ImageDataset
 
     /// <summary>The images: reals then fakes, each in ordinal file-name order.</summary>
     public IReadOnlyList<DatasetImage> Images { get; }
-
-    /// <summary>The indices of the real images in <see cref="Images"/>.</summary>
-    public IReadOnlyList<int> RealIndices { get; }
 
     /// <summary>Counts per class and source, and the file-list hash.</summary>
     public DatasetSummary Summary { get; }
@@ -153,8 +152,11 @@ internal sealed class ImageDataset
         return new ImageDataset(Folder, [.. Pick(real, maxPerClass), .. Pick(fake, maxPerClass)]);
     }
 
-    /// <summary>The indices of the real (<paramref name="isFake"/> false) or fake images.</summary>
-    public int[] IndicesOf(bool isFake) => Enumerable.Range(0, Images.Count).Where(i => Images[i].IsFake == isFake).ToArray();
+    /// <summary>The indices of the real (<paramref name="isFake"/> false) or fake images, in <see cref="Images"/> order (computed once: batches look them up per sample).</summary>
+    public IReadOnlyList<int> IndicesOf(bool isFake) => _indicesByClass[isFake ? 1 : 0];
+
+    private static IReadOnlyList<int> Indices(IReadOnlyList<DatasetImage> images, bool isFake) =>
+        Array.AsReadOnly(Enumerable.Range(0, images.Count).Where(i => images[i].IsFake == isFake).ToArray());
 
     private static List<FileInfo> ImageFiles(string folder) =>
         !Directory.Exists(folder) ? [] : new DirectoryInfo(folder).EnumerateFiles()
