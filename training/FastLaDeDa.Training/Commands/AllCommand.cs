@@ -63,7 +63,10 @@ internal static class AllCommand
             string finetuned = Path.Combine(outFolder, "tiny-finetuned");
             bool compareJpeg = parse.GetValue(compare);
             // The runs evaluated and whose curves are copied.
-            string[] runs = [ladeda, .. (compareJpeg ? [other] : Array.Empty<string>()), distill, tiny, .. (staged is null ? Array.Empty<string>() : [finetuned])];
+            var runs = new List<string> { ladeda };
+            if (compareJpeg) runs.Add(other);
+            runs.AddRange([distill, tiny]);
+            if (staged is not null) runs.Add(finetuned);
 
             Step("train-ladeda", ladeda, [.. LaDeDaArguments, .. shippedAugmentation, "--data", root]);
             if (compareJpeg) Step("train-ladeda", other, [.. LaDeDaArguments, .. (ShippedWithJpeg ? Array.Empty<string>() : JpegArguments), "--data", root]);
