@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FastLaDeDa.Detection;
+using FastLaDeDa.Evaluation;
 using FastLaDeDa.Models;
 using FastLaDeDa.Tests.Support;
 using FastLaDeDa.Training.Export;
@@ -54,6 +55,13 @@ public class TrainingOutputTests
         Assert.Equal(double.Parse(m["temperature"], System.Globalization.CultureInfo.InvariantCulture), detector.Temperature);
         Assert.InRange(detector.Temperature, 0.01, 100);
         Assert.Equal(double.Parse(m["threshold"], System.Globalization.CultureInfo.InvariantCulture), detector.Threshold);
+        // ... on the validation images as detect scores them (whole images resized to 256², not the trainer's crops):
+        // what `fastladeda calibrate` on the same images would store.
+        double[] engineLogits = val.Images.Select(i => detector.Score(i.Image).Logit).ToArray();
+        var expected = ThresholdCalibration.Fit(engineLogits, val.Images.Select(i => i.IsFake).ToArray());
+        Assert.Equal(expected.Probability, detector.Threshold);
+        Assert.Equal(expected.Temperature, detector.Temperature);
+        Assert.EndsWith(EnginePathScores.Rule, m["threshold_rule"], StringComparison.Ordinal);
         Assert.Equal("1", m["source_power"]);
 
         string[] csv = File.ReadAllLines(Path.Combine(temp.Path, EpochTrainer.MetricsFile));

@@ -20,7 +20,8 @@ namespace FastLaDeDa.Training.Training;
 /// the plateau schedule (<see cref="PlateauScheduler"/>), the best epoch's weights
 /// (<c>best.safetensors</c>: highest validation accuracy, then AP), a checkpoint (<c>last.ckpt</c>),
 /// the metrics CSV and the curves PNG. At the end the best weights are exported to
-/// <c>model.safetensors</c> with the training metadata. Output files, all in
+/// <c>model.safetensors</c> with the training metadata and the operating threshold and temperature
+/// fitted on the validation images as <c>detect</c> scores them (<see cref="EnginePathScores"/>). Output files, all in
 /// <see cref="TrainingOptions.OutputFolder"/>: <c>last.ckpt</c>, <c>best.safetensors</c>,
 /// <c>model.safetensors</c>, <c>metrics.csv</c>, <c>curves.png</c>.
 /// </summary>
@@ -109,8 +110,6 @@ internal abstract class EpochTrainer : IDisposable
         int firstEpoch = 1, bestEpoch = 0;
         double bestAccuracy = double.NegativeInfinity, bestAp = double.NegativeInfinity, priorSeconds = 0;
         string bestPath = Path.Combine(folder, BestFile);
-        // The best epoch's validation scores, for the threshold; null when that epoch was trained before a resume.
-        ValidationResult? bestValidation = null;
         // The revision the run was started from (a resumed run keeps the first session's, noting the current one when it differs).
         string gitCommit = GitInfo.Commit();
 
@@ -154,7 +153,7 @@ internal abstract class EpochTrainer : IDisposable
             bool improved = selected > bestAccuracy || (selected == bestAccuracy && metrics.ValidationAp > bestAp);
             if (improved)
             {
-                (bestEpoch, bestAccuracy, bestAp, bestValidation) = (epoch, selected, metrics.ValidationAp, val);
+                (bestEpoch, bestAccuracy, bestAp) = (epoch, selected, metrics.ValidationAp);
                 TorchStateDict.Save(Net, bestPath, extraMetadata: [new("task", Task), new("epoch", epoch.ToString(CultureInfo.InvariantCulture))]);
             }
             var decision = scheduler.Observe(selected);
@@ -182,14 +181,10 @@ internal abstract class EpochTrainer : IDisposable
         if (history.Count == 0) throw new InvalidOperationException("no epoch was trained");
         // Resuming with --max-epochs at or below the checkpoint's epoch trains nothing and only exports.
 
-        // Export the best epoch's weights, with the operating threshold calibrated on its validation scores.
+        // Export the best epoch's weights, then calibrate the operating threshold on the validation
+        // images as detect scores them with the exported file (whole images; crops would pick another one).
         TorchStateDict.Load(Net, SafeTensors.Read(bestPath));
         EpochMetrics best = history.First(h => h.Epoch == bestEpoch);
-        bestValidation ??= Validate().Result;
-        var threshold = ThresholdCalibration.Fit(bestValidation.Logits, bestValidation.IsFake);
-        var perSource = SourceValidation.PerSource(Validation, bestValidation.Logits, threshold.UnscaledProbability);
-        File.WriteAllText(Path.Combine(folder, SourcesFile), SourceValidation.ToCsv(perSource));
-        double accuracyAtThreshold = SetMetrics.Compute("validation", bestValidation.Logits, bestValidation.IsFake, threshold.UnscaledProbability).Accuracy ?? double.NaN;
         double totalSeconds = priorSeconds + clock.Elapsed.TotalSeconds;
         var all = new Dictionary<string, string>(metadata)
         {
@@ -216,8 +211,15 @@ internal abstract class EpochTrainer : IDisposable
             ["selection"] = Options.Selection.ToName(),
             ["source_power"] = Options.SourcePower.ToString("G", CultureInfo.InvariantCulture),
         };
-        threshold.WriteTo(all, accuracyAtThreshold);
         string modelPath = Path.Combine(folder, ModelFile);
+        TorchStateDict.Save(Net, modelPath, PoolingKind.Mean, Options.ExportFloat16, all);
+        double[] logits = EnginePathScores.Score(modelPath, Validation);
+        bool[] isFake = Validation.Images.Select(i => i.IsFake).ToArray();
+        var threshold = ThresholdCalibration.Fit(logits, isFake);
+        var perSource = SourceValidation.PerSource(Validation, logits, threshold.UnscaledProbability);
+        File.WriteAllText(Path.Combine(folder, SourcesFile), SourceValidation.ToCsv(perSource));
+        double accuracyAtThreshold = SetMetrics.Compute("validation", logits, isFake, threshold.UnscaledProbability).Accuracy ?? double.NaN;
+        threshold.WriteTo(all, accuracyAtThreshold, EnginePathScores.Rule);
         TorchStateDict.Save(Net, modelPath, PoolingKind.Mean, Options.ExportFloat16, all);
         Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"done ({stopReason}): {history.Count} epochs in {ProgressBar.FormatDuration(totalSeconds)}; best epoch {bestEpoch} " +
