@@ -52,13 +52,22 @@ internal static class TorchPreprocessing
     {
         ArgumentNullException.ThrowIfNull(x);
         using var scope = NewDisposeScope();
-        long h = x.shape[^2], w = x.shape[^1];
-        Tensor rows = arange(h, dtype: ScalarType.Int64, device: x.device).div(2, rounding_mode: RoundingMode.floor).mul(2);
-        Tensor cols = arange(w, dtype: ScalarType.Int64, device: x.device).div(2, rounding_mode: RoundingMode.floor).mul(2);
-        Tensor anchor = x.index_select(-2, rows).index_select(-1, cols);
+        Tensor anchor = x.index_select(-2, EvenAnchors(x.shape[^2], x.device)).index_select(-1, EvenAnchors(x.shape[^1], x.device));
         Tensor diff = x.sub(anchor);
         // Multiplying by exactly 1 would change nothing; plain NPR stays one subtraction.
-        return (scale == 1f ? diff : diff.mul(scale)).MoveToOuterDisposeScope();
+        if (scale == 1f) return diff.MoveToOuterDisposeScope();
+        // An explicit Scalar held to the end of the call: an implicitly converted one can be finalized
+        // while libtorch still reads it ("Unknown scalar type" after hours of training).
+        using Scalar factor = scale.ToScalar();
+        return diff.mul(factor).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>2⌊i/2⌋ for i in [0, n): built from managed indices, with no Scalar (see above).</summary>
+    private static Tensor EvenAnchors(long n, Device device)
+    {
+        var anchors = new long[n];
+        for (long i = 0; i < n; i++) anchors[i] = i & ~1L;
+        return tensor(anchors, device: device);
     }
 
     /// <summary>
