@@ -2,7 +2,7 @@
 grid, tick labels and titles. Used by lso-curves.py and tradeoff-plot.py."""
 from PIL import Image, ImageDraw
 
-COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#17becf", "#bcbd22", "#000000", "#ffff00"]
+COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#17becf", "#bcbd22", "#000000", "#ffff00", "#006400"]
 
 
 class Frame:

@@ -18,8 +18,8 @@ def main(out, specs):
         label, values = spec.rsplit("=", 1)
         lso, test = (float(v) for v in values.split(","))
         points.append((label, lso, test))
-    frame = Frame(WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, (55, 90), (40, 75))
-    frame.grid(range(40, 76, 5), range(55, 91, 5), vertical_lines=True)
+    frame = Frame(WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, (55, 90), (35, 75))
+    frame.grid(range(35, 76, 5), range(55, 91, 5), vertical_lines=True)
     frame.titles("each model: leave-source-out mean AUC (x) against test/ mean AUC (y), %",
                  "leave-source-out mean AUC (group 1, 8 sources)", "test/ mean AUC")
     draw = frame.draw

@@ -24,7 +24,8 @@ internal static class TorchPreprocessing
         if (pixels.dtype != ScalarType.Byte || pixels.dim() != 4 || pixels.shape[3] != 3)
             throw new ArgumentException($"expected uint8 [N,H,W,3] pixels, got {pixels.dtype} [{string.Join(",", pixels.shape)}]", nameof(pixels));
         using var scope = NewDisposeScope();
-        Tensor x = pixels.permute(0, 3, 1, 2).to_type(ScalarType.Float32).div(255f);
+        using Scalar maxByte = 255f.ToScalar();   // explicit and held, as in Npr
+        Tensor x = pixels.permute(0, 3, 1, 2).to_type(ScalarType.Float32).div(maxByte);
         Tensor mean = tensor(ImageNetNormalization.Mean.ToArray(), device: pixels.device).view(1, 3, 1, 1);
         Tensor std = tensor(ImageNetNormalization.Std.ToArray(), device: pixels.device).view(1, 3, 1, 1);
         return x.sub(mean).div(std).contiguous().MoveToOuterDisposeScope();
