@@ -16,6 +16,7 @@ internal static class ResNetInitialization
     {
         ArgumentNullException.ThrowIfNull(net);
         using var noGrad = no_grad();
+        using Scalar one = 1.ToScalar();   // explicit and held (see TorchPreprocessing.Npr)
         foreach (var module in net.modules())
         {
             if (module is Conv2d conv)
@@ -26,7 +27,7 @@ internal static class ResNetInitialization
             }
             else if (module is BatchNorm2d bn)
             {
-                bn.weight!.fill_(1);
+                bn.weight!.fill_(one);
                 bn.bias!.zero_();
             }
         }
