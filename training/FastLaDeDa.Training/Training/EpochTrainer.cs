@@ -212,15 +212,16 @@ internal abstract class EpochTrainer : IDisposable
             ["source_power"] = Options.SourcePower.ToString("G", CultureInfo.InvariantCulture),
         };
         string modelPath = Path.Combine(folder, ModelFile);
-        TorchStateDict.Save(Net, modelPath, PoolingKind.Mean, Options.ExportFloat16, all);
-        double[] logits = EnginePathScores.Score(modelPath, Validation);
+        StateDict exported = TorchStateDict.Export(Net, PoolingKind.Mean, Options.ExportFloat16, all);
+        double[] logits = EnginePathScores.Score(exported, Validation);
         bool[] isFake = Validation.Images.Select(i => i.IsFake).ToArray();
         var threshold = ThresholdCalibration.Fit(logits, isFake);
         var perSource = SourceValidation.PerSource(Validation, logits, threshold.UnscaledProbability);
         File.WriteAllText(Path.Combine(folder, SourcesFile), SourceValidation.ToCsv(perSource));
         double accuracyAtThreshold = SetMetrics.Compute("validation", logits, isFake, threshold.UnscaledProbability).Accuracy ?? double.NaN;
-        threshold.WriteTo(all, accuracyAtThreshold, EnginePathScores.Rule);
-        TorchStateDict.Save(Net, modelPath, PoolingKind.Mean, Options.ExportFloat16, all);
+        var calibrated = new Dictionary<string, string>(exported.Metadata);
+        threshold.WriteTo(calibrated, accuracyAtThreshold, EnginePathScores.Rule);
+        SafeTensors.Write(modelPath, new StateDict(exported.Tensors, calibrated));
         Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"done ({stopReason}): {history.Count} epochs in {ProgressBar.FormatDuration(totalSeconds)}; best epoch {bestEpoch} " +
             $"(val ACC {100 * best.ValidationAccuracy:F1}%, AP {100 * best.ValidationAp:F1}%, AUC {100 * best.ValidationAuc:F1}%) exported to {modelPath}; " +
