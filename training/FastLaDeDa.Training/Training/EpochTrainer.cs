@@ -182,7 +182,7 @@ internal abstract class EpochTrainer : IDisposable
         // Resuming with --max-epochs at or below the checkpoint's epoch trains nothing and only exports.
 
         // Export the best epoch's weights, then calibrate the operating threshold on the validation
-        // images as detect scores them with the exported file (whole images; crops would pick another one).
+        // images as detect scores them with the exported weights (whole images; crops would pick another one).
         TorchStateDict.Load(Net, SafeTensors.Read(bestPath));
         EpochMetrics best = history.First(h => h.Epoch == bestEpoch);
         double totalSeconds = priorSeconds + clock.Elapsed.TotalSeconds;
